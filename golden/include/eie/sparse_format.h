@@ -1,0 +1,76 @@
+// EIE's storage format (docs/format.md): the N-independent sparse matrix of codebook indices and
+// its interleaved, per-PE packing into 8-bit (v, z) entries, 64-bit words and even/odd pointer
+// banks, exactly as the hardware reads it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace eie {
+
+constexpr int kCodebookSize = 16;     // 4-bit weight index v; index 0 is reserved for exact zero
+constexpr int kZeroCountBits = 4;     // 4-bit relative row index z
+constexpr int kMaxZeroCount = 15;     // a padding entry (v = 0, z = 15) covers a longer gap
+constexpr int kEntriesPerWord = 8;    // sparse-matrix memory words are 64 bits
+constexpr int kPointerBits = 20;      // pointer width in the hardware (entry addresses)
+constexpr uint32_t kMaxPointer = (1u << kPointerBits) - 1;
+
+// An 8-bit sparse-matrix entry: bits [3:0] = v (codebook index), bits [7:4] = z (zero count).
+constexpr uint8_t make_entry(unsigned v, unsigned z) {
+  return static_cast<uint8_t>(((z & 0xFu) << 4) | (v & 0xFu));
+}
+constexpr unsigned entry_v(uint8_t e) { return e & 0xFu; }
+constexpr unsigned entry_z(uint8_t e) { return (e >> 4) & 0xFu; }
+
+// A rows x cols matrix whose non-zeros are codebook indices 1..15, in compressed sparse column
+// form: column j holds row_idx/code[col_ptr[j] .. col_ptr[j+1]), rows strictly increasing.
+// It does not depend on the number of PEs; the model file stores it (relative_index.h).
+struct CodeMatrix {
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+  std::vector<uint32_t> col_ptr;  // cols + 1 entries, col_ptr[0] = 0
+  std::vector<uint32_t> row_idx;
+  std::vector<uint8_t> code;
+
+  size_t nnz() const { return row_idx.size(); }
+  // Throws eie::Error naming the first inconsistency (what = object name for the message).
+  void validate(const char* what = "matrix") const;
+
+  // From a dense row-major matrix of indices (0 = no weight).
+  static CodeMatrix from_dense(uint32_t rows, uint32_t cols, const std::vector<uint8_t>& dense);
+  std::vector<uint8_t> to_dense() const;  // row-major, 0 where no weight
+  bool operator==(const CodeMatrix& o) const;
+};
+
+// One PE's slice of a layer: its entries in column order and its column pointers.
+struct PeSlice {
+  std::vector<uint8_t> entries;  // make_entry(v, z), padding included
+  std::vector<uint32_t> ptr;     // cols + 1 entry addresses; ptr[j+1] - ptr[j] = column j's entries
+
+  // Entry e lives in word e / 8 at bits [8 * (e % 8) + 7 : 8 * (e % 8)]; the last word is
+  // zero-filled. This is the image loaded into the PE's sparse-matrix memory.
+  std::vector<uint64_t> words() const;
+  // Pointer bank b (0 = even, 1 = odd) holds ptr[j] for j % 2 == b at address j / 2.
+  std::vector<uint32_t> pointer_bank(int bank) const;
+  size_t padding() const;  // entries with v = 0
+};
+
+// A layer packed for N PEs. PE k owns rows i with i % N == k, stored at local row i / N.
+struct PackedLayer {
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+  uint32_t num_pe = 0;
+  std::vector<PeSlice> pe;
+
+  uint32_t local_rows(uint32_t k) const { return k < rows ? (rows - k + num_pe - 1) / num_pe : 0; }
+  size_t total_entries() const;
+  size_t max_entries() const;  // the busiest PE's entry count
+};
+
+PackedLayer pack(const CodeMatrix& m, uint32_t num_pe);
+// Decodes a packing back to the matrix; throws eie::Error on any malformed slice (bad pointers,
+// a padding entry with z != 15, an index 0 entry that is not padding, a row past the slice).
+CodeMatrix unpack(const PackedLayer& p);
+
+}  // namespace eie

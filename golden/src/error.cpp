@@ -1,0 +1,2 @@
+// eie::Error is header-only; this unit keeps its vtable in one place.
+#include "eie/error.h"

@@ -1,0 +1,60 @@
+#include "test_util.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace eie::test {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string templ = std::string(base && *base ? base : "/tmp") + "/eie_test_XXXXXX";
+  if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  for (const std::string& name : list_dir(path_)) std::remove((path_ + "/" + name).c_str());
+  rmdir(path_.c_str());
+}
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(path.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    closedir(d);
+  }
+  return names;
+}
+
+CodeMatrix random_code_matrix(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng) {
+  std::bernoulli_distribution keep(density);
+  std::uniform_int_distribution<int> index(1, 15);
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (auto& v : dense) v = keep(rng) ? static_cast<uint8_t>(index(rng)) : 0;
+  return CodeMatrix::from_dense(rows, cols, dense);
+}
+
+}  // namespace eie::test
