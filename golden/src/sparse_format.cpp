@@ -135,6 +135,9 @@ CodeMatrix unpack(const PackedLayer& p) {
     require(s.ptr[0] == 0 && s.ptr[p.cols] == s.entries.size(),
             "PE {}: pointers span [{}, {}), expected [0, {})", k, s.ptr[0], s.ptr[p.cols],
             s.entries.size());
+    for (uint32_t j = 0; j < p.cols; ++j) {
+      require(s.ptr[j] <= s.ptr[j + 1], "PE {}: pointer {} decreases", k, j + 1);
+    }
   }
   CodeMatrix m;
   m.rows = p.rows;
@@ -145,7 +148,6 @@ CodeMatrix unpack(const PackedLayer& p) {
     column.clear();
     for (uint32_t k = 0; k < p.num_pe; ++k) {
       const PeSlice& s = p.pe[k];
-      require(s.ptr[j] <= s.ptr[j + 1], "PE {}: pointer {} decreases", k, j + 1);
       const uint32_t local_rows = p.local_rows(k);
       uint64_t local = 0;  // the local row the next zero count is relative to
       for (uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e) {

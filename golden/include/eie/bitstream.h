@@ -3,6 +3,7 @@
 // Huffman code reads in tree order). The last byte is zero-padded.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -3,6 +3,7 @@
 // the code length of each symbol.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // NumPy .npy files: the usual way PyTorch and TensorFlow users hand weights over.
 // Reads format versions 1.0, 2.0 and 3.0 with dtypes <f4, <f8 (weights, biases, inputs) and <i2
-// (raw fixed-point activations); C order only. Writes version 1.0 files atomically.
+// (raw fixed-point activations); C order only. Writes version 1.0 files atomically, byte for byte
+// as np.save does. Zero-length dimensions such as (0,) or (2, 0) are allowed: no values.
 #pragma once
 
 #include <cstdint>

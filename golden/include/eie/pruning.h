@@ -1,6 +1,7 @@
 // Magnitude pruning [P15, DC]: masks that keep the largest-magnitude weights of a layer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

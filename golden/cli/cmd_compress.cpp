@@ -1,0 +1,180 @@
+// eie compress: the Deep Compression pipeline on weights handed over as .npy files (pruning,
+// weight sharing, fixed-point conversion, Huffman coding) into a model file. Retraining needs the
+// training data and lives in the trainer; this command compresses what it is given.
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "eie/compress.h"
+#include "eie/error.h"
+#include "eie/model_file.h"
+#include "eie/npy.h"
+#include "eie/report.h"
+
+namespace eie::cli {
+
+namespace {
+
+struct LayerFiles {
+  std::string weights;
+  std::string bias;  // empty when the layer has none
+};
+
+LayerFiles parse_layer_spec(const std::string& spec) {
+  const size_t colon = spec.find(':');
+  LayerFiles f{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
+  if (f.weights.empty() || (colon != std::string::npos && f.bias.empty())) {
+    throw UsageError(fmt::format("--layer '{}': expected WEIGHTS.npy or WEIGHTS.npy:BIAS.npy", spec));
+  }
+  return f;
+}
+
+FloatLayer load_layer(const LayerFiles& files, size_t index, bool transpose) {
+  const std::string what = fmt::format("layer {} weights", index + 1);
+  const NpyArray w = read_npy_dims(files.weights, 2, what);
+  FloatLayer layer;
+  const size_t d0 = w.shape[0];
+  const size_t d1 = w.shape[1];
+  require(d0 > 0 && d1 > 0 && d0 <= (1u << 24) && d1 <= (1u << 24),
+          "{}: {} shape ({}, {}) must be non-empty and at most 16777216 per dimension",
+          files.weights, what, d0, d1);
+  layer.rows = static_cast<uint32_t>(transpose ? d1 : d0);
+  layer.cols = static_cast<uint32_t>(transpose ? d0 : d1);
+  layer.weights.resize(w.size());
+  for (size_t r = 0; r < d0; ++r) {
+    for (size_t c = 0; c < d1; ++c) {
+      const double v = w.values[r * d1 + c];
+      require(std::isfinite(v), "{}: {} ({}, {}) is {}", files.weights, what, r, c, v);
+      const size_t at = transpose ? c * d0 + r : r * d1 + c;
+      layer.weights[at] = static_cast<float>(v);
+    }
+  }
+  if (!files.bias.empty()) {
+    const std::string bwhat = fmt::format("layer {} bias", index + 1);
+    const NpyArray b = read_npy_dims(files.bias, 1, bwhat);
+    require(b.size() == layer.rows, "{}: {} has {} values but the layer has {} outputs",
+            files.bias, bwhat, b.size(), layer.rows);
+    for (size_t i = 0; i < b.size(); ++i) {
+      require(std::isfinite(b.values[i]), "{}: {} [{}] is {}", files.bias, bwhat, i, b.values[i]);
+      layer.bias.push_back(static_cast<float>(b.values[i]));
+    }
+  }
+  return layer;
+}
+
+// One value for every layer, or one per layer.
+std::vector<double> per_layer(const std::vector<double>& values, size_t layers,
+                              const std::string& what) {
+  if (values.size() == 1) return std::vector<double>(layers, values[0]);
+  if (values.size() != layers) {
+    throw UsageError(fmt::format("{}: {} values for {} layers (give one, or one per layer)", what,
+                                 values.size(), layers));
+  }
+  return values;
+}
+
+}  // namespace
+
+int run_compress(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()
+      ("layer,l", po::value<std::vector<std::string>>()->required(),
+       "a layer as WEIGHTS.npy[:BIAS.npy], in network order; repeat per layer. Weights are "
+       "float32/float64 (outputs, inputs) like PyTorch's Linear.weight")
+      ("output,o", po::value<std::string>()->required(), "model file to write")
+      ("density,d", po::value<std::string>(),
+       "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")
+      ("quality,q", po::value<std::string>(),
+       "prune |w| <= quality x std(w), one value or one per layer (instead of --density)")
+      ("clusters,k", po::value<int>()->default_value(15), "shared weights per layer, 1..15")
+      ("init", po::value<std::string>()->default_value("linear"),
+       "k-means initialisation: linear, density or random")
+      ("rel-bits", po::value<std::string>()->default_value("auto"),
+       "relative index width in the file, 1..8, or auto (smallest file per layer)")
+      ("no-huffman", "store fixed-width streams (the P+Q stage) instead of Huffman codes")
+      ("act-frac", po::value<int>()->default_value(kActFracDefault),
+       "fractional bits of the int16 activations, 0..15")
+      ("relu-last", "apply ReLU on the last layer too (by default it has none)")
+      ("names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")
+      ("transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed for random k-means initialisation")
+      ("quiet", "do not print the compression report");
+  po::variables_map vm;
+  if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts,
+                  {}, vm)) {
+    return kExitOk;
+  }
+  std::vector<LayerFiles> files;
+  for (const std::string& spec : vm["layer"].as<std::vector<std::string>>()) {
+    files.push_back(parse_layer_spec(spec));
+  }
+  const size_t n = files.size();
+  if (vm.count("density") && vm.count("quality")) {
+    throw UsageError("give --density or --quality, not both");
+  }
+  std::vector<double> density(n, 1.0);
+  std::vector<double> quality;
+  if (vm.count("density")) {
+    density = per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), n,
+                        "--density");
+  }
+  if (vm.count("quality")) {
+    quality = per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), n,
+                        "--quality");
+  }
+  const int clusters = vm["clusters"].as<int>();
+  if (clusters < 1 || clusters > 15) throw UsageError("--clusters must lie in 1..15");
+  const KmeansInit init = parse_kmeans_init(vm["init"].as<std::string>());
+  const std::string rel = vm["rel-bits"].as<std::string>();
+  int rel_bits = 0;
+  if (rel != "auto") {
+    rel_bits = static_cast<int>(parse_size_list(rel, "--rel-bits")[0]);
+    if (rel_bits > 8) throw UsageError("--rel-bits must be auto or lie in 1..8");
+  }
+  const int act_frac = vm["act-frac"].as<int>();
+  if (act_frac < 0 || act_frac > 15) throw UsageError("--act-frac must lie in 0..15");
+  std::vector<std::string> names;
+  if (vm.count("names")) {
+    names = split_list(vm["names"].as<std::string>(), "--names");
+    if (names.size() != n) {
+      throw UsageError(fmt::format("--names: {} names for {} layers", names.size(), n));
+    }
+  }
+  const bool huffman = vm.count("no-huffman") == 0;
+  const uint64_t seed = vm["seed"].as<uint64_t>();
+
+  Network net;
+  net.act_frac = act_frac;
+  for (size_t l = 0; l < n; ++l) {
+    FloatLayer layer = load_layer(files[l], l, vm.count("transpose") > 0);
+    layer.name = names.empty() ? fmt::format("layer{}", l + 1) : names[l];
+    layer.relu = l + 1 < n || vm.count("relu-last") > 0;
+    if (l > 0) {
+      require(layer.cols == net.layers[l - 1].outputs(),
+              "{}: layer {} takes {} inputs but layer {} ({}) has {} outputs", files[l].weights,
+              l + 1, layer.cols, l, files[l - 1].weights, net.layers[l - 1].outputs());
+    }
+    Mask mask = quality.empty() ? prune_by_density(layer.weights, density[l])
+                                : prune_by_quality(layer.weights, quality[l]);
+    // A weight that is exactly zero carries nothing: it is never stored.
+    for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] && layer.weights[i] != 0.0f;
+    const SharedWeights shared = share_weights(layer, mask, clusters, init, seed + l);
+    net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
+  }
+  ModelFile model = make_model_file(std::move(net), huffman);
+  if (rel_bits != 0) {
+    for (LayerCoding& c : model.coding) c.rel_bits = rel_bits;
+  }
+  const std::string out = vm["output"].as<std::string>();
+  write_model(out, model);
+  if (!vm.count("quiet")) {
+    const CompressionReport report = make_report(model);
+    fmt::print("{}\nwrote {} ({} bytes, {} layers)\n", format_report_text(report), out,
+               report.file_bytes, model.net.layers.size());
+  }
+  return kExitOk;
+}
+
+}  // namespace eie::cli

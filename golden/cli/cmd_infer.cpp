@@ -1,0 +1,93 @@
+// eie infer: bit-exact fixed-point inference of a model file on .npy inputs.
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "eie/error.h"
+#include "eie/inference.h"
+#include "eie/model_file.h"
+#include "eie/npy.h"
+
+namespace eie::cli {
+
+int run_infer(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()
+      ("model", po::value<std::string>()->required(), "model file")
+      ("input,i", po::value<std::string>()->required(),
+       "input .npy: (inputs,) or (batch, inputs); float32/float64 values are converted to "
+       "fixed point, int16 values are taken as fixed point already")
+      ("output,o", po::value<std::string>()->required(), "output .npy, same batch layout")
+      ("raw", "write int16 fixed-point outputs instead of float32")
+      ("pe", po::value<unsigned>()->default_value(64), "PEs the work statistics are counted for")
+      ("stats", "print per-layer work: non-zero inputs, entries, the busiest PE, balance");
+  po::positional_options_description pos;
+  pos.add("model", 1);
+  po::variables_map vm;
+  if (!parse_args(args, "eie infer MODEL.eie -i X.npy -o Y.npy [--raw] [--stats]", opts, pos,
+                  vm)) {
+    return kExitOk;
+  }
+  const unsigned num_pe = vm["pe"].as<unsigned>();
+  if (num_pe == 0) throw UsageError("--pe must be at least 1");
+  const std::string input_path = vm["input"].as<std::string>();
+  const ModelFile model = read_model(vm["model"].as<std::string>());
+  const GoldenModel golden(model.net, num_pe);
+  const NpyArray x = read_npy(input_path, NpyKind::kFloatOrInt16);
+  require(x.shape.size() == 1 || x.shape.size() == 2,
+          "{}: expected shape (inputs,) or (batch, inputs), got {} dimensions", input_path,
+          x.shape.size());
+  const size_t width = x.shape.back();
+  const size_t batch = x.shape.size() == 2 ? x.shape[0] : 1;
+  require(width == model.net.inputs(), "{}: {} values per input but the model takes {}",
+          input_path, width, model.net.inputs());
+  require(batch > 0, "{}: the input batch is empty", input_path);
+
+  const uint32_t outputs = model.net.outputs();
+  std::vector<int16_t> y_raw;
+  std::vector<std::vector<LayerWork>> work(batch);
+  for (size_t b = 0; b < batch; ++b) {
+    const std::vector<double> row(x.values.begin() + static_cast<long>(b * width),
+                                  x.values.begin() + static_cast<long>((b + 1) * width));
+    std::vector<int16_t> in;
+    if (x.dtype == "<i2") {
+      for (double v : row) in.push_back(static_cast<int16_t>(v));
+    } else {
+      in = quantize_activations(row, model.net.act_frac);
+    }
+    const auto outs = golden.run(in, &work[b]);
+    y_raw.insert(y_raw.end(), outs.back().begin(), outs.back().end());
+  }
+  std::vector<size_t> shape = x.shape.size() == 2 ? std::vector<size_t>{batch, outputs}
+                                                  : std::vector<size_t>{outputs};
+  const std::string out = vm["output"].as<std::string>();
+  if (vm.count("raw")) {
+    write_npy_i16(out, shape, y_raw);
+  } else {
+    std::vector<float> y;
+    for (double v : dequantize_activations(y_raw, model.net.act_frac)) {
+      y.push_back(static_cast<float>(v));
+    }
+    write_npy_f32(out, shape, y);
+  }
+  if (vm.count("stats")) {
+    fmt::print("{:<12} {:>10} {:>12} {:>12} {:>10} {:>8}\n", "layer", "nz inputs", "entries",
+               "busiest PE", "ideal", "balance");
+    for (size_t l = 0; l < model.net.layers.size(); ++l) {
+      uint64_t nz = 0, total = 0, busiest = 0;
+      for (const auto& w : work) {
+        nz += w[l].nonzero_inputs;
+        total += w[l].total_entries();
+        busiest += w[l].max_entries();
+      }
+      const double ideal = static_cast<double>(total) / num_pe;
+      fmt::print("{:<12} {:>10} {:>12} {:>12} {:>10.1f} {:>8.3f}\n", layer_label(model.net, l), nz,
+                 total, busiest, ideal, busiest ? ideal / static_cast<double>(busiest) : 1.0);
+    }
+    fmt::print("(summed over {} input(s) at {} PEs; balance = ideal / busiest PE)\n", batch,
+               num_pe);
+  }
+  fmt::print("wrote {} ({} output(s) of {} values)\n", out, batch, outputs);
+  return kExitOk;
+}
+
+}  // namespace eie::cli

@@ -1,0 +1,49 @@
+// Bit-exact fixed-point inference of a compressed network (docs/arithmetic.md), computed on the
+// per-PE packed format the hardware reads, so format and arithmetic are checked together.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "eie/network.h"
+#include "eie/sparse_format.h"
+
+namespace eie {
+
+// Work of one layer on one input: what the hardware's load balance depends on.
+struct LayerWork {
+  uint64_t nonzero_inputs = 0;            // activations broadcast
+  std::vector<uint64_t> entries_per_pe;   // entries (padding included) each PE processes
+
+  uint64_t total_entries() const;
+  uint64_t max_entries() const;  // the busiest PE: a lower bound on the layer's cycles
+};
+
+class GoldenModel {
+ public:
+  // Validates the network and packs every layer for num_pe PEs.
+  GoldenModel(Network net, uint32_t num_pe);
+
+  const Network& network() const { return net_; }
+  uint32_t num_pe() const { return num_pe_; }
+  const PackedLayer& packed(size_t layer) const { return packed_[layer]; }
+
+  // One layer: consumes non-zero inputs in increasing column order, each PE walking its entries
+  // of that column in order. Throws eie::Error when input.size() != the layer's inputs.
+  std::vector<int16_t> run_layer(size_t layer, const std::vector<int16_t>& input,
+                                 LayerWork* work = nullptr) const;
+  // Every layer in turn; element l is layer l's output, the last is the network's output.
+  std::vector<std::vector<int16_t>> run(const std::vector<int16_t>& input,
+                                        std::vector<LayerWork>* work = nullptr) const;
+
+ private:
+  Network net_;
+  uint32_t num_pe_;
+  std::vector<PackedLayer> packed_;
+};
+
+// Float activations -> int16 with act_frac fractional bits (round half away, saturate).
+std::vector<int16_t> quantize_activations(const std::vector<double>& x, int act_frac);
+std::vector<double> dequantize_activations(const std::vector<int16_t>& x, int act_frac);
+
+}  // namespace eie

@@ -1,0 +1,59 @@
+// The model file (docs/format.md, "Model file"): a versioned, checksummed binary container of a
+// compressed network, independent of the number of PEs. Readers validate everything and reject
+// truncated, corrupt or inconsistent files with an eie::Error naming the file, the layer and the
+// field; writers are atomic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "eie/network.h"
+
+namespace eie {
+
+constexpr char kModelMagic[9] = "EIEMODEL";
+constexpr uint16_t kModelVersion = 1;
+constexpr uint32_t kMaxLayers = 256;
+constexpr uint32_t kMaxDimension = 1u << 24;  // rows and cols per layer
+
+enum class StreamCoding : uint8_t { kFixed = 0, kHuffman = 1 };
+
+// How a layer's relative-index stream is stored. With huffman = true each of the two streams
+// (weight indices, gaps) is Huffman-coded unless fixed-width coding is smaller for it.
+struct LayerCoding {
+  int rel_bits = 4;
+  bool huffman = true;
+};
+
+struct ModelFile {
+  Network net;
+  std::vector<LayerCoding> coding;  // one per layer
+};
+
+// The coding of one layer with the rel_bits in [1, 8] that makes its section smallest.
+LayerCoding best_coding(const Layer& layer, bool huffman);
+
+// Sizes of one layer's section as serialize_model writes it, and the streams' payload bits.
+struct SectionSize {
+  uint64_t total_bytes = 0;    // the whole section, its length field included
+  uint64_t entries = 0;        // stored entries, padding included
+  uint64_t padding = 0;
+  uint64_t weight_bits = 0;    // payload bits of the weight-index stream as coded
+  uint64_t index_bits = 0;     // payload bits of the gap stream as coded
+  StreamCoding weight_coding = StreamCoding::kFixed;
+  StreamCoding index_coding = StreamCoding::kFixed;
+};
+SectionSize layer_section_size(const Layer& layer, const LayerCoding& coding);
+
+std::vector<uint8_t> serialize_model(const ModelFile& model);
+// `source` names the data in error messages (usually the path).
+ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& source);
+
+ModelFile read_model(const std::string& path);
+void write_model(const std::string& path, const ModelFile& model);
+
+// A model with best_coding for every layer.
+ModelFile make_model_file(Network net, bool huffman = true);
+
+}  // namespace eie

@@ -1,0 +1,355 @@
+#include "eie/model_file.h"
+
+#include <cstring>
+
+#include "eie/bitstream.h"
+#include "eie/crc32.h"
+#include "eie/error.h"
+#include "eie/file_io.h"
+#include "eie/huffman.h"
+#include "eie/relative_index.h"
+
+namespace eie {
+
+namespace {
+
+constexpr size_t kHeaderBytes = 20;
+constexpr size_t kTrailerBytes = 4;
+constexpr uint8_t kFlagRelu = 1u << 0;
+constexpr uint8_t kFlagBias = 1u << 1;
+
+class ByteWriter {
+ public:
+  void u8(unsigned v) { out_.push_back(static_cast<uint8_t>(v)); }
+  void u16(unsigned v) { put_le(v, 2); }
+  void u32(uint32_t v) { put_le(v, 4); }
+  void i16(int16_t v) { put_le(static_cast<uint16_t>(v), 2); }
+  void i32(int32_t v) { put_le(static_cast<uint32_t>(v), 4); }
+  void bytes(const uint8_t* p, size_t n) { out_.insert(out_.end(), p, p + n); }
+  void bytes(const std::vector<uint8_t>& v) { bytes(v.data(), v.size()); }
+  size_t size() const { return out_.size(); }
+  std::vector<uint8_t>& data() { return out_; }
+
+ private:
+  void put_le(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  std::vector<uint8_t> out_;
+};
+
+// Reads little-endian fields within [pos, end); a read past end names the field being read.
+class ByteReader {
+ public:
+  ByteReader(const std::vector<uint8_t>& data, size_t end, const std::string& source)
+      : data_(data), end_(end), source_(source) {}
+  uint8_t u8(const std::string& field) { return static_cast<uint8_t>(get_le(1, field)); }
+  uint16_t u16(const std::string& field) { return static_cast<uint16_t>(get_le(2, field)); }
+  uint32_t u32(const std::string& field) { return static_cast<uint32_t>(get_le(4, field)); }
+  int16_t i16(const std::string& field) { return static_cast<int16_t>(get_le(2, field)); }
+  int32_t i32(const std::string& field) { return static_cast<int32_t>(get_le(4, field)); }
+  const uint8_t* bytes(size_t n, const std::string& field) {
+    need(n, field);
+    const uint8_t* p = data_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  size_t pos() const { return pos_; }
+  size_t remaining() const { return end_ - pos_; }
+
+ private:
+  void need(size_t n, const std::string& field) {
+    if (n > end_ - pos_) {
+      fail("{}: truncated: {} needs {} bytes at offset {} but only {} remain", source_, field, n,
+           pos_, end_ - pos_);
+    }
+  }
+  uint64_t get_le(int n, const std::string& field) {
+    need(static_cast<size_t>(n), field);
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= uint64_t{data_[pos_ + static_cast<size_t>(i)]} << (8 * i);
+    pos_ += static_cast<size_t>(n);
+    return v;
+  }
+  const std::vector<uint8_t>& data_;
+  size_t end_;
+  size_t pos_ = 0;
+  const std::string& source_;
+};
+
+struct EncodedStream {
+  StreamCoding coding = StreamCoding::kFixed;
+  std::vector<uint8_t> lengths;  // Huffman code lengths, one per symbol of the alphabet
+  std::vector<uint8_t> bytes;
+  uint64_t bits = 0;
+
+  uint64_t serialized_bytes() const { return 1 + lengths.size() + 4 + bytes.size(); }
+};
+
+// Fixed-width coding, or Huffman when allowed and smaller including its length table.
+EncodedStream encode_stream(const std::vector<uint16_t>& symbols, int symbol_bits, bool huffman) {
+  EncodedStream fixed;
+  BitWriter fw;
+  for (uint16_t s : symbols) fw.put(s, symbol_bits);
+  fixed.bytes = fw.bytes();
+  fixed.bits = fw.bit_count();
+  if (!huffman || symbols.empty()) return fixed;
+
+  std::vector<uint64_t> freq(size_t{1} << symbol_bits, 0);
+  for (uint16_t s : symbols) ++freq[s];
+  const HuffmanCode code = HuffmanCode::build(freq);
+  EncodedStream coded;
+  coded.coding = StreamCoding::kHuffman;
+  coded.lengths = code.lengths();
+  BitWriter hw;
+  code.encode(symbols, hw);
+  coded.bytes = hw.bytes();
+  coded.bits = hw.bit_count();
+  return coded.serialized_bytes() < fixed.serialized_bytes() ? coded : fixed;
+}
+
+void write_stream(ByteWriter& w, const EncodedStream& s) {
+  w.u8(static_cast<unsigned>(s.coding));
+  w.bytes(s.lengths);
+  w.u32(static_cast<uint32_t>(s.bytes.size()));
+  w.bytes(s.bytes);
+}
+
+std::vector<uint16_t> read_stream(ByteReader& r, size_t count, int symbol_bits,
+                                  const std::string& source, const std::string& what,
+                                  bool& huffman) {
+  const uint8_t coding = r.u8(what + " coding");
+  huffman = huffman || coding == 1;
+  require(coding <= 1, "{}: {} coding {} is unknown (0 = fixed width, 1 = Huffman)", source, what,
+          coding);
+  std::vector<uint8_t> lengths;
+  if (coding == 1) {
+    const uint8_t* p = r.bytes(size_t{1} << symbol_bits, what + " Huffman code lengths");
+    lengths.assign(p, p + (size_t{1} << symbol_bits));
+  }
+  const uint32_t nbytes = r.u32(what + " byte count");
+  const uint8_t* data = r.bytes(nbytes, what + " data");
+  BitReader bits(data, nbytes);
+  std::vector<uint16_t> symbols;
+  try {
+    if (coding == 0) {
+      require(nbytes == (count * static_cast<uint64_t>(symbol_bits) + 7) / 8,
+              "{} fixed-width bytes for {} symbols of {} bits, expected {}", nbytes, count,
+              symbol_bits, (count * static_cast<uint64_t>(symbol_bits) + 7) / 8);
+      symbols.reserve(count);
+      for (size_t i = 0; i < count; ++i) symbols.push_back(static_cast<uint16_t>(bits.get(symbol_bits)));
+    } else {
+      symbols = HuffmanCode::from_lengths(lengths).decode(bits, count);
+    }
+    require(bits.at_clean_end(), "{} bytes hold more than the {} symbols declared", nbytes, count);
+  } catch (const Error& e) {
+    fail("{}: {}: {}", source, what, e.what());
+  }
+  return symbols;
+}
+
+void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
+  const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
+  ByteWriter body;
+  body.u8(static_cast<unsigned>(layer.name.size()));
+  body.bytes(reinterpret_cast<const uint8_t*>(layer.name.data()), layer.name.size());
+  body.u32(layer.weights.rows);
+  body.u32(layer.weights.cols);
+  body.u8((layer.relu ? kFlagRelu : 0u) | (layer.bias.empty() ? 0u : kFlagBias));
+  body.u8(static_cast<unsigned>(layer.w_frac));
+  body.u8(static_cast<unsigned>(coding.rel_bits));
+  body.u8(0);
+  for (int16_t c : layer.codebook) body.i16(c);
+  body.u32(static_cast<uint32_t>(layer.weights.nnz()));
+  body.u32(static_cast<uint32_t>(rs.entries()));
+  write_stream(body, encode_stream(rs.weight, 4, coding.huffman));
+  write_stream(body, encode_stream(rs.gap, coding.rel_bits, coding.huffman));
+  for (int32_t b : layer.bias) body.i32(b);
+  w.u32(static_cast<uint32_t>(body.size()));
+  w.bytes(body.data());
+}
+
+// Reads one layer section; `coding` receives how its streams were stored.
+Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, LayerCoding& coding) {
+  const std::string at = fmt::format("layer {}", index + 1);
+  const uint32_t section = r.u32(at + " section length");
+  require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source,
+          at, section, r.remaining());
+  const size_t section_end = r.pos() + section;
+
+  Layer layer;
+  const uint8_t name_len = r.u8(at + " name length");
+  const uint8_t* name = r.bytes(name_len, at + " name");
+  layer.name.assign(reinterpret_cast<const char*>(name), name_len);
+  for (char c : layer.name) {
+    require(c >= 0x20 && c < 0x7f, "{}: {} name contains a non-printable byte", source, at);
+  }
+  const std::string where = layer.name.empty() ? at : fmt::format("{} ('{}')", at, layer.name);
+  const uint32_t rows = r.u32(where + " rows");
+  const uint32_t cols = r.u32(where + " cols");
+  require(rows >= 1 && rows <= kMaxDimension && cols >= 1 && cols <= kMaxDimension,
+          "{}: {} shape {}x{} outside 1..{} per dimension", source, where, rows, cols,
+          kMaxDimension);
+  const uint8_t flags = r.u8(where + " flags");
+  require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits",
+          source, where, flags);
+  layer.relu = (flags & kFlagRelu) != 0;
+  layer.w_frac = r.u8(where + " w_frac");
+  require(layer.w_frac <= kMaxFrac, "{}: {} w_frac {} outside [0, 15]", source, where,
+          layer.w_frac);
+  const int rel_bits = r.u8(where + " relative index width");
+  require(rel_bits >= kMinRelBits && rel_bits <= kMaxRelBits,
+          "{}: {} relative index width {} outside [1, 8]", source, where, rel_bits);
+  require(r.u8(where + " reserved byte") == 0, "{}: {} reserved byte is not zero", source, where);
+  for (int i = 0; i < kCodebookSize; ++i) {
+    layer.codebook[static_cast<size_t>(i)] = r.i16(fmt::format("{} codebook[{}]", where, i));
+  }
+  require(layer.codebook[0] == 0, "{}: {} codebook[0] is {} but index 0 is reserved for zero",
+          source, where, layer.codebook[0]);
+  const uint32_t nnz = r.u32(where + " non-zero count");
+  const uint32_t entries = r.u32(where + " entry count");
+  require(nnz <= uint64_t{rows} * cols, "{}: {} declares {} non-zeros in a {}x{} matrix", source,
+          where, nnz, rows, cols);
+  require(entries >= nnz, "{}: {} declares {} entries for {} non-zeros", source, where, entries,
+          nnz);
+  require(entries <= r.remaining() * 8, "{}: {} declares {} entries, more than the file can hold",
+          source, where, entries);
+
+  RelativeStream rs;
+  rs.rel_bits = rel_bits;
+  coding = LayerCoding{rel_bits, false};
+  rs.weight = read_stream(r, entries, 4, source, where + " weight-index stream", coding.huffman);
+  rs.gap = read_stream(r, entries, rel_bits, source, where + " relative-index stream",
+                       coding.huffman);
+  try {
+    layer.weights = decode_relative(rs, rows, cols);
+  } catch (const Error& e) {
+    fail("{}: {}: {}", source, where, e.what());
+  }
+  require(layer.weights.nnz() == nnz, "{}: {} stream holds {} non-zeros, header says {}", source,
+          where, layer.weights.nnz(), nnz);
+  if (flags & kFlagBias) {
+    layer.bias.resize(rows);
+    for (uint32_t i = 0; i < rows; ++i) layer.bias[i] = r.i32(fmt::format("{} bias[{}]", where, i));
+  }
+  require(r.pos() == section_end, "{}: {} section is {} bytes but its fields take {}", source,
+          where, section, section - (section_end - r.pos()));
+  return layer;
+}
+
+}  // namespace
+
+SectionSize layer_section_size(const Layer& layer, const LayerCoding& coding) {
+  const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
+  const EncodedStream ws = encode_stream(rs.weight, 4, coding.huffman);
+  const EncodedStream gs = encode_stream(rs.gap, coding.rel_bits, coding.huffman);
+  SectionSize s;
+  s.entries = rs.entries();
+  s.padding = rs.padding();
+  s.weight_bits = ws.bits;
+  s.index_bits = gs.bits;
+  s.weight_coding = ws.coding;
+  s.index_coding = gs.coding;
+  // length field, name, shape, flags/w_frac/rel_bits/reserved, codebook, counts, streams, bias
+  s.total_bytes = 4 + 1 + layer.name.size() + 8 + 4 + 2 * kCodebookSize + 8 +
+                  ws.serialized_bytes() + gs.serialized_bytes() + 4 * layer.bias.size();
+  return s;
+}
+
+LayerCoding best_coding(const Layer& layer, bool huffman) {
+  LayerCoding best{kMinRelBits, huffman};
+  uint64_t best_bytes = UINT64_MAX;
+  for (int bits = kMinRelBits; bits <= kMaxRelBits; ++bits) {
+    const uint64_t bytes = layer_section_size(layer, {bits, huffman}).total_bytes;
+    if (bytes < best_bytes) {
+      best_bytes = bytes;
+      best.rel_bits = bits;
+    }
+  }
+  return best;
+}
+
+std::vector<uint8_t> serialize_model(const ModelFile& model) {
+  model.net.validate();
+  require(model.coding.size() == model.net.layers.size(), "model has {} layer codings for {} "
+          "layers", model.coding.size(), model.net.layers.size());
+  require(model.net.layers.size() <= kMaxLayers, "model has {} layers, at most {} allowed",
+          model.net.layers.size(), kMaxLayers);
+  ByteWriter w;
+  w.bytes(reinterpret_cast<const uint8_t*>(kModelMagic), 8);
+  w.u16(kModelVersion);
+  w.u16(0);
+  w.u8(static_cast<unsigned>(model.net.act_frac));
+  w.u8(0);
+  w.u8(0);
+  w.u8(0);
+  w.u32(static_cast<uint32_t>(model.net.layers.size()));
+  for (size_t l = 0; l < model.net.layers.size(); ++l) {
+    const Layer& layer = model.net.layers[l];
+    require(layer.weights.rows <= kMaxDimension && layer.weights.cols <= kMaxDimension,
+            "{}: shape {}x{} exceeds the file format's {} per dimension", layer_label(model.net, l),
+            layer.weights.rows, layer.weights.cols, kMaxDimension);
+    write_layer(w, layer, model.coding[l]);
+  }
+  w.u32(crc32(w.data().data(), w.size()));
+  return std::move(w.data());
+}
+
+ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& source) {
+  require(bytes.size() >= 8 && std::memcmp(bytes.data(), kModelMagic, 8) == 0,
+          "{}: not an EIE model file (bad magic; expected \"{}\")", source, kModelMagic);
+  require(bytes.size() >= kHeaderBytes + kTrailerBytes,
+          "{}: truncated: {} bytes, a model file has at least {}", source, bytes.size(),
+          kHeaderBytes + kTrailerBytes);
+  const size_t body_end = bytes.size() - kTrailerBytes;
+  ByteReader r(bytes, body_end, source);
+  r.bytes(8, "magic");
+  const uint16_t version = r.u16("version");
+  require(version == kModelVersion, "{}: format version {} is not supported (this build reads "
+          "version {})", source, version, kModelVersion);
+  // The checksum is checked before any field is trusted: a corrupt file is named as such rather
+  // than by whichever field the corruption happened to hit.
+  uint32_t stored_crc = 0;
+  for (int i = 0; i < 4; ++i) stored_crc |= uint32_t{bytes[body_end + static_cast<size_t>(i)]} << (8 * i);
+  const uint32_t actual_crc = crc32(bytes.data(), body_end);
+  require(stored_crc == actual_crc, "{}: checksum mismatch (stored CRC-32 0x{:08x}, computed "
+          "0x{:08x}): the file is corrupt or truncated", source, stored_crc, actual_crc);
+  require(r.u16("header flags") == 0, "{}: header flags are not zero", source);
+  ModelFile model;
+  model.net.act_frac = r.u8("act_frac");
+  require(model.net.act_frac <= kMaxFrac, "{}: act_frac {} outside [0, 15]", source,
+          model.net.act_frac);
+  for (int i = 0; i < 3; ++i) {
+    require(r.u8("header reserved byte") == 0, "{}: header reserved bytes are not zero", source);
+  }
+  const uint32_t layers = r.u32("layer count");
+  require(layers >= 1 && layers <= kMaxLayers, "{}: layer count {} outside 1..{}", source, layers,
+          kMaxLayers);
+  for (uint32_t l = 0; l < layers; ++l) {
+    LayerCoding coding;
+    model.net.layers.push_back(read_layer(r, source, l, coding));
+    model.coding.push_back(coding);
+  }
+  require(r.remaining() == 0, "{}: {} unexpected bytes after the last layer", source,
+          r.remaining());
+  try {
+    model.net.validate();
+  } catch (const Error& e) {
+    fail("{}: {}", source, e.what());
+  }
+  return model;
+}
+
+ModelFile read_model(const std::string& path) { return parse_model(read_file(path), path); }
+
+void write_model(const std::string& path, const ModelFile& model) {
+  write_file_atomic(path, serialize_model(model));
+}
+
+ModelFile make_model_file(Network net, bool huffman) {
+  ModelFile model;
+  for (const Layer& layer : net.layers) model.coding.push_back(best_coding(layer, huffman));
+  model.net = std::move(net);
+  return model;
+}
+
+}  // namespace eie

@@ -1,0 +1,148 @@
+// The `eie` command line as a user drives it: the generate -> compress -> report -> infer flow,
+// and every bad-input path ending in a clear message, a non-zero exit and no output file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "eie/inference.h"
+#include "eie/model_file.h"
+#include "eie/npy.h"
+#include "test_util.h"
+
+namespace eie {
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+Result run_cli(const std::string& args) {
+  const std::string cmd = std::string(EIE_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  Result r{-1, ""};
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const Result g = run_cli("generate --sizes 40,20,5 --batch 3 --seed 7 -o " + dir_.path());
+    ASSERT_EQ(g.exit_code, 0) << g.output;
+  }
+  std::string f(const std::string& name) const { return dir_.file(name); }
+  std::string layers() const {
+    return "-l " + f("w1.npy") + ":" + f("b1.npy") + " -l " + f("w2.npy") + ":" + f("b2.npy");
+  }
+  // Runs a command expected to fail and checks the exit code, the message and that `output` was
+  // not created.
+  void expect_failure(const std::string& args, int code, const std::string& needle,
+                      const std::string& output) {
+    const Result r = run_cli(args);
+    EXPECT_EQ(r.exit_code, code) << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << r.output;
+    EXPECT_FALSE(test::file_exists(output)) << output << " left behind";
+    for (const std::string& name : test::list_dir(dir_.path())) {
+      EXPECT_EQ(name.find(".tmp."), std::string::npos) << name;
+    }
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(Cli, HelpForEveryCommand) {
+  for (const char* c : {"compress", "report", "infer", "pack", "generate"}) {
+    const Result r = run_cli(std::string(c) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << c;
+    EXPECT_NE(r.output.find("usage: eie " + std::string(c)), std::string::npos) << r.output;
+    EXPECT_EQ(run_cli(std::string("help ") + c).output, r.output);
+  }
+  EXPECT_EQ(run_cli("--help").exit_code, 0);
+  EXPECT_EQ(run_cli("").exit_code, 2);
+  const Result bad = run_cli("frobnicate");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("'frobnicate' is not a command"), std::string::npos);
+}
+
+TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
+  const Result c = run_cli("compress " + layers() + " --density 0.5 --quiet -o " + f("m.eie"));
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  const ModelFile m = read_model(f("m.eie"));
+  ASSERT_EQ(m.net.layers.size(), 2u);
+  EXPECT_TRUE(m.net.layers[0].relu);
+  EXPECT_FALSE(m.net.layers[1].relu);  // the last layer has no ReLU unless --relu-last
+  EXPECT_EQ(m.net.layers[0].weights.nnz(), 400u);  // 50% of 20 x 40
+
+  const Result r = run_cli("report " + f("m.eie"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("layer1"), std::string::npos) << r.output;
+
+  const Result i = run_cli("infer " + f("m.eie") + " -i " + f("x.npy") + " -o " + f("y.npy") +
+                           " --raw --stats --pe 4");
+  ASSERT_EQ(i.exit_code, 0) << i.output;
+  const NpyArray y = read_npy(f("y.npy"), NpyKind::kFloatOrInt16);
+  EXPECT_EQ(y.shape, (std::vector<size_t>{3, 5}));
+  const NpyArray x = read_npy(f("x.npy"));
+  const GoldenModel g(m.net, 1);
+  for (size_t b = 0; b < 3; ++b) {
+    const std::vector<double> row(x.values.begin() + static_cast<long>(b * 40),
+                                  x.values.begin() + static_cast<long>((b + 1) * 40));
+    const std::vector<int16_t> expect = g.run(quantize_activations(row, 8)).back();
+    for (size_t o = 0; o < 5; ++o) EXPECT_EQ(y.values[b * 5 + o], expect[o]) << b << "," << o;
+  }
+  const Result p = run_cli("pack " + f("m.eie") + " --pe 3");
+  EXPECT_EQ(p.exit_code, 0) << p.output;
+  EXPECT_NE(p.output.find("20x40"), std::string::npos) << p.output;
+}
+
+TEST_F(Cli, BadInputsFailCleanly) {
+  const std::string out = f("out.eie");
+  expect_failure("compress -l " + f("missing.npy") + " -o " + out, 1, "missing.npy", out);
+  // Layers that do not chain: w2 takes 20 inputs, w1 is given twice (produces 20, takes 40).
+  expect_failure("compress -l " + f("w2.npy") + " -l " + f("w2.npy") + " -o " + out, 1,
+                 "takes 20 inputs but layer 1", out);
+  expect_failure("compress -l " + f("w1.npy") + ":" + f("b2.npy") + " -o " + out, 1,
+                 "has 5 values but the layer has 20 outputs", out);
+  expect_failure("compress -l " + f("b1.npy") + " -o " + out, 1, "expected a 2-D array", out);
+  write_npy_f32(f("nan.npy"), {2, 2}, {1.0f, NAN, 0.0f, 1.0f});
+  expect_failure("compress -l " + f("nan.npy") + " -o " + out, 1, "is nan", out);
+  write_npy_i16(f("int.npy"), {2, 2}, {1, 2, 3, 4});
+  expect_failure("compress -l " + f("int.npy") + " -o " + out, 1, "dtype '<i2' not supported",
+                 out);
+  expect_failure("compress " + layers() + " --density 0.1,0.2,0.3 -o " + out, 2,
+                 "3 values for 2 layers", out);
+  expect_failure("compress " + layers() + " --density 0.5 --quality 1 -o " + out, 2,
+                 "not both", out);
+  expect_failure("compress " + layers() + " --density 1.5 -o " + out, 1, "density", out);
+  expect_failure("compress " + layers() + " --clusters 16 -o " + out, 2, "--clusters", out);
+  expect_failure("compress " + layers() + " --bogus -o " + out, 2, "bogus", out);
+  expect_failure("compress " + layers(), 2, "output", out);
+  expect_failure("compress " + layers() + " -o " + f("nodir/m.eie"), 1, "nodir", out);
+
+  ASSERT_EQ(run_cli("compress " + layers() + " --quiet -o " + f("m.eie")).exit_code, 0);
+  const std::string y = f("y.npy");
+  write_npy_f32(f("short.npy"), {39}, std::vector<float>(39, 0.5f));
+  expect_failure("infer " + f("m.eie") + " -i " + f("short.npy") + " -o " + y, 1,
+                 "39 values per input but the model takes 40", y);
+  expect_failure("infer " + f("x.npy") + " -i " + f("x.npy") + " -o " + y, 1,
+                 "not an EIE model file", y);
+  std::vector<uint8_t> corrupt = test::read_bytes(f("m.eie"));
+  corrupt[corrupt.size() / 2] ^= 0xFF;
+  test::write_bytes(f("bad.eie"), corrupt);
+  expect_failure("infer " + f("bad.eie") + " -i " + f("x.npy") + " -o " + y, 1,
+                 "checksum mismatch", y);
+  expect_failure("report " + f("bad.eie"), 1, "checksum mismatch", y);
+  expect_failure("pack " + f("m.eie") + " --pe 0", 2, "--pe", y);
+  write_npy_f32(f("nanx.npy"), {40}, std::vector<float>(40, NAN));
+  expect_failure("infer " + f("m.eie") + " -i " + f("nanx.npy") + " -o " + y, 1, "NaN", y);
+}
+
+}  // namespace
+}  // namespace eie
