@@ -77,7 +77,7 @@ TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
   const ModelFile m = read_model(f("m.eie"));
   ASSERT_EQ(m.net.layers.size(), 2u);
   EXPECT_TRUE(m.net.layers[0].relu);
-  EXPECT_FALSE(m.net.layers[1].relu);  // the last layer has no ReLU unless --relu-last
+  EXPECT_FALSE(m.net.layers[1].relu);              // the last layer has no ReLU unless --relu-last
   EXPECT_EQ(m.net.layers[0].weights.nnz(), 400u);  // 50% of 20 x 40
 
   const Result r = run_cli("report " + f("m.eie"));
@@ -114,12 +114,11 @@ TEST_F(Cli, BadInputsFailCleanly) {
   write_npy_f32(f("nan.npy"), {2, 2}, {1.0f, NAN, 0.0f, 1.0f});
   expect_failure("compress -l " + f("nan.npy") + " -o " + out, 1, "is nan", out);
   write_npy_i16(f("int.npy"), {2, 2}, {1, 2, 3, 4});
-  expect_failure("compress -l " + f("int.npy") + " -o " + out, 1, "dtype '<i2' not supported",
-                 out);
+  expect_failure("compress -l " + f("int.npy") + " -o " + out, 1, "dtype '<i2' not supported", out);
   expect_failure("compress " + layers() + " --density 0.1,0.2,0.3 -o " + out, 2,
                  "3 values for 2 layers", out);
-  expect_failure("compress " + layers() + " --density 0.5 --quality 1 -o " + out, 2,
-                 "not both", out);
+  expect_failure("compress " + layers() + " --density 0.5 --quality 1 -o " + out, 2, "not both",
+                 out);
   expect_failure("compress " + layers() + " --density 1.5 -o " + out, 1, "density", out);
   expect_failure("compress " + layers() + " --clusters 16 -o " + out, 2, "--clusters", out);
   expect_failure("compress " + layers() + " --bogus -o " + out, 2, "bogus", out);
@@ -136,8 +135,8 @@ TEST_F(Cli, BadInputsFailCleanly) {
   std::vector<uint8_t> corrupt = test::read_bytes(f("m.eie"));
   corrupt[corrupt.size() / 2] ^= 0xFF;
   test::write_bytes(f("bad.eie"), corrupt);
-  expect_failure("infer " + f("bad.eie") + " -i " + f("x.npy") + " -o " + y, 1,
-                 "checksum mismatch", y);
+  expect_failure("infer " + f("bad.eie") + " -i " + f("x.npy") + " -o " + y, 1, "checksum mismatch",
+                 y);
   expect_failure("report " + f("bad.eie"), 1, "checksum mismatch", y);
   expect_failure("pack " + f("m.eie") + " --pe 0", 2, "--pe", y);
   write_npy_f32(f("nanx.npy"), {40}, std::vector<float>(40, NAN));

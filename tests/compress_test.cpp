@@ -100,7 +100,8 @@ TEST(Compress, CompressedNetworkTracksTheFloatNetwork) {
   net.act_frac = 8;
   for (FloatLayer* l : {&l1, &l2}) {
     const Mask mask = prune_by_density(l->weights, 0.3);
-    net.layers.push_back(to_fixed_layer(*l, share_weights(*l, mask, 15, KmeansInit::kLinear, 1), 8));
+    net.layers.push_back(
+        to_fixed_layer(*l, share_weights(*l, mask, 15, KmeansInit::kLinear, 1), 8));
   }
   std::uniform_real_distribution<double> u(0.0, 1.0);
   std::vector<double> x(100);

@@ -27,7 +27,7 @@ TEST(FixedPoint, ScaledProductRoundsHalfUp) {
 TEST(FixedPoint, ScaledProductAtWFracZeroAndFifteen) {
   EXPECT_EQ(scale_product(12345, 0), 12345);
   EXPECT_EQ(scale_product(-12345, 0), -12345);
-  EXPECT_EQ(scale_product(16384, 15), 1);   // exactly 0.5
+  EXPECT_EQ(scale_product(16384, 15), 1);  // exactly 0.5
   EXPECT_EQ(scale_product(16383, 15), 0);
   EXPECT_EQ(scale_product(-16384, 15), 0);  // exactly -0.5
   EXPECT_EQ(scale_product(-16385, 15), -1);
@@ -93,8 +93,8 @@ TEST(FixedPoint, FloatConversionSaturates) {
 }
 
 TEST(FixedPoint, WFracIsTheLargestThatFits) {
-  EXPECT_EQ(choose_w_frac({0.9, -0.3}), 15);   // 0.9 * 2^15 = 29491
-  EXPECT_EQ(choose_w_frac({1.0}), 14);         // 2^15 > 32767
+  EXPECT_EQ(choose_w_frac({0.9, -0.3}), 15);  // 0.9 * 2^15 = 29491
+  EXPECT_EQ(choose_w_frac({1.0}), 14);        // 2^15 > 32767
   EXPECT_EQ(choose_w_frac({-1.0, 0.5}), 14);
   EXPECT_EQ(choose_w_frac({32767.0 / 32768.0}), 15);
   EXPECT_EQ(choose_w_frac({3.0}), 13);

@@ -25,7 +25,8 @@ std::vector<int16_t> dense_reference(const Layer& layer, const std::vector<int16
       const uint8_t code = codes[size_t{i} * cols + j];
       if (x[j] == 0 || code == 0) continue;
       const int64_t p = int64_t{x[j]} * layer.codebook[code];
-      const int64_t s = layer.w_frac == 0 ? p : (p + (int64_t{1} << (layer.w_frac - 1))) >> layer.w_frac;
+      const int64_t s =
+          layer.w_frac == 0 ? p : (p + (int64_t{1} << (layer.w_frac - 1))) >> layer.w_frac;
       acc += s;
       if (acc > std::numeric_limits<int32_t>::max() || acc < std::numeric_limits<int32_t>::min()) {
         acc = acc > 0 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
@@ -41,13 +42,13 @@ std::vector<int16_t> dense_reference(const Layer& layer, const std::vector<int16
 }
 
 // A random layer; `scale` widens the codebook, bias and activations to provoke saturation.
-Layer random_layer(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng,
-                   bool wide) {
+Layer random_layer(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng, bool wide) {
   Layer l;
   l.weights = test::random_code_matrix(rows, cols, density, rng);
   l.w_frac = static_cast<int>(rng() % 16);
   std::uniform_int_distribution<int> cb(wide ? -32768 : -3000, wide ? 32767 : 3000);
-  for (int c = 1; c < kCodebookSize; ++c) l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(cb(rng));
+  for (int c = 1; c < kCodebookSize; ++c)
+    l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(cb(rng));
   if (rng() % 4 != 0) {
     std::uniform_int_distribution<int32_t> b(wide ? std::numeric_limits<int32_t>::min() : -20000,
                                              wide ? std::numeric_limits<int32_t>::max() : 20000);

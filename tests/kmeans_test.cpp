@@ -55,11 +55,12 @@ void expect_lloyd_fixed_point(const std::vector<float>& values, const KmeansResu
     const double v = values[i];
     const double d = std::fabs(v - r.centroids[a]);
     for (size_t j = 0; j < r.centroids.size(); ++j) {
+      // Plain comparisons in this hot loop: GoogleTest macros are slow in sanitizer builds.
       const double dj = std::fabs(v - r.centroids[j]);
-      if (j < a) {
-        ASSERT_GT(dj, d) << "value " << i << " = " << v << " should go to lower centroid " << j;
-      } else {
-        ASSERT_GE(dj, d) << "value " << i << " = " << v << " is nearer to centroid " << j;
+      if (j < a ? dj <= d : dj < d) {
+        FAIL() << "value " << i << " = " << v << " is assigned to centroid " << a << " = "
+               << r.centroids[a] << " but centroid " << j << " = " << r.centroids[j]
+               << (j < a ? " is as near and lower" : " is nearer");
       }
     }
     sum[a] += v;
@@ -140,6 +141,33 @@ TEST(KmeansTest, TieGoesToLowerCentroid) {
   EXPECT_EQ(r.iterations, 1);
 }
 
+// Hand-run Lloyd where a cluster empties: linear init {0, 10, 20}; the middle cluster {5.25, 14.75}
+// keeps its mean 10 while its neighbours move to 4.275 and 15.725, so both of its values leave.
+TEST(KmeansTest, EmptiedClusterIsDropped) {
+  std::vector<float> v = {0.0f, 5.25f, 14.75f, 20.0f};
+  v.insert(v.end(), 9, 4.75f);
+  v.insert(v.end(), 9, 15.25f);
+  std::vector<uint8_t> expected = {0, 0, 1, 1};
+  expected.insert(expected.end(), 9, 0);
+  expected.insert(expected.end(), 9, 1);
+
+  // Stopped after one iteration, the emptied centroid is still removed from the result.
+  const KmeansResult capped = kmeans_1d(v, 3, KmeansInit::kLinear, 1, 1);
+  EXPECT_EQ(capped.iterations, 1);
+  ASSERT_EQ(capped.centroids.size(), 2u);
+  EXPECT_DOUBLE_EQ(capped.centroids[0], 4.275);
+  EXPECT_DOUBLE_EQ(capped.centroids[1], 15.725);
+  EXPECT_EQ(capped.assignment, expected);
+
+  // Left to run, the second iteration takes the new means and nothing moves after that.
+  const KmeansResult r = kmeans_1d(v, 3, KmeansInit::kLinear);
+  EXPECT_EQ(r.iterations, 2);
+  ASSERT_EQ(r.centroids.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.centroids[0], 48.0 / 11);
+  EXPECT_DOUBLE_EQ(r.centroids[1], 172.0 / 11);
+  EXPECT_EQ(r.assignment, expected);
+}
+
 TEST(KmeansTest, ZeroIterationsGivesLinearInitialCentroids) {
   // k points evenly over [2, 10]; 3 and 7 are halfway between two of them (ties to the lower one),
   // and the centroids with no value (6 and 8 after ties) are kept so the init can be inspected.
@@ -211,8 +239,7 @@ TEST(KmeansTest, FewerDistinctValuesThanK) {
     EXPECT_EQ(r.assignment, (std::vector<uint8_t>{2, 2, 0, 0, 0, 1}));
   }
   // Random init with fewer distinct values than k uses all of them.
-  EXPECT_EQ(kmeans_1d(v, 10, KmeansInit::kRandom, 9, 0).centroids,
-            (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(kmeans_1d(v, 10, KmeansInit::kRandom, 9, 0).centroids, (std::vector<double>{1, 2, 3}));
 
   const std::vector<float> same(7, 4.0f);
   for (KmeansInit init : kAllInits) {

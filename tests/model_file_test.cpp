@@ -25,7 +25,8 @@ Network sample_network(std::mt19937_64& rng, double density = 0.1) {
       layer.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 1000 - 8000);
     }
     if (l == 0) {
-      for (uint32_t i = 0; i < widths[l + 1]; ++i) layer.bias.push_back(static_cast<int32_t>(i) * 77 - 900);
+      for (uint32_t i = 0; i < widths[l + 1]; ++i)
+        layer.bias.push_back(static_cast<int32_t>(i) * 77 - 900);
     }
     layer.relu = l == 0;
     net.layers.push_back(layer);
@@ -35,7 +36,8 @@ Network sample_network(std::mt19937_64& rng, double density = 0.1) {
 
 void set_crc(std::vector<uint8_t>& b) {
   const uint32_t crc = crc32(b.data(), b.size() - 4);
-  for (int i = 0; i < 4; ++i) b[b.size() - 4 + static_cast<size_t>(i)] = static_cast<uint8_t>(crc >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    b[b.size() - 4 + static_cast<size_t>(i)] = static_cast<uint8_t>(crc >> (8 * i));
 }
 
 // Expects parse_model to reject `b` with a message containing `needle`.
@@ -123,8 +125,8 @@ TEST(ModelFile, RejectsEveryTruncation) {
   std::mt19937_64 rng(15);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_network(rng)));
   for (size_t n = 0; n < b.size(); ++n) {
-    EXPECT_THROW(parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"),
-                 Error)
+    EXPECT_THROW(
+        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
         << "prefix of " << n << " bytes";
   }
 }
@@ -165,7 +167,7 @@ TEST(ModelFile, RejectionMessagesNameTheProblem) {
   patched(38, 0, "relative index width 0");
   patched(38, 9, "relative index width 9");
   patched(39, 1, "reserved byte");
-  patched(40, 5, "codebook[0]");      // codebook[0] low byte
+  patched(40, 5, "codebook[0]");          // codebook[0] low byte
   patched(80, 2, "coding 2 is unknown");  // layer 1 weight-index stream
 }
 

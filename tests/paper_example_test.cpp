@@ -17,10 +17,10 @@ struct Nz {
 // them (so v can be checked by position); the other PEs' weights are there to show they do not
 // leak into PE0's slice.
 CodeMatrix paper_matrix() {
-  const std::vector<Nz> pe0 = {{0, 0, 1},  {8, 0, 2},  {12, 0, 3}, {4, 1, 4},   {0, 2, 5},
-                               {12, 2, 6}, {0, 4, 7},  {4, 4, 8},  {0, 5, 9},   {12, 5, 10},
+  const std::vector<Nz> pe0 = {{0, 0, 1},  {8, 0, 2},  {12, 0, 3}, {4, 1, 4}, {0, 2, 5},
+                               {12, 2, 6}, {0, 4, 7},  {4, 4, 8},  {0, 5, 9}, {12, 5, 10},
                                {0, 6, 11}, {8, 7, 12}, {12, 7, 13}};
-  const std::vector<Nz> others = {{1, 0, 14}, {5, 1, 15}, {2, 2, 14}, {15, 3, 15}, {9, 3, 14},
+  const std::vector<Nz> others = {{1, 0, 14}, {5, 1, 15},  {2, 2, 14}, {15, 3, 15}, {9, 3, 14},
                                   {3, 4, 15}, {13, 6, 14}, {6, 7, 15}, {11, 7, 14}};
   std::vector<uint8_t> dense(16 * 8, 0);
   for (const auto& list : {pe0, others}) {

@@ -34,11 +34,11 @@ TEST(PruneByDensityTest, KeepsLargestMagnitudes) {
 
 TEST(PruneByDensityTest, KeepsRoundedCount) {
   const std::vector<float> w = {5, 4, 3, 2, 1, -6, -7, 8, 9, 10};
-  EXPECT_EQ(count_kept(prune_by_density(w, 0.25)), 3u);   // 2.5 rounds away from zero
-  EXPECT_EQ(count_kept(prune_by_density(w, 0.24)), 2u);   // 2.4
-  EXPECT_EQ(count_kept(prune_by_density(w, 0.26)), 3u);   // 2.6
-  EXPECT_EQ(count_kept(prune_by_density(w, 0.04)), 0u);   // 0.4
-  EXPECT_EQ(count_kept(prune_by_density(w, 0.96)), 10u);  // 9.6
+  EXPECT_EQ(count_kept(prune_by_density(w, 0.25)), 3u);         // 2.5 rounds away from zero
+  EXPECT_EQ(count_kept(prune_by_density(w, 0.24)), 2u);         // 2.4
+  EXPECT_EQ(count_kept(prune_by_density(w, 0.26)), 3u);         // 2.6
+  EXPECT_EQ(count_kept(prune_by_density(w, 0.04)), 0u);         // 0.4
+  EXPECT_EQ(count_kept(prune_by_density(w, 0.96)), 10u);        // 9.6
   EXPECT_EQ(count_kept(prune_by_density({1, 2, 3}, 0.5)), 2u);  // 1.5
 }
 
@@ -101,6 +101,8 @@ TEST(PruneByQualityTest, ThresholdIsQualityTimesPopulationStd) {
   EXPECT_EQ(prune_by_quality(w, 2.5), (Mask{0, 0, 0, 0, 0, 0, 1, 1}));  // |w| > 5
   EXPECT_EQ(prune_by_quality(w, 0.5), (Mask{1, 1, 1, 1, 1, 1, 1, 1}));  // |w| > 1
   EXPECT_EQ(prune_by_quality(w, 4.5), (Mask{0, 0, 0, 0, 0, 0, 0, 0}));  // |w| > 9
+  // |w| > 3.8 keeps the 4s; the sample std would give 4.06 and drop them.
+  EXPECT_EQ(prune_by_quality(w, 1.9), (Mask{0, 1, 1, 1, 1, 1, 1, 1}));
   // Magnitudes are compared, and the std does not change when every sign flips.
   std::vector<float> neg(w);
   for (float& x : neg) x = -x;

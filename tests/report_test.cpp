@@ -1,9 +1,9 @@
 // The compression report: every figure derived from the model file's actual serialization.
 #include "eie/report.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -20,7 +20,8 @@ ModelFile sample_model() {
     Layer layer;
     layer.name = l == 0 ? "ip1" : "ip2";
     layer.weights = test::random_code_matrix(widths[l + 1], widths[l], 0.1, rng);
-    for (int c = 1; c < kCodebookSize; ++c) layer.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c);
+    for (int c = 1; c < kCodebookSize; ++c)
+      layer.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c);
     layer.bias.assign(widths[l + 1], 1);
     net.layers.push_back(layer);
   }
@@ -41,15 +42,14 @@ TEST(Report, FiguresComeFromTheSerializedFile) {
   // Fixed-width stage: 4 bits per entry and rel_bits per entry, padding included.
   const auto nnz = static_cast<double>(l.nonzeros);
   EXPECT_DOUBLE_EQ(l.pq.weight_bits, 4.0 * static_cast<double>(l.pq.entries) / nnz);
-  EXPECT_DOUBLE_EQ(l.pq.index_bits,
-                   static_cast<double>(l.pq.rel_bits * l.pq.entries) / nnz);
-  EXPECT_EQ(l.pq.bytes, layer_section_size(m.net.layers[0], best_coding(m.net.layers[0], false))
-                            .total_bytes);
+  EXPECT_DOUBLE_EQ(l.pq.index_bits, static_cast<double>(l.pq.rel_bits * l.pq.entries) / nnz);
+  EXPECT_EQ(l.pq.bytes,
+            layer_section_size(m.net.layers[0], best_coding(m.net.layers[0], false)).total_bytes);
   EXPECT_LE(l.pqh.bytes, l.pq.bytes);
   EXPECT_EQ(r.total.weights, 12000u + 600u);
   EXPECT_EQ(r.total.pqh.bytes, r.layers[0].pqh.bytes + r.layers[1].pqh.bytes + 24);
-  EXPECT_DOUBLE_EQ(r.ratio(), static_cast<double>(r.total.dense_bytes) /
-                                 static_cast<double>(r.file_bytes));
+  EXPECT_DOUBLE_EQ(r.ratio(),
+                   static_cast<double>(r.total.dense_bytes) / static_cast<double>(r.file_bytes));
 }
 
 TEST(Report, TextAndJsonCarryTheSameNumbers) {

@@ -66,11 +66,11 @@ TEST(SparseFormat, GapsAroundTheFifteenRowLimit) {
     return out;
   };
   using P = std::vector<std::pair<unsigned, unsigned>>;
-  EXPECT_EQ(vz(column_entries(200, {15}, 1)), (P{{7, 15}}));             // gap 15: no padding
-  EXPECT_EQ(vz(column_entries(200, {16}, 1)), (P{{0, 15}, {7, 0}}));     // gap 16: one pad
-  EXPECT_EQ(vz(column_entries(200, {31}, 1)), (P{{0, 15}, {7, 15}}));    // gap 31
+  EXPECT_EQ(vz(column_entries(200, {15}, 1)), (P{{7, 15}}));                   // gap 15: no padding
+  EXPECT_EQ(vz(column_entries(200, {16}, 1)), (P{{0, 15}, {7, 0}}));           // gap 16: one pad
+  EXPECT_EQ(vz(column_entries(200, {31}, 1)), (P{{0, 15}, {7, 15}}));          // gap 31
   EXPECT_EQ(vz(column_entries(200, {32}, 1)), (P{{0, 15}, {0, 15}, {7, 0}}));  // gap 32
-  EXPECT_EQ(vz(column_entries(200, {0, 16}, 1)), (P{{7, 0}, {7, 15}}));  // 15 between: no pad
+  EXPECT_EQ(vz(column_entries(200, {0, 16}, 1)), (P{{7, 0}, {7, 15}}));        // 15 between: no pad
   EXPECT_EQ(vz(column_entries(200, {0, 17}, 1)), (P{{7, 0}, {0, 15}, {7, 0}}));
   // 150 zeros: 9 pads cover 144 rows, then z = 6.
   const P long_gap = vz(column_entries(200, {150}, 1));
@@ -113,7 +113,7 @@ TEST(SparseFormat, WordLayoutIsLittleEndianByEntry) {
   for (unsigned e = 0; e < 10; ++e) {
     EXPECT_EQ((w[e / 8] >> (8 * (e % 8))) & 0xFF, s.entries[e]);
   }
-  EXPECT_EQ(w[1] >> 16, 0u);  // the tail of the last word is zero-filled
+  EXPECT_EQ(w[1] >> 16, 0u);              // the tail of the last word is zero-filled
   EXPECT_EQ(make_entry(0x3, 0xA), 0xA3);  // v in bits [3:0], z in bits [7:4]
   EXPECT_EQ(entry_v(0xA3), 0x3u);
   EXPECT_EQ(entry_z(0xA3), 0xAu);
@@ -146,11 +146,12 @@ TEST(SparseFormat, UnpackRejectsMalformedSlices) {
   p.pe[0].entries[1] = make_entry(5, 15);  // runs past the 20 local rows
   expect_reject(p, "lands on local row");
   // A padding entry closing a column.
-  PackedLayer pad = pack(CodeMatrix::from_dense(40, 1, [] {
-                           std::vector<uint8_t> d(40, 0);
-                           d[34] = 1;
-                           return d;
-                         }()),
+  PackedLayer pad = pack(CodeMatrix::from_dense(40, 1,
+                                                [] {
+                                                  std::vector<uint8_t> d(40, 0);
+                                                  d[34] = 1;
+                                                  return d;
+                                                }()),
                          1);
   ASSERT_EQ(pad.pe[0].entries.size(), 3u);
   pad.pe[0].entries.pop_back();

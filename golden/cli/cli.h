@@ -1,10 +1,9 @@
 // Shared pieces of the `eie` command-line tool: the command table and option parsing helpers.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 namespace eie::cli {
 

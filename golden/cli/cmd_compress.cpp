@@ -1,10 +1,10 @@
 // eie compress: the Deep Compression pipeline on weights handed over as .npy files (pruning,
 // weight sharing, fixed-point conversion, Huffman coding) into a model file. Retraining needs the
 // training data and lives in the trainer; this command compresses what it is given.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli.h"
 #include "eie/compress.h"
@@ -26,7 +26,8 @@ LayerFiles parse_layer_spec(const std::string& spec) {
   const size_t colon = spec.find(':');
   LayerFiles f{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
   if (f.weights.empty() || (colon != std::string::npos && f.bias.empty())) {
-    throw UsageError(fmt::format("--layer '{}': expected WEIGHTS.npy or WEIGHTS.npy:BIAS.npy", spec));
+    throw UsageError(
+        fmt::format("--layer '{}': expected WEIGHTS.npy or WEIGHTS.npy:BIAS.npy", spec));
   }
   return f;
 }
@@ -54,8 +55,8 @@ FloatLayer load_layer(const LayerFiles& files, size_t index, bool transpose) {
   if (!files.bias.empty()) {
     const std::string bwhat = fmt::format("layer {} bias", index + 1);
     const NpyArray b = read_npy_dims(files.bias, 1, bwhat);
-    require(b.size() == layer.rows, "{}: {} has {} values but the layer has {} outputs",
-            files.bias, bwhat, b.size(), layer.rows);
+    require(b.size() == layer.rows, "{}: {} has {} values but the layer has {} outputs", files.bias,
+            bwhat, b.size(), layer.rows);
     for (size_t i = 0; i < b.size(); ++i) {
       require(std::isfinite(b.values[i]), "{}: {} [{}] is {}", files.bias, bwhat, i, b.values[i]);
       layer.bias.push_back(static_cast<float>(b.values[i]));
@@ -79,31 +80,31 @@ std::vector<double> per_layer(const std::vector<double>& values, size_t layers,
 
 int run_compress(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("layer,l", po::value<std::vector<std::string>>()->required(),
-       "a layer as WEIGHTS.npy[:BIAS.npy], in network order; repeat per layer. Weights are "
-       "float32/float64 (outputs, inputs) like PyTorch's Linear.weight")
-      ("output,o", po::value<std::string>()->required(), "model file to write")
-      ("density,d", po::value<std::string>(),
-       "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")
-      ("quality,q", po::value<std::string>(),
-       "prune |w| <= quality x std(w), one value or one per layer (instead of --density)")
-      ("clusters,k", po::value<int>()->default_value(15), "shared weights per layer, 1..15")
-      ("init", po::value<std::string>()->default_value("linear"),
-       "k-means initialisation: linear, density or random")
-      ("rel-bits", po::value<std::string>()->default_value("auto"),
-       "relative index width in the file, 1..8, or auto (smallest file per layer)")
-      ("no-huffman", "store fixed-width streams (the P+Q stage) instead of Huffman codes")
-      ("act-frac", po::value<int>()->default_value(kActFracDefault),
-       "fractional bits of the int16 activations, 0..15")
-      ("relu-last", "apply ReLU on the last layer too (by default it has none)")
-      ("names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")
-      ("transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed for random k-means initialisation")
-      ("quiet", "do not print the compression report");
+  opts.add_options()(
+      "layer,l", po::value<std::vector<std::string>>()->required(),
+      "a layer as WEIGHTS.npy[:BIAS.npy], in network order; repeat per layer. Weights are "
+      "float32/float64 (outputs, inputs) like PyTorch's Linear.weight")(
+      "output,o", po::value<std::string>()->required(), "model file to write")(
+      "density,d", po::value<std::string>(),
+      "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")(
+      "quality,q", po::value<std::string>(),
+      "prune |w| <= quality x std(w), one value or one per layer (instead of --density)")(
+      "clusters,k", po::value<int>()->default_value(15), "shared weights per layer, 1..15")(
+      "init", po::value<std::string>()->default_value("linear"),
+      "k-means initialisation: linear, density or random")(
+      "rel-bits", po::value<std::string>()->default_value("auto"),
+      "relative index width in the file, 1..8, or auto (smallest file per layer)")(
+      "no-huffman", "store fixed-width streams (the P+Q stage) instead of Huffman codes")(
+      "act-frac", po::value<int>()->default_value(kActFracDefault),
+      "fractional bits of the int16 activations, 0..15")(
+      "relu-last", "apply ReLU on the last layer too (by default it has none)")(
+      "names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")(
+      "transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")(
+      "seed", po::value<uint64_t>()->default_value(1), "seed for random k-means initialisation")(
+      "quiet", "do not print the compression report");
   po::variables_map vm;
-  if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts,
-                  {}, vm)) {
+  if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts, {},
+                  vm)) {
     return kExitOk;
   }
   std::vector<LayerFiles> files;
@@ -117,12 +118,12 @@ int run_compress(const std::vector<std::string>& args) {
   std::vector<double> density(n, 1.0);
   std::vector<double> quality;
   if (vm.count("density")) {
-    density = per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), n,
-                        "--density");
+    density =
+        per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), n, "--density");
   }
   if (vm.count("quality")) {
-    quality = per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), n,
-                        "--quality");
+    quality =
+        per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), n, "--quality");
   }
   const int clusters = vm["clusters"].as<int>();
   if (clusters < 1 || clusters > 15) throw UsageError("--clusters must lie in 1..15");

@@ -1,9 +1,9 @@
 // eie generate: a seeded random fully connected network and input batch as .npy files, the
 // hand-over format of PyTorch users, for demos and tests of the compress -> infer flow.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "cli.h"
 #include "eie/npy.h"
@@ -12,15 +12,14 @@ namespace eie::cli {
 
 int run_generate(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("sizes,s", po::value<std::string>()->default_value("784,300,100,10"),
-       "layer widths, input first (784,300,100,10 is LeNet-300-100)")
-      ("out-dir,o", po::value<std::string>()->required(), "existing folder for the .npy files")
-      ("batch,b", po::value<unsigned>()->default_value(4), "input vectors in x.npy")
-      ("seed", po::value<uint64_t>()->default_value(1), "random seed");
+  opts.add_options()("sizes,s", po::value<std::string>()->default_value("784,300,100,10"),
+                     "layer widths, input first (784,300,100,10 is LeNet-300-100)")(
+      "out-dir,o", po::value<std::string>()->required(), "existing folder for the .npy files")(
+      "batch,b", po::value<unsigned>()->default_value(4), "input vectors in x.npy")(
+      "seed", po::value<uint64_t>()->default_value(1), "random seed");
   po::variables_map vm;
-  if (!parse_args(args, "eie generate -o DIR [--sizes 784,300,100,10] [--batch N] [--seed S]",
-                  opts, {}, vm)) {
+  if (!parse_args(args, "eie generate -o DIR [--sizes 784,300,100,10] [--batch N] [--seed S]", opts,
+                  {}, vm)) {
     return kExitOk;
   }
   const std::vector<unsigned> sizes = parse_size_list(vm["sizes"].as<std::string>(), "--sizes");
@@ -47,8 +46,8 @@ int run_generate(const std::vector<std::string>& args) {
   std::vector<float> x(size_t{batch} * sizes[0]);
   for (float& v : x) v = nonzero(rng) ? value(rng) : 0.0f;
   write_npy_f32(dir + "/x.npy", {batch, sizes[0]}, x);
-  fmt::print("wrote {} layers (w1.npy, b1.npy, ...) and x.npy ({} x {}) to {}\n",
-             sizes.size() - 1, batch, sizes[0], dir);
+  fmt::print("wrote {} layers (w1.npy, b1.npy, ...) and x.npy ({} x {}) to {}\n", sizes.size() - 1,
+             batch, sizes[0], dir);
   return kExitOk;
 }
 

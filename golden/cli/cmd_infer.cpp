@@ -11,20 +11,18 @@ namespace eie::cli {
 
 int run_infer(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("model", po::value<std::string>()->required(), "model file")
-      ("input,i", po::value<std::string>()->required(),
-       "input .npy: (inputs,) or (batch, inputs); float32/float64 values are converted to "
-       "fixed point, int16 values are taken as fixed point already")
-      ("output,o", po::value<std::string>()->required(), "output .npy, same batch layout")
-      ("raw", "write int16 fixed-point outputs instead of float32")
-      ("pe", po::value<unsigned>()->default_value(64), "PEs the work statistics are counted for")
-      ("stats", "print per-layer work: non-zero inputs, entries, the busiest PE, balance");
+  opts.add_options()("model", po::value<std::string>()->required(), "model file")(
+      "input,i", po::value<std::string>()->required(),
+      "input .npy: (inputs,) or (batch, inputs); float32/float64 values are converted to "
+      "fixed point, int16 values are taken as fixed point already")(
+      "output,o", po::value<std::string>()->required(), "output .npy, same batch layout")(
+      "raw", "write int16 fixed-point outputs instead of float32")(
+      "pe", po::value<unsigned>()->default_value(64), "PEs the work statistics are counted for")(
+      "stats", "print per-layer work: non-zero inputs, entries, the busiest PE, balance");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
-  if (!parse_args(args, "eie infer MODEL.eie -i X.npy -o Y.npy [--raw] [--stats]", opts, pos,
-                  vm)) {
+  if (!parse_args(args, "eie infer MODEL.eie -i X.npy -o Y.npy [--raw] [--stats]", opts, pos, vm)) {
     return kExitOk;
   }
   const unsigned num_pe = vm["pe"].as<unsigned>();
@@ -38,8 +36,8 @@ int run_infer(const std::vector<std::string>& args) {
           x.shape.size());
   const size_t width = x.shape.back();
   const size_t batch = x.shape.size() == 2 ? x.shape[0] : 1;
-  require(width == model.net.inputs(), "{}: {} values per input but the model takes {}",
-          input_path, width, model.net.inputs());
+  require(width == model.net.inputs(), "{}: {} values per input but the model takes {}", input_path,
+          width, model.net.inputs());
   require(batch > 0, "{}: the input batch is empty", input_path);
 
   const uint32_t outputs = model.net.outputs();
@@ -57,8 +55,8 @@ int run_infer(const std::vector<std::string>& args) {
     const auto outs = golden.run(in, &work[b]);
     y_raw.insert(y_raw.end(), outs.back().begin(), outs.back().end());
   }
-  std::vector<size_t> shape = x.shape.size() == 2 ? std::vector<size_t>{batch, outputs}
-                                                  : std::vector<size_t>{outputs};
+  std::vector<size_t> shape =
+      x.shape.size() == 2 ? std::vector<size_t>{batch, outputs} : std::vector<size_t>{outputs};
   const std::string out = vm["output"].as<std::string>();
   if (vm.count("raw")) {
     write_npy_i16(out, shape, y_raw);

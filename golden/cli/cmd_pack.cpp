@@ -1,8 +1,8 @@
 // eie pack: how a model lays out over N PEs: entries, padding, memory words and pointers per
 // layer, and the static load balance of the interleaved rows.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "cli.h"
 #include "eie/model_file.h"
@@ -12,9 +12,8 @@ namespace eie::cli {
 
 int run_pack(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("model", po::value<std::string>()->required(), "model file")
-      ("pe,n", po::value<unsigned>()->default_value(64), "number of PEs");
+  opts.add_options()("model", po::value<std::string>()->required(), "model file")(
+      "pe,n", po::value<unsigned>()->default_value(64), "number of PEs");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;

@@ -10,10 +10,9 @@ namespace eie::cli {
 
 int run_report(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("model", po::value<std::string>()->required(), "model file")
-      ("json", "print JSON instead of the text table")
-      ("output,o", po::value<std::string>(), "write the report to this file instead of stdout");
+  opts.add_options()("model", po::value<std::string>()->required(), "model file")(
+      "json", "print JSON instead of the text table")(
+      "output,o", po::value<std::string>(), "write the report to this file instead of stdout");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
@@ -23,7 +22,8 @@ int run_report(const std::vector<std::string>& args) {
   const std::string text =
       vm.count("json") ? format_report_json(report) : format_report_text(report);
   if (vm.count("output")) {
-    write_file_atomic(vm["output"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
+    write_file_atomic(vm["output"].as<std::string>(),
+                      std::vector<uint8_t>(text.begin(), text.end()));
   } else {
     fmt::print("{}", text);
   }

@@ -1,8 +1,8 @@
 // eie: the command-line front end of the golden model (git-style subcommands).
+#include <fmt/format.h>
+
 #include <cstring>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli.h"
 #include "eie/error.h"

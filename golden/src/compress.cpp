@@ -73,7 +73,8 @@ SharedWeights assign_to_codebook(const FloatLayer& layer, const std::vector<doub
     if (!kept) continue;
     size_t best = 0;
     for (size_t c = 1; c < centroids.size(); ++c) {
-      if (std::fabs(layer.weights[i] - centroids[c]) < std::fabs(layer.weights[i] - centroids[best]))
+      if (std::fabs(layer.weights[i] - centroids[c]) <
+          std::fabs(layer.weights[i] - centroids[best]))
         best = c;
     }
     index[i] = static_cast<uint8_t>(best + 1);

@@ -69,9 +69,10 @@ int choose_w_frac(const std::vector<double>& centroids) {
   for (int f = kMaxFrac; f >= 0; --f) {
     if (max_abs * std::ldexp(1.0, f) <= 32767.0) return f;
   }
-  fail("largest shared weight magnitude {} exceeds 32767 and cannot be stored in int16 even with "
-       "w_frac = 0",
-       max_abs);
+  fail(
+      "largest shared weight magnitude {} exceeds 32767 and cannot be stored in int16 even with "
+      "w_frac = 0",
+      max_abs);
 }
 
 }  // namespace eie

@@ -90,8 +90,8 @@ void find_ends(const std::vector<double>& sorted, const std::vector<double>& c,
   ends.resize(c.size());
   auto from = sorted.begin();  // searching from the previous end keeps the runs ordered
   for (size_t j = 0; j + 1 < c.size(); ++j) {
-    from = std::partition_point(from, sorted.end(),
-                                [&](double v) { return nearest(v, c, mid) <= j; });
+    from =
+        std::partition_point(from, sorted.end(), [&](double v) { return nearest(v, c, mid) <= j; });
     ends[j] = static_cast<size_t>(from - sorted.begin());
   }
   ends.back() = sorted.size();
@@ -124,9 +124,12 @@ KmeansInit parse_kmeans_init(const std::string& name) {
 
 const char* to_string(KmeansInit init) {
   switch (init) {
-    case KmeansInit::kLinear: return "linear";
-    case KmeansInit::kDensity: return "density";
-    case KmeansInit::kRandom: return "random";
+    case KmeansInit::kLinear:
+      return "linear";
+    case KmeansInit::kDensity:
+      return "density";
+    case KmeansInit::kRandom:
+      return "random";
   }
   return "unknown";
 }

@@ -136,7 +136,8 @@ std::vector<uint16_t> read_stream(ByteReader& r, size_t count, int symbol_bits,
               "{} fixed-width bytes for {} symbols of {} bits, expected {}", nbytes, count,
               symbol_bits, (count * static_cast<uint64_t>(symbol_bits) + 7) / 8);
       symbols.reserve(count);
-      for (size_t i = 0; i < count; ++i) symbols.push_back(static_cast<uint16_t>(bits.get(symbol_bits)));
+      for (size_t i = 0; i < count; ++i)
+        symbols.push_back(static_cast<uint16_t>(bits.get(symbol_bits)));
     } else {
       symbols = HuffmanCode::from_lengths(lengths).decode(bits, count);
     }
@@ -172,8 +173,8 @@ void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
 Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, LayerCoding& coding) {
   const std::string at = fmt::format("layer {}", index + 1);
   const uint32_t section = r.u32(at + " section length");
-  require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source,
-          at, section, r.remaining());
+  require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source, at,
+          section, r.remaining());
   const size_t section_end = r.pos() + section;
 
   Layer layer;
@@ -190,8 +191,8 @@ Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, Layer
           "{}: {} shape {}x{} outside 1..{} per dimension", source, where, rows, cols,
           kMaxDimension);
   const uint8_t flags = r.u8(where + " flags");
-  require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits",
-          source, where, flags);
+  require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits", source,
+          where, flags);
   layer.relu = (flags & kFlagRelu) != 0;
   layer.w_frac = r.u8(where + " w_frac");
   require(layer.w_frac <= kMaxFrac, "{}: {} w_frac {} outside [0, 15]", source, where,
@@ -218,8 +219,8 @@ Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, Layer
   rs.rel_bits = rel_bits;
   coding = LayerCoding{rel_bits, false};
   rs.weight = read_stream(r, entries, 4, source, where + " weight-index stream", coding.huffman);
-  rs.gap = read_stream(r, entries, rel_bits, source, where + " relative-index stream",
-                       coding.huffman);
+  rs.gap =
+      read_stream(r, entries, rel_bits, source, where + " relative-index stream", coding.huffman);
   try {
     layer.weights = decode_relative(rs, rows, cols);
   } catch (const Error& e) {
@@ -270,8 +271,10 @@ LayerCoding best_coding(const Layer& layer, bool huffman) {
 
 std::vector<uint8_t> serialize_model(const ModelFile& model) {
   model.net.validate();
-  require(model.coding.size() == model.net.layers.size(), "model has {} layer codings for {} "
-          "layers", model.coding.size(), model.net.layers.size());
+  require(model.coding.size() == model.net.layers.size(),
+          "model has {} layer codings for {} "
+          "layers",
+          model.coding.size(), model.net.layers.size());
   require(model.net.layers.size() <= kMaxLayers, "model has {} layers, at most {} allowed",
           model.net.layers.size(), kMaxLayers);
   ByteWriter w;
@@ -304,15 +307,20 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   ByteReader r(bytes, body_end, source);
   r.bytes(8, "magic");
   const uint16_t version = r.u16("version");
-  require(version == kModelVersion, "{}: format version {} is not supported (this build reads "
-          "version {})", source, version, kModelVersion);
+  require(version == kModelVersion,
+          "{}: format version {} is not supported (this build reads "
+          "version {})",
+          source, version, kModelVersion);
   // The checksum is checked before any field is trusted: a corrupt file is named as such rather
   // than by whichever field the corruption happened to hit.
   uint32_t stored_crc = 0;
-  for (int i = 0; i < 4; ++i) stored_crc |= uint32_t{bytes[body_end + static_cast<size_t>(i)]} << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    stored_crc |= uint32_t{bytes[body_end + static_cast<size_t>(i)]} << (8 * i);
   const uint32_t actual_crc = crc32(bytes.data(), body_end);
-  require(stored_crc == actual_crc, "{}: checksum mismatch (stored CRC-32 0x{:08x}, computed "
-          "0x{:08x}): the file is corrupt or truncated", source, stored_crc, actual_crc);
+  require(stored_crc == actual_crc,
+          "{}: checksum mismatch (stored CRC-32 0x{:08x}, computed "
+          "0x{:08x}): the file is corrupt or truncated",
+          source, stored_crc, actual_crc);
   require(r.u16("header flags") == 0, "{}: header flags are not zero", source);
   ModelFile model;
   model.net.act_frac = r.u8("act_frac");

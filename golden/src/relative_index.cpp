@@ -7,8 +7,10 @@ namespace eie {
 namespace {
 
 void check_rel_bits(int rel_bits) {
-  require(rel_bits >= kMinRelBits && rel_bits <= kMaxRelBits, "relative index width {} outside "
-          "[{}, {}] bits", rel_bits, kMinRelBits, kMaxRelBits);
+  require(rel_bits >= kMinRelBits && rel_bits <= kMaxRelBits,
+          "relative index width {} outside "
+          "[{}, {}] bits",
+          rel_bits, kMinRelBits, kMaxRelBits);
 }
 
 // Calls emit(weight, gap) for every entry of m's relative stream, padding included.
@@ -80,8 +82,10 @@ CodeMatrix decode_relative(const RelativeStream& s, uint32_t rows, uint32_t cols
             rows, cols);
     next = q + 1;
     if (s.weight[e] == 0) {
-      require(s.gap[e] == max_gap, "relative stream entry {}: padding (index 0) with gap {}, "
-              "expected {}", e, s.gap[e], max_gap);
+      require(s.gap[e] == max_gap,
+              "relative stream entry {}: padding (index 0) with gap {}, "
+              "expected {}",
+              e, s.gap[e], max_gap);
       require(e + 1 < s.entries(), "relative stream ends with a padding entry");
       continue;
     }

@@ -1,8 +1,8 @@
 #include "eie/report.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace eie {
@@ -64,35 +64,40 @@ CompressionReport make_report(const ModelFile& model) {
 
 std::string format_report_text(const CompressionReport& r) {
   std::string out;
-  out += fmt::format("{:<12} {:>9} {:>7} | {:>11} {:>6} | {:>11} {:>6} | {:>9} {:>9} | {:>7} "
-                     "{:>7}\n",
-                     "layer", "weights", "kept", "wbits P+Q", "P+Q+H", "ibits P+Q", "P+Q+H",
-                     "bytes P+Q", "P+Q+H", "rate", "P+Q+H");
+  out += fmt::format(
+      "{:<12} {:>9} {:>7} | {:>11} {:>6} | {:>11} {:>6} | {:>9} {:>9} | {:>7} "
+      "{:>7}\n",
+      "layer", "weights", "kept", "wbits P+Q", "P+Q+H", "ibits P+Q", "P+Q+H", "bytes P+Q", "P+Q+H",
+      "rate", "P+Q+H");
   const auto row = [&](const LayerReport& l) {
     const std::string width = l.pq.rel_bits ? fmt::format("/{}", l.pq.rel_bits) : "";
-    out += fmt::format("{:<12} {:>9} {:>6.2f}% | {:>11.2f} {:>6.2f} | {:>8.2f}{:<3} {:>6.2f} | "
-                       "{:>9} {:>9} | {:>6.2f}% {:>6.2f}%\n",
-                       l.name, l.weights, 100.0 * l.kept(), l.pq.weight_bits, l.pqh.weight_bits,
-                       l.pq.index_bits, width, l.pqh.index_bits, l.pq.bytes, l.pqh.bytes,
-                       100.0 * l.rate_pq(), 100.0 * l.rate_pqh());
+    out += fmt::format(
+        "{:<12} {:>9} {:>6.2f}% | {:>11.2f} {:>6.2f} | {:>8.2f}{:<3} {:>6.2f} | "
+        "{:>9} {:>9} | {:>6.2f}% {:>6.2f}%\n",
+        l.name, l.weights, 100.0 * l.kept(), l.pq.weight_bits, l.pqh.weight_bits, l.pq.index_bits,
+        width, l.pqh.index_bits, l.pq.bytes, l.pqh.bytes, 100.0 * l.rate_pq(),
+        100.0 * l.rate_pqh());
   };
   for (const LayerReport& l : r.layers) row(l);
   out += std::string(118, '-') + "\n";
   row(r.total);
-  out += fmt::format("float32 dense {} bytes; model file {} bytes; compression {:.1f}x "
-                     "(P+Q {:.1f}x, P+Q+H {:.1f}x)\n",
-                     r.total.dense_bytes, r.file_bytes, r.ratio(),
-                     ratio_of(r.total.dense_bytes, r.total.pq.bytes),
-                     ratio_of(r.total.dense_bytes, r.total.pqh.bytes));
-  out += "bits are per non-zero weight, padding included; ibits P+Q shows bits/rel_bits width; "
-         "bytes count every field of the file\n";
+  out += fmt::format(
+      "float32 dense {} bytes; model file {} bytes; compression {:.1f}x "
+      "(P+Q {:.1f}x, P+Q+H {:.1f}x)\n",
+      r.total.dense_bytes, r.file_bytes, r.ratio(), ratio_of(r.total.dense_bytes, r.total.pq.bytes),
+      ratio_of(r.total.dense_bytes, r.total.pqh.bytes));
+  out +=
+      "bits are per non-zero weight, padding included; ibits P+Q shows bits/rel_bits width; "
+      "bytes count every field of the file\n";
   return out;
 }
 
 std::string format_report_json(const CompressionReport& r) {
   const auto stage = [](const StageSize& s) {
-    return nlohmann::json{{"rel_bits", s.rel_bits},       {"entries", s.entries},
-                          {"weight_bits", s.weight_bits}, {"index_bits", s.index_bits},
+    return nlohmann::json{{"rel_bits", s.rel_bits},
+                          {"entries", s.entries},
+                          {"weight_bits", s.weight_bits},
+                          {"index_bits", s.index_bits},
                           {"bytes", s.bytes}};
   };
   const auto layer = [&](const LayerReport& l) {

@@ -13,8 +13,10 @@ void CodeMatrix::validate(const char* what) const {
           col_ptr.size(), size_t{cols} + 1);
   require(row_idx.size() == code.size(), "{}: {} row indices but {} codes", what, row_idx.size(),
           code.size());
-  require(col_ptr[0] == 0 && col_ptr[cols] == nnz(), "{}: column pointers span [{}, {}), expected "
-          "[0, {})", what, col_ptr[0], col_ptr[cols], nnz());
+  require(col_ptr[0] == 0 && col_ptr[cols] == nnz(),
+          "{}: column pointers span [{}, {}), expected "
+          "[0, {})",
+          what, col_ptr[0], col_ptr[cols], nnz());
   for (uint32_t j = 0; j < cols; ++j) {
     require(col_ptr[j] <= col_ptr[j + 1], "{}: column pointer {} decreases", what, j + 1);
     for (uint32_t e = col_ptr[j]; e < col_ptr[j + 1]; ++e) {
@@ -52,7 +54,8 @@ CodeMatrix CodeMatrix::from_dense(uint32_t rows, uint32_t cols, const std::vecto
 std::vector<uint8_t> CodeMatrix::to_dense() const {
   std::vector<uint8_t> dense(size_t{rows} * cols, 0);
   for (uint32_t j = 0; j < cols; ++j) {
-    for (uint32_t e = col_ptr[j]; e < col_ptr[j + 1]; ++e) dense[size_t{row_idx[e]} * cols + j] = code[e];
+    for (uint32_t e = col_ptr[j]; e < col_ptr[j + 1]; ++e)
+      dense[size_t{row_idx[e]} * cols + j] = code[e];
   }
   return dense;
 }
@@ -159,9 +162,10 @@ CodeMatrix unpack(const PackedLayer& p) {
         if (v == 0) {
           require(z == kMaxZeroCount,
                   "PE {} column {}: entry {} has index 0 but zero count {} (padding must be v=0, "
-                  "z=15)", k, j, e, z);
-          require(e + 1 < s.ptr[j + 1], "PE {} column {}: padding entry {} ends the column", k,
-                  j, e);
+                  "z=15)",
+                  k, j, e, z);
+          require(e + 1 < s.ptr[j + 1], "PE {} column {}: padding entry {} ends the column", k, j,
+                  e);
         } else {
           column.emplace_back(static_cast<uint32_t>(local * p.num_pe + k), static_cast<uint8_t>(v));
         }

@@ -2,10 +2,10 @@
 // field and what was expected, so a command-line user can act on it without a debugger.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace eie {
 

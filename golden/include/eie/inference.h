@@ -12,8 +12,8 @@ namespace eie {
 
 // Work of one layer on one input: what the hardware's load balance depends on.
 struct LayerWork {
-  uint64_t nonzero_inputs = 0;            // activations broadcast
-  std::vector<uint64_t> entries_per_pe;   // entries (padding included) each PE processes
+  uint64_t nonzero_inputs = 0;           // activations broadcast
+  std::vector<uint64_t> entries_per_pe;  // entries (padding included) each PE processes
 
   uint64_t total_entries() const;
   uint64_t max_entries() const;  // the busiest PE: a lower bound on the layer's cycles

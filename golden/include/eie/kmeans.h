@@ -15,9 +15,9 @@ KmeansInit parse_kmeans_init(const std::string& name);  // "linear", "density", 
 const char* to_string(KmeansInit init);
 
 struct KmeansResult {
-  std::vector<double> centroids;   // ascending; at most k (fewer when there are fewer values)
-  std::vector<uint8_t> assignment; // per value, index into centroids
-  int iterations = 0;              // Lloyd iterations run until assignments stopped changing
+  std::vector<double> centroids;    // ascending; at most k (fewer when there are fewer values)
+  std::vector<uint8_t> assignment;  // per value, index into centroids
+  int iterations = 0;               // Lloyd iterations run until assignments stopped changing
 };
 
 // Clusters `values` into at most k <= 255 groups (Lloyd's algorithm, nearest centroid, ties to the

@@ -36,11 +36,11 @@ LayerCoding best_coding(const Layer& layer, bool huffman);
 
 // Sizes of one layer's section as serialize_model writes it, and the streams' payload bits.
 struct SectionSize {
-  uint64_t total_bytes = 0;    // the whole section, its length field included
-  uint64_t entries = 0;        // stored entries, padding included
+  uint64_t total_bytes = 0;  // the whole section, its length field included
+  uint64_t entries = 0;      // stored entries, padding included
   uint64_t padding = 0;
-  uint64_t weight_bits = 0;    // payload bits of the weight-index stream as coded
-  uint64_t index_bits = 0;     // payload bits of the gap stream as coded
+  uint64_t weight_bits = 0;  // payload bits of the weight-index stream as coded
+  uint64_t index_bits = 0;   // payload bits of the gap stream as coded
   StreamCoding weight_coding = StreamCoding::kFixed;
   StreamCoding index_coding = StreamCoding::kFixed;
 };

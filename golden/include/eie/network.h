@@ -15,10 +15,10 @@ namespace eie {
 // Linear.weight), weights shared through a 16-entry int16 codebook.
 struct Layer {
   std::string name;
-  CodeMatrix weights;                         // indices into codebook
+  CodeMatrix weights;                             // indices into codebook
   std::array<int16_t, kCodebookSize> codebook{};  // codebook[0] == 0 (padding)
-  int w_frac = 0;                             // codebook fractional bits, 0..15
-  std::vector<int32_t> bias;                  // empty or `rows` values in activation format
+  int w_frac = 0;                                 // codebook fractional bits, 0..15
+  std::vector<int32_t> bias;                      // empty or `rows` values in activation format
   bool relu = true;
 
   uint32_t inputs() const { return weights.cols; }

@@ -17,22 +17,22 @@ inline double ratio_of(uint64_t a, uint64_t b) {
 }
 
 struct StageSize {
-  int rel_bits = 0;            // relative index width chosen for this stage
-  uint64_t entries = 0;        // stored entries, padding included
-  double weight_bits = 0.0;    // weight-index stream bits per non-zero weight
-  double index_bits = 0.0;     // relative-index stream bits per non-zero weight
-  uint64_t bytes = 0;          // the layer's section in the model file
+  int rel_bits = 0;          // relative index width chosen for this stage
+  uint64_t entries = 0;      // stored entries, padding included
+  double weight_bits = 0.0;  // weight-index stream bits per non-zero weight
+  double index_bits = 0.0;   // relative-index stream bits per non-zero weight
+  uint64_t bytes = 0;        // the layer's section in the model file
 };
 
 struct LayerReport {
   std::string name;
   uint32_t rows = 0;
   uint32_t cols = 0;
-  uint64_t weights = 0;        // rows * cols
+  uint64_t weights = 0;  // rows * cols
   uint64_t nonzeros = 0;
-  uint64_t dense_bytes = 0;    // float32 weights and biases
-  StageSize pq;                // pruning + quantization: fixed-width streams
-  StageSize pqh;               // + Huffman coding
+  uint64_t dense_bytes = 0;  // float32 weights and biases
+  StageSize pq;              // pruning + quantization: fixed-width streams
+  StageSize pqh;             // + Huffman coding
 
   double kept() const {
     return weights ? static_cast<double>(nonzeros) / static_cast<double>(weights) : 0.0;
@@ -43,8 +43,8 @@ struct LayerReport {
 
 struct CompressionReport {
   std::vector<LayerReport> layers;
-  LayerReport total;           // sums; bits weighted by non-zeros; bytes include file overhead
-  uint64_t file_bytes = 0;     // the model file as written (its own coding)
+  LayerReport total;        // sums; bits weighted by non-zeros; bytes include file overhead
+  uint64_t file_bytes = 0;  // the model file as written (its own coding)
 
   double ratio() const { return ratio_of(total.dense_bytes, file_bytes); }
 };

@@ -10,11 +10,11 @@
 
 namespace eie {
 
-constexpr int kCodebookSize = 16;     // 4-bit weight index v; index 0 is reserved for exact zero
-constexpr int kZeroCountBits = 4;     // 4-bit relative row index z
-constexpr int kMaxZeroCount = 15;     // a padding entry (v = 0, z = 15) covers a longer gap
-constexpr int kEntriesPerWord = 8;    // sparse-matrix memory words are 64 bits
-constexpr int kPointerBits = 20;      // pointer width in the hardware (entry addresses)
+constexpr int kCodebookSize = 16;   // 4-bit weight index v; index 0 is reserved for exact zero
+constexpr int kZeroCountBits = 4;   // 4-bit relative row index z
+constexpr int kMaxZeroCount = 15;   // a padding entry (v = 0, z = 15) covers a longer gap
+constexpr int kEntriesPerWord = 8;  // sparse-matrix memory words are 64 bits
+constexpr int kPointerBits = 20;    // pointer width in the hardware (entry addresses)
 constexpr uint32_t kMaxPointer = (1u << kPointerBits) - 1;
 
 // An 8-bit sparse-matrix entry: bits [3:0] = v (codebook index), bits [7:4] = z (zero count).
