@@ -1,5 +1,6 @@
 #include "eie/model_file.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "eie/bitstream.h"
@@ -108,6 +109,8 @@ EncodedStream encode_stream(const std::vector<uint16_t>& symbols, int symbol_bit
 }
 
 void write_stream(ByteWriter& w, const EncodedStream& s) {
+  require(s.bytes.size() <= UINT32_MAX, "stream of {} bytes exceeds the format's 32-bit size field",
+          s.bytes.size());
   w.u8(static_cast<unsigned>(s.coding));
   w.bytes(s.lengths);
   w.u32(static_cast<uint32_t>(s.bytes.size()));
@@ -141,7 +144,9 @@ std::vector<uint16_t> read_stream(ByteReader& r, size_t count, int symbol_bits,
     } else {
       symbols = HuffmanCode::from_lengths(lengths).decode(bits, count);
     }
-    require(bits.at_clean_end(), "{} bytes hold more than the {} symbols declared", nbytes, count);
+    require(bits.at_clean_end(),
+            "{} bytes hold more than the {} symbols declared, or non-zero padding bits", nbytes,
+            count);
   } catch (const Error& e) {
     fail("{}: {}: {}", source, what, e.what());
   }
@@ -150,6 +155,8 @@ std::vector<uint16_t> read_stream(ByteReader& r, size_t count, int symbol_bits,
 
 void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
   const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
+  require(rs.entries() <= UINT32_MAX, "layer '{}': {} entries exceed the format's 32-bit count",
+          layer.name, rs.entries());
   ByteWriter body;
   body.u8(static_cast<unsigned>(layer.name.size()));
   body.bytes(reinterpret_cast<const uint8_t*>(layer.name.data()), layer.name.size());
@@ -165,6 +172,8 @@ void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
   write_stream(body, encode_stream(rs.weight, 4, coding.huffman));
   write_stream(body, encode_stream(rs.gap, coding.rel_bits, coding.huffman));
   for (int32_t b : layer.bias) body.i32(b);
+  require(body.size() <= UINT32_MAX, "layer '{}': section of {} bytes exceeds 32 bits", layer.name,
+          body.size());
   w.u32(static_cast<uint32_t>(body.size()));
   w.bytes(body.data());
 }

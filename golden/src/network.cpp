@@ -11,6 +11,9 @@ constexpr size_t kMaxNameLength = 255;
 void Layer::validate() const {
   const std::string label = name.empty() ? std::string("layer") : "layer '" + name + "'";
   require(name.size() <= kMaxNameLength, "{}: name longer than {} bytes", label, kMaxNameLength);
+  for (char c : name) {
+    require(c >= 0x20 && c < 0x7f, "{}: name may hold printable ASCII only", label);
+  }
   weights.validate(label.c_str());
   require(codebook[0] == 0, "{}: codebook entry 0 is {} but is reserved for exact zero", label,
           codebook[0]);

@@ -38,7 +38,10 @@ Mask prune_by_density(const std::vector<float>& w, double density) {
     const float mb = std::fabs(w[b]);
     return ma > mb || (ma == mb && a < b);
   };
-  if (keep < n) std::nth_element(order.begin(), order.begin() + keep - 1, order.end(), before);
+  if (keep < n) {
+    const auto last_kept = order.begin() + static_cast<std::ptrdiff_t>(keep - 1);
+    std::nth_element(order.begin(), last_kept, order.end(), before);
+  }
   for (size_t i = 0; i < keep; ++i) mask[order[i]] = 1;
   return mask;
 }

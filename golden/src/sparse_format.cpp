@@ -25,8 +25,9 @@ void CodeMatrix::validate(const char* what) const {
       require(e == col_ptr[j] || row_idx[e - 1] < row_idx[e],
               "{}: rows of column {} are not strictly increasing at row {}", what, j, row_idx[e]);
       require(code[e] >= 1 && code[e] < kCodebookSize,
-              "{}: weight index {} at ({}, {}) must lie in 1..15 (0 is reserved for padding)", what,
-              code[e], row_idx[e], j);
+              "{}: weight index {} at ({}, {}) must lie in 1..15 (0 is reserved for exact zero, "
+              "used by padding)",
+              what, code[e], row_idx[e], j);
     }
   }
 }

@@ -34,6 +34,6 @@ struct KmeansResult {
 // max_iterations = 0 returns the initial centroids unchanged (empty ones kept, so the
 // initialisation can be inspected) with the nearest-centroid assignment.
 KmeansResult kmeans_1d(const std::vector<float>& values, int k, KmeansInit init, uint64_t seed = 1,
-                       int max_iterations = 200);
+                       int max_iterations = 1000);
 
 }  // namespace eie

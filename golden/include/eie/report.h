@@ -1,7 +1,9 @@
 // The compression report, laid out like Table 2 of the Deep Compression paper: per layer and in
 // total, the share of weights kept and the bits per weight and per index before and after Huffman
-// coding, with byte counts and the rate against float32 dense storage. Every size is that of the
-// model file's actual serialization (codebooks, biases, padding, headers included).
+// coding, with byte counts and the rate against float32 dense storage. Every size is a real
+// serialization (codebooks, biases, padding, headers included): the P+Q columns use the smallest
+// fixed-width coding, the P+Q+H columns the smallest Huffman coding, and file_bytes the coding the
+// model file actually has.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,66 @@
+// Activation queue of a PE: a synchronous FIFO with valid/ready on both sides. Depth >= 1; a full
+// FIFO refuses pushes (the broadcast then stalls), an empty one has no valid output.
+`default_nettype none
+
+module eie_fifo #(
+  parameter int unsigned Width = 40,
+  parameter int unsigned Depth = 8,
+  localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1,
+  localparam int unsigned CntW = $clog2(Depth + 1)
+) (
+  input  wire logic             clk_i,
+  input  wire logic             rst_ni,
+  input  wire logic             push_valid_i,
+  output      logic             push_ready_o,
+  input  wire logic [Width-1:0] push_data_i,
+  output      logic             pop_valid_o,
+  input  wire logic             pop_ready_i,
+  output      logic [Width-1:0] pop_data_o,
+  output      logic [CntW-1:0]  level_o
+);
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [PtrW-1:0] rd_q, wr_q;
+  logic [CntW-1:0] count_q;
+  logic push, pop;
+
+  assign push_ready_o = 32'(count_q) < Depth;
+  assign pop_valid_o  = count_q != '0;
+  assign pop_data_o   = mem_q[rd_q];
+  assign level_o      = count_q;
+  assign push = push_valid_i && push_ready_o;
+  assign pop  = pop_valid_o && pop_ready_i;
+
+  function automatic logic [PtrW-1:0] next_ptr(input logic [PtrW-1:0] p);
+    next_ptr = (32'(p) == Depth - 1) ? '0 : p + 1'b1;
+  endfunction
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_q    <= '0;
+      wr_q    <= '0;
+      count_q <= '0;
+    end else begin
+      if (push) wr_q <= next_ptr(wr_q);
+      if (pop) rd_q <= next_ptr(rd_q);
+      if (push && !pop) count_q <= count_q + 1'b1;
+      else if (pop && !push) count_q <= count_q - 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (push) mem_q[wr_q] <= push_data_i;
+  end
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(push_valid_i && !push_ready_o && 32'(count_q) != Depth))
+        else $error("eie_fifo: push refused while not full");
+      assert (32'(count_q) <= Depth) else $error("eie_fifo: overflow (%0d > %0d)", count_q, Depth);
+      assert (!(pop_ready_i && !pop_valid_o && 1'b0)) else $error("eie_fifo: underflow");
+    end
+  end
+`endif
+
+endmodule

@@ -1,0 +1,47 @@
+// Constants shared by the EIE RTL, the testbench and docs/hardware.md. Always referenced as
+// eie_pkg::Name (Yosys 0.23 cannot read `import eie_pkg::*`).
+`default_nettype none
+
+package eie_pkg;
+
+  // Number formats (docs/arithmetic.md).
+  parameter int unsigned ActWidth   = 16;  // activations, codebook entries
+  parameter int unsigned FracWidth  = 4;   // w_frac field, 0..15
+  parameter int unsigned CodeWidth  = 4;   // codebook index v
+  parameter int unsigned ZeroWidth  = 4;   // zero count z
+  parameter int unsigned EntryWidth = 8;   // {z, v}
+  parameter int unsigned WordWidth  = 64;  // sparse-matrix memory word: 8 entries
+  parameter int unsigned CodebookSize = 16;
+
+  // Storage format (docs/format.md).
+  parameter int unsigned PtrWidth = 20;  // pointer = entry address in the PE's sparse matrix
+  parameter int unsigned DimWidth = 24;  // rows, cols, activation indices
+
+  // Host request targets (docs/hardware.md, "Host port").
+  parameter logic [3:0] TgtSpmat    = 4'd0;  // per PE: sparse-matrix word
+  parameter logic [3:0] TgtPtr      = 4'd1;  // per PE: pointer index m (bank m % 2, row m / 2)
+  parameter logic [3:0] TgtBias     = 4'd2;  // per PE: int32 bias
+  parameter logic [3:0] TgtAct      = 4'd3;  // per PE: {bank, local index} activation
+  parameter logic [3:0] TgtAcc      = 4'd4;  // per PE: accumulator (read only)
+  parameter logic [3:0] TgtStats    = 4'd5;  // per PE: counters (read only)
+  parameter logic [3:0] TgtCodebook = 4'd6;  // layer * 16 + index
+  parameter logic [3:0] TgtLayer    = 4'd7;  // layer * 2 + word: layer descriptor
+  parameter logic [3:0] TgtCtrl     = 4'd8;  // write 0: start(layers); read 0: status, 1: cycles
+
+  // Per-PE counters (TgtStats addresses).
+  parameter logic [1:0] StatBusy     = 2'd0;  // cycles an entry was issued
+  parameter logic [1:0] StatIdle     = 2'd1;  // compute cycles with no entry to issue
+  parameter logic [1:0] StatFifoFull = 2'd2;  // compute cycles this PE's FIFO was full
+
+  // Central control unit states.
+  typedef enum logic [2:0] {
+    CcuIdle,       // I/O mode: the host owns every memory
+    CcuLoad,       // read the layer descriptor and codebook
+    CcuInit,       // accumulators <- bias
+    CcuCompute,    // LNZD broadcast of non-zero source activations
+    CcuDrain,      // wait for every PE to finish its queue
+    CcuWriteback,  // destination <- ReLU(sat16(acc)), per-layer monitor stream
+    CcuOutput      // stream the final vector to the host
+  } ccu_state_e;
+
+endpackage

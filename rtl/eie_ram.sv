@@ -1,0 +1,36 @@
+// Simple dual-port RAM: one write port, one registered read port. Read data holds until the next
+// read, so a consumer may sample it late. Its own module so synthesis can swap in an SRAM macro.
+`default_nettype none
+
+module eie_ram #(
+  parameter int unsigned Width = 16,
+  parameter int unsigned Depth = 64,
+  localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1
+) (
+  input  wire logic             clk_i,
+  input  wire logic             we_i,
+  input  wire logic [AddrW-1:0] waddr_i,
+  input  wire logic [Width-1:0] wdata_i,
+  input  wire logic             re_i,
+  input  wire logic [AddrW-1:0] raddr_i,
+  output      logic [Width-1:0] rdata_o
+);
+
+  logic [Width-1:0] mem_q [Depth];
+
+  always_ff @(posedge clk_i) begin
+    if (we_i) mem_q[waddr_i] <= wdata_i;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (re_i) rdata_o <= mem_q[raddr_i];
+  end
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (we_i) assert (32'(waddr_i) < Depth) else $error("eie_ram: write address %0d >= %0d", waddr_i, Depth);
+    if (re_i) assert (32'(raddr_i) < Depth) else $error("eie_ram: read address %0d >= %0d", raddr_i, Depth);
+  end
+`endif
+
+endmodule
