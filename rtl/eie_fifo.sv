@@ -10,6 +10,7 @@ module eie_fifo #(
 ) (
   input  wire logic             clk_i,
   input  wire logic             rst_ni,
+  input  wire logic [CntW-1:0]  limit_i,  // usable entries, 1..Depth (a runtime FIFO depth)
   input  wire logic             push_valid_i,
   output      logic             push_ready_o,
   input  wire logic [Width-1:0] push_data_i,
@@ -24,7 +25,7 @@ module eie_fifo #(
   logic [CntW-1:0] count_q;
   logic push, pop;
 
-  assign push_ready_o = 32'(count_q) < Depth;
+  assign push_ready_o = count_q < limit_i && 32'(count_q) < Depth;
   assign pop_valid_o  = count_q != '0;
   assign pop_data_o   = mem_q[rd_q];
   assign level_o      = count_q;
@@ -55,10 +56,10 @@ module eie_fifo #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(push_valid_i && !push_ready_o && 32'(count_q) != Depth))
-        else $error("eie_fifo: push refused while not full");
+      assert (!(push_valid_i && !push_ready_o)) else $error("eie_fifo: push into a full FIFO");
       assert (32'(count_q) <= Depth) else $error("eie_fifo: overflow (%0d > %0d)", count_q, Depth);
-      assert (!(pop_ready_i && !pop_valid_o && 1'b0)) else $error("eie_fifo: underflow");
+      assert (limit_i != '0 && 32'(limit_i) <= Depth)
+        else $error("eie_fifo: limit %0d outside 1..%0d", limit_i, Depth);
     end
   end
 `endif

@@ -4,14 +4,9 @@
 
 package eie_pkg;
 
-  // Number formats (docs/arithmetic.md).
-  parameter int unsigned ActWidth   = 16;  // activations, codebook entries
-  parameter int unsigned FracWidth  = 4;   // w_frac field, 0..15
-  parameter int unsigned CodeWidth  = 4;   // codebook index v
-  parameter int unsigned ZeroWidth  = 4;   // zero count z
-  parameter int unsigned EntryWidth = 8;   // {z, v}
-  parameter int unsigned WordWidth  = 64;  // sparse-matrix memory word: 8 entries
-  parameter int unsigned CodebookSize = 16;
+  // Number formats (docs/arithmetic.md). Entries are 8 bits {z[3:0], v[3:0]}, eight to a 64-bit
+  // sparse-matrix word; codebooks have 16 entries.
+  parameter int unsigned ActWidth = 16;  // activations, codebook entries
 
   // Storage format (docs/format.md).
   parameter int unsigned PtrWidth = 20;  // pointer = entry address in the PE's sparse matrix

@@ -1,0 +1,423 @@
+// Central control unit: I/O mode (the host owns the memories) and computing mode (a configured
+// sequence of layers). Per layer: load the descriptor and codebook, initialise accumulators with
+// the bias, broadcast non-zero source activations in increasing index order through the LNZD,
+// drain the PEs, write back; after the last layer, stream the result to the host.
+//
+// Activation i lives in PE i mod NumPe at local index i / NumPe, so a "group" is one local index
+// read from every PE at once: NumPe consecutive activations. Groups are fetched one ahead, so the
+// LNZD broadcasts one non-zero per cycle across group boundaries, and an all-zero group costs one
+// cycle.
+`default_nettype none
+
+module eie_ccu #(
+  parameter int unsigned NumPe     = 64,
+  parameter int unsigned ActDepth  = 64,
+  parameter int unsigned BiasDepth = 256,
+  parameter int unsigned MaxLayers = 8,
+  parameter int unsigned FifoDepth = 8,
+  localparam int unsigned ActW      = eie_pkg::ActWidth,
+  localparam int unsigned DimW      = eie_pkg::DimWidth,
+  localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
+  localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
+  localparam int unsigned LayerW    = (MaxLayers > 1) ? $clog2(MaxLayers) : 1,
+  localparam int unsigned PeW       = (NumPe > 1) ? $clog2(NumPe) : 1,
+  localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1)
+) (
+  input  wire logic                  clk_i,
+  input  wire logic                  rst_ni,
+
+  // Host access to the layer table, codebooks and control (I/O mode).
+  input  wire logic                  host_we_i,
+  input  wire logic                  host_re_i,
+  input  wire logic [3:0]            host_target_i,
+  input  wire logic [DimW-1:0]       host_addr_i,
+  input  wire logic [63:0]           host_wdata_i,
+  output      logic [63:0]           host_rdata_o,
+  output      logic                  io_mode_o,
+  output      logic [DimW-1:0]       num_active_o,  // control register 2: PEs in use
+  output      logic [FifoCntW-1:0]   fifo_limit_o,  // control register 3: usable FIFO depth
+
+  // Layer configuration to the PEs.
+  output      logic [DimW-1:0]       ptr_base_o,
+  output      logic [BiasAddrW-1:0]  bias_base_o,
+  output      logic                  has_bias_o,
+  output      logic [3:0]            w_frac_o,
+  output      logic                  relu_o,
+  output      logic [16*ActW-1:0]    codebook_o,
+  output      logic                  src_sel_o,
+
+  // Sweeps and broadcast to the PEs.
+  output      logic                  init_o,
+  output      logic                  wb_o,
+  output      logic [ActAddrW-1:0]   row_o,
+  output      logic [DimW-1:0]       remaining_o,
+  output      logic                  src_re_o,
+  output      logic [ActAddrW-1:0]   src_addr_o,
+  input  wire logic [NumPe*ActW-1:0] src_data_i,
+  output      logic                  bcast_valid_o,
+  output      logic [ActW-1:0]       bcast_act_o,
+  output      logic [DimW-1:0]       bcast_col_o,
+  input  wire logic                  fifos_ready_i,  // every PE's FIFO has room
+  input  wire logic                  pes_idle_i,     // every PE has drained
+  output      logic                  count_o,
+
+  // Result stream (after the last layer): (index, value), valid/ready.
+  output      logic                  out_valid_o,
+  input  wire logic                  out_ready_i,
+  output      logic [DimW-1:0]       out_index_o,
+  output      logic [ActW-1:0]       out_data_o,
+
+  // Status.
+  output      eie_pkg::ccu_state_e   state_o,
+  output      logic [LayerW-1:0]     layer_o,
+  output      logic                  done_o,        // one cycle when a run completes
+  output      logic [31:0]           cycles_o       // cycles of the current or last run
+);
+
+  localparam int unsigned CbDepth   = MaxLayers * 16;
+  localparam int unsigned CbAddrW   = $clog2(CbDepth);
+  localparam int unsigned DescDepth = MaxLayers * 2;
+  localparam int unsigned DescAddrW = $clog2(DescDepth);
+
+  eie_pkg::ccu_state_e state_q, state_d;
+
+  // ---------------------------------------------------------------------------------------------
+  // Layer table and codebooks.
+  // ---------------------------------------------------------------------------------------------
+  logic [LayerW-1:0] layer_q, last_layer_q;
+  logic [4:0]        load_cnt_q;
+  logic              host_desc, host_cb;
+  logic [63:0]       desc_rdata;
+  logic [ActW-1:0]   cb_rdata;
+
+  logic [DescAddrW-1:0] desc_raddr;
+  logic [CbAddrW-1:0]   cb_raddr;
+  assign desc_raddr = host_re_i ? DescAddrW'(host_addr_i)
+                                : DescAddrW'(2 * 32'(layer_q) + 32'(load_cnt_q[0]));
+  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i)
+                                : CbAddrW'(16 * 32'(layer_q) + 32'(load_cnt_q[3:0]));
+  assign host_desc = host_target_i == eie_pkg::TgtLayer;
+  assign host_cb   = host_target_i == eie_pkg::TgtCodebook;
+
+  eie_ram #(.Width(64), .Depth(DescDepth)) u_desc (
+    .clk_i,
+    .we_i   (host_we_i && host_desc),
+    .waddr_i(DescAddrW'(host_addr_i)),
+    .wdata_i(host_wdata_i),
+    .re_i   ((host_re_i && host_desc) || (state_q == eie_pkg::CcuLoad && load_cnt_q < 5'd2)),
+    .raddr_i(desc_raddr),
+    .rdata_o(desc_rdata)
+  );
+
+  eie_ram #(.Width(ActW), .Depth(CbDepth)) u_codebook (
+    .clk_i,
+    .we_i   (host_we_i && host_cb),
+    .waddr_i(CbAddrW'(host_addr_i)),
+    .wdata_i(host_wdata_i[ActW-1:0]),
+    .re_i   ((host_re_i && host_cb) || (state_q == eie_pkg::CcuLoad && load_cnt_q < 5'd16)),
+    .raddr_i(cb_raddr),
+    .rdata_o(cb_rdata)
+  );
+
+  // Descriptor word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52], has_bias [53].
+  // Descriptor word 1: pointer base [23:0], bias base [47:24].
+  logic [DimW-1:0] rows_q, cols_q;
+  logic [15:0]     cb_q [16];
+
+  always_ff @(posedge clk_i) begin
+    if (state_q == eie_pkg::CcuLoad) begin
+      if (load_cnt_q == 5'd1) begin
+        rows_q     <= desc_rdata[23:0];
+        cols_q     <= desc_rdata[47:24];
+        w_frac_o   <= desc_rdata[51:48];
+        relu_o     <= desc_rdata[52];
+        has_bias_o <= desc_rdata[53];
+      end
+      if (load_cnt_q == 5'd2) begin
+        ptr_base_o  <= desc_rdata[23:0];
+        bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
+      end
+      if (load_cnt_q != 5'd0) cb_q[load_cnt_q[3:0] - 1'b1] <= cb_rdata;
+    end
+  end
+
+  for (genvar c = 0; c < 16; c++) begin : g_cb
+    assign codebook_o[c*ActW +: ActW] = cb_q[c];
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Row sweeps (bias initialisation, write-back): local row r covers global rows r*NumPe + k.
+  // ---------------------------------------------------------------------------------------------
+  logic [ActAddrW-1:0] row_q;
+  logic [DimW-1:0]     row_base_q;  // r * NumPe
+  logic                sweep_more, wb_tail_q;
+
+  assign sweep_more  = row_base_q < rows_q;
+  assign row_o       = row_q;
+  assign remaining_o = sweep_more ? rows_q - row_base_q : '0;
+  assign init_o      = state_q == eie_pkg::CcuInit && sweep_more;
+  assign wb_o        = state_q == eie_pkg::CcuWriteback && sweep_more;
+
+  // ---------------------------------------------------------------------------------------------
+  // Group fetch and leading-non-zero detection (compute: non-zero activations below cols;
+  // output: every activation below rows).
+  // ---------------------------------------------------------------------------------------------
+  logic                  streaming, to_output;
+  logic [DimW-1:0]       limit;
+  logic [ActAddrW-1:0]   f_row_q;
+  logic [DimW-1:0]       f_base_q, fd_base_q, g_base_q;
+  logic                  f_pending_q, g_valid_q;
+  logic [NumPe-1:0]      g_mask_q, new_mask, mask_after, onehot;
+  logic [NumPe*ActW-1:0] g_vals_q;
+  logic                  lnzd_valid, sink_ready, fire, g_consumed, g_load, f_more, f_issue;
+  logic [PeW-1:0]        lnzd_idx;
+  logic [ActW-1:0]       lnzd_data;
+  logic [DimW-1:0]       fd_remaining;
+
+  assign to_output  = state_q == eie_pkg::CcuOutput;
+  assign streaming  = state_q == eie_pkg::CcuCompute || to_output;
+  assign limit      = to_output ? rows_q : cols_q;
+  assign f_more     = f_base_q < limit;
+  assign fd_remaining = limit - fd_base_q;
+
+  always_comb begin
+    for (int unsigned k = 0; k < NumPe; k++) begin
+      new_mask[k] = (k < 32'(fd_remaining)) && (k < 32'(num_active_q)) &&
+                    (to_output || src_data_i[k*ActW +: ActW] != '0);
+    end
+  end
+
+  eie_lnzd #(.NumIn(NumPe), .Width(ActW)) u_lnzd (
+    .valid_i(g_mask_q),
+    .data_i (g_vals_q),
+    .valid_o(lnzd_valid),
+    .idx_o  (lnzd_idx),
+    .data_o (lnzd_data)
+  );
+
+  always_comb begin
+    onehot = '0;
+    onehot[lnzd_idx] = 1'b1;
+  end
+
+  logic out_valid_q;
+  assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;
+  assign fire       = streaming && g_valid_q && lnzd_valid && sink_ready;
+  assign mask_after = fire ? (g_mask_q & ~onehot) : g_mask_q;
+  assign g_consumed = g_valid_q && mask_after == '0;
+  assign g_load     = f_pending_q && (!g_valid_q || g_consumed);
+  assign f_issue    = streaming && f_more && (!f_pending_q || g_load);
+  assign src_re_o   = f_issue;
+  assign src_addr_o = f_row_q;
+
+  assign bcast_valid_o = fire && !to_output;
+  assign bcast_act_o   = lnzd_data;
+  assign bcast_col_o   = g_base_q + DimW'(lnzd_idx);
+
+  logic groups_done;
+  assign groups_done = !f_more && !f_pending_q && (!g_valid_q || g_consumed) && !g_load;
+
+  // ---------------------------------------------------------------------------------------------
+  // Result stream register: valid never depends on ready; data holds until accepted.
+  // ---------------------------------------------------------------------------------------------
+  logic [DimW-1:0] out_index_q;
+  logic [ActW-1:0] out_data_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (fire && to_output) out_valid_q <= 1'b1;
+    else if (out_ready_i) out_valid_q <= 1'b0;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (fire && to_output) begin
+      out_index_q <= bcast_col_o;
+      out_data_q  <= lnzd_data;
+    end
+  end
+
+  assign out_valid_o = out_valid_q;
+  assign out_index_o = out_index_q;
+  assign out_data_o  = out_data_q;
+
+  // ---------------------------------------------------------------------------------------------
+  // Control FSM.
+  // ---------------------------------------------------------------------------------------------
+  logic start, ctrl_we;
+  assign ctrl_we = host_we_i && host_target_i == eie_pkg::TgtCtrl;
+  assign start   = ctrl_we && host_addr_i == 24'd0 && host_wdata_i != '0 &&
+                   host_wdata_i <= 64'(MaxLayers);
+
+  // Run-time configuration: out-of-range values select the full hardware.
+  logic [DimW-1:0]     num_active_q;
+  logic [FifoCntW-1:0] fifo_limit_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      num_active_q <= DimW'(NumPe);
+      fifo_limit_q <= FifoCntW'(FifoDepth);
+    end else if (ctrl_we && host_addr_i == 24'd2) begin
+      num_active_q <= (host_wdata_i == '0 || host_wdata_i > 64'(NumPe)) ? DimW'(NumPe)
+                                                                         : DimW'(host_wdata_i);
+    end else if (ctrl_we && host_addr_i == 24'd3) begin
+      fifo_limit_q <= (host_wdata_i == '0 || host_wdata_i > 64'(FifoDepth))
+                      ? FifoCntW'(FifoDepth) : FifoCntW'(host_wdata_i);
+    end
+  end
+  assign num_active_o = num_active_q;
+  assign fifo_limit_o = fifo_limit_q;
+
+  always_comb begin
+    state_d = state_q;
+    unique case (state_q)
+      eie_pkg::CcuIdle:      if (start) state_d = eie_pkg::CcuLoad;
+      eie_pkg::CcuLoad:      if (load_cnt_q == 5'd16) state_d = eie_pkg::CcuInit;
+      eie_pkg::CcuInit:      if (!sweep_more) state_d = eie_pkg::CcuCompute;
+      eie_pkg::CcuCompute:   if (groups_done) state_d = eie_pkg::CcuDrain;
+      eie_pkg::CcuDrain:     if (pes_idle_i) state_d = eie_pkg::CcuWriteback;
+      eie_pkg::CcuWriteback: begin
+        if (wb_tail_q) state_d = (layer_q == last_layer_q) ? eie_pkg::CcuOutput : eie_pkg::CcuLoad;
+      end
+      eie_pkg::CcuOutput:    if (groups_done && !out_valid_q && !fire) state_d = eie_pkg::CcuIdle;
+      default:               state_d = eie_pkg::CcuIdle;
+    endcase
+  end
+
+  logic [31:0] cycles_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q      <= eie_pkg::CcuIdle;
+      layer_q      <= '0;
+      last_layer_q <= '0;
+      load_cnt_q   <= '0;
+      src_sel_o    <= 1'b0;
+      row_q        <= '0;
+      row_base_q   <= '0;
+      wb_tail_q    <= 1'b0;
+      f_row_q      <= '0;
+      f_base_q     <= '0;
+      fd_base_q    <= '0;
+      f_pending_q  <= 1'b0;
+      g_valid_q    <= 1'b0;
+      g_mask_q     <= '0;
+      g_base_q     <= '0;
+      cycles_q     <= '0;
+      done_o       <= 1'b0;
+    end else begin
+      state_q <= state_d;
+      done_o  <= state_q == eie_pkg::CcuOutput && state_d == eie_pkg::CcuIdle;
+      if (state_q != eie_pkg::CcuIdle) cycles_q <= cycles_q + 1'b1;
+
+      // Entering a state resets its counters.
+      if (state_d != state_q) begin
+        load_cnt_q  <= '0;
+        row_q       <= '0;
+        row_base_q  <= '0;
+        wb_tail_q   <= 1'b0;
+        f_row_q     <= '0;
+        f_base_q    <= '0;
+        f_pending_q <= 1'b0;
+        g_valid_q   <= 1'b0;
+      end
+
+      unique case (state_q)
+        eie_pkg::CcuIdle: begin
+          if (start) begin
+            layer_q      <= '0;
+            last_layer_q <= LayerW'(host_wdata_i - 1'b1);
+            src_sel_o    <= 1'b0;
+            cycles_q     <= '0;
+          end
+        end
+        eie_pkg::CcuLoad: load_cnt_q <= load_cnt_q + 1'b1;
+        eie_pkg::CcuInit, eie_pkg::CcuWriteback: begin
+          if (sweep_more) begin
+            row_q      <= row_q + 1'b1;
+            row_base_q <= row_base_q + num_active_q;
+          end else if (state_q == eie_pkg::CcuWriteback) begin
+            wb_tail_q <= 1'b1;  // one more cycle for the last write-back to land
+          end
+          if (state_q == eie_pkg::CcuWriteback && wb_tail_q) begin
+            src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
+            if (layer_q != last_layer_q) layer_q <= layer_q + 1'b1;
+          end
+        end
+        default: ;
+      endcase
+
+      if (streaming && state_d == state_q) begin
+        if (f_issue) begin
+          f_row_q   <= f_row_q + 1'b1;
+          f_base_q  <= f_base_q + num_active_q;
+          fd_base_q <= f_base_q;
+        end
+        f_pending_q <= f_issue || (f_pending_q && !g_load);
+        if (g_load) begin
+          g_valid_q <= 1'b1;
+          g_mask_q  <= new_mask;
+          g_base_q  <= fd_base_q;
+        end else if (g_consumed) begin
+          g_valid_q <= 1'b0;
+        end else begin
+          g_mask_q <= mask_after;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (g_load) g_vals_q <= src_data_i;
+  end
+
+  assign state_o   = state_q;
+  assign layer_o   = layer_q;
+  assign io_mode_o = state_q == eie_pkg::CcuIdle;
+  assign count_o   = state_q == eie_pkg::CcuCompute || state_q == eie_pkg::CcuDrain;
+  assign cycles_o  = cycles_q;
+
+  // Host read-back of the layer table, codebooks and status (one cycle latency).
+  logic [3:0] rd_target_q;
+  logic [1:0] rd_ctrl_addr_q;
+  always_ff @(posedge clk_i) begin
+    if (host_re_i) begin
+      rd_target_q    <= host_target_i;
+      rd_ctrl_addr_q <= host_addr_i[1:0];
+    end
+  end
+
+  logic [63:0] ctrl_rdata;
+  always_comb begin
+    unique case (rd_ctrl_addr_q)
+      2'd0:    ctrl_rdata = 64'(!io_mode_o);
+      2'd1:    ctrl_rdata = 64'(cycles_q);
+      2'd2:    ctrl_rdata = 64'(num_active_q);
+      default: ctrl_rdata = 64'(fifo_limit_q);
+    endcase
+  end
+
+  always_comb begin
+    unique case (rd_target_q)
+      eie_pkg::TgtLayer:    host_rdata_o = desc_rdata;
+      eie_pkg::TgtCodebook: host_rdata_o = 64'(cb_rdata);
+      eie_pkg::TgtCtrl:     host_rdata_o = ctrl_rdata;
+      default:              host_rdata_o = '0;
+    endcase
+  end
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(bcast_valid_o && !fifos_ready_i)) else $error("CCU: broadcast into a full FIFO");
+      if ($past(out_valid_q) && !$past(out_ready_i) && $past(rst_ni)) begin
+        assert (out_valid_q && out_index_q == $past(out_index_q) && out_data_q == $past(out_data_q))
+          else $error("CCU: result stream changed before it was accepted");
+      end
+      if (state_q == eie_pkg::CcuLoad) begin
+        assert (rows_q != '0 || load_cnt_q < 5'd2) else $error("CCU: layer with zero rows");
+      end
+      assert (!(host_we_i && !io_mode_o)) else $error("CCU: host write while computing");
+    end
+  end
+`endif
+
+endmodule

@@ -1,0 +1,239 @@
+// EIE accelerator top: the central control unit and an array of NumPe processing elements.
+// The host loads every memory through one valid/ready request port in I/O mode, starts a run of
+// 1..MaxLayers layers, and receives the last layer's outputs as (index, value) pairs on a
+// valid/ready result port. See docs/hardware.md for the port protocol and the address map.
+`default_nettype none
+
+module eie_top #(
+  parameter int unsigned NumPe      = 64,
+  parameter int unsigned FifoDepth  = 8,
+  parameter int unsigned SpmatDepth = 1024,  // 64-bit sparse-matrix words per PE
+  parameter int unsigned PtrDepth   = 1024,  // pointers per PE (even + odd banks)
+  parameter int unsigned ActDepth   = 64,    // activations per bank per PE; accumulators per PE
+  parameter int unsigned BiasDepth  = 256,   // biases per PE, all layers
+  parameter int unsigned MaxLayers  = 8,
+  parameter int unsigned AccWidth   = 32,
+  localparam int unsigned ActW     = eie_pkg::ActWidth,
+  localparam int unsigned DimW     = eie_pkg::DimWidth,
+  localparam int unsigned PeW      = (NumPe > 1) ? $clog2(NumPe) : 1,
+  localparam int unsigned ActAddrW = (ActDepth > 1) ? $clog2(ActDepth) : 1,
+  localparam int unsigned LayerW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1,
+  localparam int unsigned FifoCntW = $clog2(FifoDepth + 1)
+) (
+  input  wire logic                      clk_i,
+  input  wire logic                      rst_ni,
+
+  // Host requests (accepted only in I/O mode): write or read one word of one memory.
+  input  wire logic                      host_req_valid_i,
+  output      logic                      host_req_ready_o,
+  input  wire logic                      host_req_write_i,
+  input  wire logic [3:0]                host_req_target_i,
+  input  wire logic [PeW-1:0]            host_req_pe_i,
+  input  wire logic [DimW-1:0]           host_req_addr_i,
+  input  wire logic [63:0]               host_req_wdata_i,
+  output      logic                      host_rsp_valid_o,  // read data, one cycle after
+  output      logic [63:0]               host_rsp_rdata_o,
+
+  // Results of the last layer.
+  output      logic                      out_valid_o,
+  input  wire logic                      out_ready_i,
+  output      logic [DimW-1:0]           out_index_o,
+  output      logic [ActW-1:0]           out_data_o,
+
+  // Status.
+  output      logic                      busy_o,
+  output      logic                      done_o,
+  output      logic [31:0]               cycles_o,
+
+  // Monitor hooks: every layer's write-back (PE k writes local row wb_row_o, global index
+  // wb_row_o * NumPe + k, when wb_valid_o[k]), the control state and the broadcast.
+  output      logic [NumPe-1:0]          wb_valid_o,
+  output      logic [ActAddrW-1:0]       wb_row_o,
+  output      logic [NumPe*ActW-1:0]     wb_data_o,
+  output      logic [LayerW-1:0]         layer_o,
+  output      eie_pkg::ccu_state_e       state_o,
+  output      logic                      bcast_valid_o,
+  output      logic [DimW-1:0]           bcast_col_o,
+  output      logic [NumPe*FifoCntW-1:0] fifo_level_o,
+  output      logic [NumPe*6-1:0]        pipe_valid_o
+);
+
+  localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1;
+
+  // ---------------------------------------------------------------------------------------------
+  // Host request decode.
+  // ---------------------------------------------------------------------------------------------
+  logic io_mode, host_fire, host_we, host_re, pe_target;
+  assign host_req_ready_o = io_mode;
+  assign host_fire = host_req_valid_i && host_req_ready_o;
+  assign host_we   = host_fire && host_req_write_i;
+  assign host_re   = host_fire && !host_req_write_i;
+  assign pe_target = host_req_target_i <= eie_pkg::TgtStats;
+
+  logic           rsp_valid_q, rsp_pe_target_q;
+  logic [PeW-1:0] rsp_pe_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) rsp_valid_q <= 1'b0;
+    else rsp_valid_q <= host_re;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (host_re) begin
+      rsp_pe_q        <= host_req_pe_i;
+      rsp_pe_target_q <= pe_target;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Central control.
+  // ---------------------------------------------------------------------------------------------
+  logic [DimW-1:0]       ptr_base, remaining, bcast_col;
+  logic [BiasAddrW-1:0]  bias_base;
+  logic                  has_bias, relu, src_sel, init, wb, src_re, bcast_valid, count;
+  logic [3:0]            w_frac;
+  logic [16*ActW-1:0]    codebook;
+  logic [ActAddrW-1:0]   row, src_addr;
+  logic [NumPe*ActW-1:0] src_data;
+  logic [ActW-1:0]       bcast_act;
+  logic [NumPe-1:0]      fifo_ready, pe_idle;
+  logic [63:0]           ccu_rdata;
+  logic [DimW-1:0]       num_active;
+  logic [FifoCntW-1:0]   fifo_limit;
+
+  eie_ccu #(
+    .NumPe    (NumPe),
+    .ActDepth (ActDepth),
+    .BiasDepth(BiasDepth),
+    .MaxLayers(MaxLayers),
+    .FifoDepth(FifoDepth)
+  ) u_ccu (
+    .clk_i,
+    .rst_ni,
+    .host_we_i    (host_we && !pe_target),
+    .host_re_i    (host_re && !pe_target),
+    .host_target_i(host_req_target_i),
+    .host_addr_i  (host_req_addr_i),
+    .host_wdata_i (host_req_wdata_i),
+    .host_rdata_o (ccu_rdata),
+    .io_mode_o    (io_mode),
+    .num_active_o (num_active),
+    .fifo_limit_o (fifo_limit),
+    .ptr_base_o   (ptr_base),
+    .bias_base_o  (bias_base),
+    .has_bias_o   (has_bias),
+    .w_frac_o     (w_frac),
+    .relu_o       (relu),
+    .codebook_o   (codebook),
+    .src_sel_o    (src_sel),
+    .init_o       (init),
+    .wb_o         (wb),
+    .row_o        (row),
+    .remaining_o  (remaining),
+    .src_re_o     (src_re),
+    .src_addr_o   (src_addr),
+    .src_data_i   (src_data),
+    .bcast_valid_o(bcast_valid),
+    .bcast_act_o  (bcast_act),
+    .bcast_col_o  (bcast_col),
+    .fifos_ready_i(&fifo_ready),
+    .pes_idle_i   (&pe_idle),
+    .count_o      (count),
+    .out_valid_o,
+    .out_ready_i,
+    .out_index_o,
+    .out_data_o,
+    .state_o,
+    .layer_o,
+    .done_o,
+    .cycles_o
+  );
+
+  assign busy_o        = !io_mode;
+  assign bcast_valid_o = bcast_valid;
+  assign bcast_col_o   = bcast_col;
+
+  // ---------------------------------------------------------------------------------------------
+  // Processing elements.
+  // ---------------------------------------------------------------------------------------------
+  logic [NumPe*64-1:0] pe_rdata;
+
+  for (genvar k = 0; k < NumPe; k++) begin : g_pe
+    logic selected;
+    assign selected = pe_target && 32'(host_req_pe_i) == k;
+
+    eie_pe #(
+      .FifoDepth (FifoDepth),
+      .SpmatDepth(SpmatDepth),
+      .PtrDepth  (PtrDepth),
+      .ActDepth  (ActDepth),
+      .BiasDepth (BiasDepth),
+      .AccWidth  (AccWidth)
+    ) u_pe (
+      .clk_i,
+      .rst_ni,
+      .pe_idx_i     (DimW'(k)),
+      .num_active_i (num_active),
+      .fifo_limit_i (fifo_limit),
+      .ptr_base_i   (ptr_base),
+      .bias_base_i  (bias_base),
+      .has_bias_i   (has_bias),
+      .w_frac_i     (w_frac),
+      .relu_i       (relu),
+      .codebook_i   (codebook),
+      .src_sel_i    (src_sel),
+      .init_i       (init),
+      .wb_i         (wb),
+      .row_i        (row),
+      .remaining_i  (remaining),
+      .wb_valid_o   (wb_valid_o[k]),
+      .wb_data_o    (wb_data_o[k*ActW +: ActW]),
+      .src_re_i     (src_re),
+      .src_addr_i   (src_addr),
+      .src_data_o   (src_data[k*ActW +: ActW]),
+      .bcast_valid_i(bcast_valid),
+      .bcast_act_i  (bcast_act),
+      .bcast_col_i  (bcast_col),
+      .fifo_ready_o (fifo_ready[k]),
+      .idle_o       (pe_idle[k]),
+      .count_i      (count),
+      .host_we_i    (host_we && selected),
+      .host_re_i    (host_re && selected),
+      .host_target_i(host_req_target_i),
+      .host_addr_i  (host_req_addr_i),
+      .host_wdata_i (host_req_wdata_i),
+      .host_rdata_o (pe_rdata[k*64 +: 64]),
+      .fifo_level_o (fifo_level_o[k*FifoCntW +: FifoCntW]),
+      .pipe_valid_o (pipe_valid_o[k*6 +: 6])
+    );
+  end
+
+  // The PEs write back the row the sweep presented one cycle earlier.
+  always_ff @(posedge clk_i) begin
+    if (wb) wb_row_o <= row;
+  end
+
+  assign host_rsp_valid_o = rsp_valid_q;
+  assign host_rsp_rdata_o = rsp_pe_target_q ? pe_rdata[rsp_pe_q*64 +: 64] : ccu_rdata;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      if (host_req_valid_i) begin
+        assert (host_req_target_i <= eie_pkg::TgtCtrl)
+          else $error("host: unknown target %0d", host_req_target_i);
+        assert (!pe_target || 32'(host_req_pe_i) < NumPe)
+          else $error("host: PE %0d does not exist", host_req_pe_i);
+      end
+      if ($past(host_req_valid_i) && !$past(host_req_ready_o) && $past(rst_ni)) begin
+        assert (host_req_valid_i && host_req_write_i == $past(host_req_write_i) &&
+                host_req_target_i == $past(host_req_target_i) &&
+                host_req_addr_i == $past(host_req_addr_i) &&
+                host_req_wdata_i == $past(host_req_wdata_i))
+          else $error("host: request changed or withdrawn before it was accepted");
+      end
+    end
+  end
+`endif
+
+endmodule
