@@ -311,7 +311,9 @@ module eie_pe #(
   end
 
   // |p| <= 2^30, so adding the rounding constant (at most 2^14) cannot overflow 32 bits.
-  assign s_scaled = (s_product_q + 32'((32'd1 << w_frac_i) >> 1)) >>> w_frac_i;
+  logic signed [31:0] s_half;
+  assign s_half   = $signed((32'd1 << w_frac_i) >> 1);  // 2^(w_frac-1), 0 when w_frac = 0
+  assign s_scaled = (s_product_q + s_half) >>> w_frac_i;
   assign s_old    = (byp_valid_q && byp_row_q == s_row_q) ? byp_acc_q : acc_rdata;
   assign s_sum    = (AccWidth+1)'(s_old) + (AccWidth+1)'(s_scaled);
 

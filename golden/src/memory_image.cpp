@@ -1,0 +1,118 @@
+#include "eie/memory_image.h"
+
+#include "eie/error.h"
+#include "eie/sparse_format.h"
+
+namespace eie {
+
+namespace {
+
+constexpr uint32_t kFieldMax = (1u << 24) - 1;  // descriptor fields are 24 bits
+
+uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+void HwConfig::validate() const {
+  require(num_pe >= 1, "hardware: NumPe must be at least 1");
+  require(active_pe <= num_pe, "hardware: {} active PEs requested but only {} are built",
+          active_pe, num_pe);
+  require(fifo_depth >= 1, "hardware: FIFO depth must be at least 1");
+  require(spmat_depth >= 1 && ptr_depth >= 4 && ptr_depth % 2 == 0 && act_depth >= 1 &&
+              bias_depth >= 1 && max_layers >= 1,
+          "hardware: memory depths must be positive (pointer depth even and at least 4)");
+}
+
+uint64_t LayerDescriptor::word0() const {
+  return uint64_t{rows} | uint64_t{cols} << 24 | uint64_t(w_frac & 0xF) << 48 |
+         uint64_t{relu} << 52 | uint64_t{has_bias} << 53;
+}
+
+uint64_t LayerDescriptor::word1() const { return uint64_t{ptr_base} | uint64_t{bias_base} << 24; }
+
+MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
+  config.validate();
+  net.validate();
+  const uint32_t n = config.pes();
+  require(net.layers.size() <= config.max_layers,
+          "network has {} layers but the hardware's layer table holds {} (MaxLayers)",
+          net.layers.size(), config.max_layers);
+  MemoryImage image;
+  image.config = config;
+  image.pe.resize(n);
+  std::vector<std::vector<uint8_t>> entries(n);  // every layer's entries per PE
+  uint32_t ptr_next = 0, bias_next = 0;
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& layer = net.layers[l];
+    const std::string name = layer_label(net, l);
+    const uint32_t in_local = ceil_div(layer.inputs(), n);
+    const uint32_t out_local = ceil_div(layer.outputs(), n);
+    require(layer.inputs() <= kFieldMax && layer.outputs() <= kFieldMax,
+            "{}: shape {}x{} exceeds the 24-bit descriptor fields", name, layer.outputs(),
+            layer.inputs());
+    require(in_local <= config.act_depth,
+            "{}: {} inputs need {} activation registers per PE on {} PEs; the hardware has {} "
+            "(ActDepth)", name, layer.inputs(), in_local, n, config.act_depth);
+    require(out_local <= config.act_depth,
+            "{}: {} outputs need {} accumulators per PE on {} PEs; the hardware has {} (ActDepth)",
+            name, layer.outputs(), out_local, n, config.act_depth);
+
+    LayerDescriptor d;
+    d.rows = layer.outputs();
+    d.cols = layer.inputs();
+    d.w_frac = layer.w_frac;
+    d.relu = layer.relu;
+    d.has_bias = !layer.bias.empty();
+    d.ptr_base = ptr_next;
+    d.bias_base = d.has_bias ? bias_next : 0;
+    ptr_next += layer.inputs() + 1;
+    ptr_next += ptr_next % 2;  // the next layer's p_0 starts in the even bank
+    require(ptr_next <= config.ptr_depth,
+            "{}: pointers of layers 1..{} need {} pointer entries per PE; the hardware has {} "
+            "(PtrDepth)", name, l + 1, ptr_next, config.ptr_depth);
+    if (d.has_bias) {
+      bias_next += out_local;
+      require(bias_next <= config.bias_depth,
+              "{}: biases of layers 1..{} need {} entries per PE; the hardware has {} (BiasDepth)",
+              name, l + 1, bias_next, config.bias_depth);
+    }
+    image.layers.push_back(d);
+    image.codebooks.push_back(layer.codebook);
+
+    const PackedLayer packed = pack(layer.weights, n);
+    for (uint32_t k = 0; k < n; ++k) {
+      PeImage& pe = image.pe[k];
+      const uint32_t offset = static_cast<uint32_t>(entries[k].size());
+      pe.pointers.resize(ptr_next, 0);
+      for (uint32_t j = 0; j <= layer.inputs(); ++j) {
+        pe.pointers[d.ptr_base + j] = offset + packed.pe[k].ptr[j];
+      }
+      entries[k].insert(entries[k].end(), packed.pe[k].entries.begin(),
+                        packed.pe[k].entries.end());
+      const uint64_t words = (entries[k].size() + kEntriesPerWord - 1) / kEntriesPerWord;
+      require(words <= config.spmat_depth,
+              "{}: PE {} needs {} sparse-matrix words for layers 1..{}; the hardware has {} "
+              "(SpmatDepth)", name, k, words, l + 1, config.spmat_depth);
+      require(entries[k].size() <= kMaxPointer,
+              "{}: PE {} holds {} entries, beyond the {}-bit pointers", name, k,
+              entries[k].size(), kPointerBits);
+      if (d.has_bias) {
+        pe.bias.resize(bias_next, 0);
+        for (uint32_t r = 0; r < out_local; ++r) {
+          const uint32_t i = r * n + k;
+          pe.bias[d.bias_base + r] = i < layer.outputs() ? layer.bias[i] : 0;
+        }
+      }
+    }
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    PeSlice all;
+    all.entries = std::move(entries[k]);
+    image.pe[k].spmat = all.words();
+    image.pe[k].pointers.resize(ptr_next, 0);
+    image.pe[k].bias.resize(bias_next, 0);
+  }
+  return image;
+}
+
+}  // namespace eie

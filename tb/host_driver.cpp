@@ -1,0 +1,70 @@
+#include "host_driver.h"
+
+namespace eie::tb {
+
+HostDriver::HostDriver(SimCtrl& sim, std::mt19937_64& rng, double idle_probability)
+    : sim_(sim), rng_(rng), idle_(idle_probability) {}
+
+void HostDriver::request(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data) {
+  Veie_top& dut = sim_.dut();
+  while (idle_(rng_)) sim_.tick();  // random idle cycles with valid low
+  dut.host_req_valid_i = 1;
+  dut.host_req_write_i = write;
+  dut.host_req_target_i = target;
+  dut.host_req_pe_i = pe;
+  dut.host_req_addr_i = addr;
+  dut.host_req_wdata_i = data;
+  // ready is registered state (I/O mode), so reading it before the edge is what the edge sees.
+  bool accepted = false;
+  while (!accepted) {
+    accepted = dut.host_req_ready_o;
+    sim_.tick();
+  }
+  dut.host_req_valid_i = 0;
+  ++requests_;
+}
+
+void HostDriver::write(Target target, uint32_t pe, uint32_t addr, uint64_t data) {
+  request(true, target, pe, addr, data);
+}
+
+uint64_t HostDriver::read(Target target, uint32_t pe, uint32_t addr) {
+  request(false, target, pe, addr, 0);
+  if (!sim_.dut().host_rsp_valid_o) throw SimError("host read: no response one cycle later");
+  return sim_.dut().host_rsp_rdata_o;
+}
+
+void HostDriver::configure(uint32_t active_pe, uint32_t fifo_limit) {
+  write(kTgtCtrl, 0, 2, active_pe);
+  write(kTgtCtrl, 0, 3, fifo_limit);
+}
+
+void HostDriver::load(const MemoryImage& image) {
+  for (size_t l = 0; l < image.layers.size(); ++l) {
+    const auto addr = static_cast<uint32_t>(l);
+    write(kTgtLayer, 0, 2 * addr, image.layers[l].word0());
+    write(kTgtLayer, 0, 2 * addr + 1, image.layers[l].word1());
+    for (uint32_t c = 0; c < 16; ++c) {
+      write(kTgtCodebook, 0, 16 * addr + c, static_cast<uint16_t>(image.codebooks[l][c]));
+    }
+  }
+  for (uint32_t k = 0; k < image.pe.size(); ++k) {
+    const PeImage& pe = image.pe[k];
+    for (uint32_t a = 0; a < pe.spmat.size(); ++a) write(kTgtSpmat, k, a, pe.spmat[a]);
+    for (uint32_t a = 0; a < pe.pointers.size(); ++a) write(kTgtPtr, k, a, pe.pointers[a]);
+    for (uint32_t a = 0; a < pe.bias.size(); ++a) {
+      write(kTgtBias, k, a, static_cast<uint32_t>(pe.bias[a]));
+    }
+  }
+}
+
+void HostDriver::write_input(const std::vector<int16_t>& x, uint32_t n) {
+  for (uint32_t i = 0; i < x.size(); ++i) {
+    const ActLocation at = locate_activation(i, n);
+    write(kTgtAct, at.pe, at.local, static_cast<uint16_t>(x[i]));  // bank 0: address bit clear
+  }
+}
+
+void HostDriver::start(uint32_t layers) { write(kTgtCtrl, 0, 0, layers); }
+
+}  // namespace eie::tb

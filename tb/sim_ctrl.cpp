@@ -1,0 +1,65 @@
+#include "sim_ctrl.h"
+
+#include <fmt/format.h>
+
+#include "verilated_fst_c.h"
+
+namespace eie::tb {
+
+SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles)
+    : ctx_(std::make_unique<VerilatedContext>()), max_cycles_(max_cycles) {
+  // Assertion failures report and count instead of aborting, so the testbench can close the
+  // trace and name the cycle.
+  ctx_->fatalOnError(false);
+  if (!trace_path.empty()) ctx_->traceEverOn(true);
+  dut_ = std::make_unique<Veie_top>(ctx_.get(), "eie");
+  if (!trace_path.empty()) {
+    trace_ = std::make_unique<VerilatedFstC>();
+    dut_->trace(trace_.get(), 99);
+    trace_->open(trace_path.c_str());
+  }
+  dut_->clk_i = 0;
+  dut_->rst_ni = 0;
+  dut_->eval();
+}
+
+SimCtrl::~SimCtrl() {
+  close_trace();
+  dut_->final();
+}
+
+void SimCtrl::close_trace() {
+  if (trace_) {
+    trace_->close();
+    trace_.reset();
+  }
+}
+
+void SimCtrl::eval_and_dump(uint64_t time) {
+  dut_->eval();
+  if (trace_) trace_->dump(time);
+}
+
+void SimCtrl::reset(int cycles) {
+  dut_->rst_ni = 0;
+  for (int i = 0; i < cycles; ++i) tick();
+  dut_->rst_ni = 1;
+}
+
+void SimCtrl::tick() {
+  if (cycle_ >= max_cycles_) {
+    throw SimError(fmt::format("timeout: no result after {} cycles (--max-cycles)", max_cycles_));
+  }
+  // Inputs were set during the low phase; show them before the edge, as GTKWave users expect.
+  dut_->clk_i = 0;
+  eval_and_dump(cycle_ * 10);
+  for (auto& hook : samplers_) hook();
+  dut_->clk_i = 1;
+  eval_and_dump(cycle_ * 10 + 5);
+  ++cycle_;
+  if (ctx_->gotError()) {
+    throw SimError(fmt::format("cycle {}: RTL assertion failed (see the message above)", cycle_));
+  }
+}
+
+}  // namespace eie::tb

@@ -1,0 +1,52 @@
+// Simulation control: owns the Verilator context and model, drives clock and reset, enforces the
+// cycle limit and writes an FST trace when asked (no tracing cost otherwise). Other testbench parts
+// hook in before each rising edge, when the design's outputs show what the edge will capture.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Veie_top.h"
+#include "verilated.h"
+
+class VerilatedFstC;
+
+namespace eie::tb {
+
+class SimCtrl {
+ public:
+  SimCtrl(const std::string& trace_path, uint64_t max_cycles);
+  ~SimCtrl();
+
+  Veie_top& dut() { return *dut_; }
+  uint64_t cycle() const { return cycle_; }
+
+  // Runs `cycles` clock cycles with rst_ni low, then releases it.
+  void reset(int cycles = 4);
+  // One clock cycle: inputs as set by the caller, the sample hooks (before the rising edge), the
+  // edge, then the falling half. Throws SimError past max_cycles.
+  void tick();
+  void add_sampler(std::function<void()> hook) { samplers_.push_back(std::move(hook)); }
+  // Flushes and closes the trace (also done by the destructor).
+  void close_trace();
+
+ private:
+  void eval_and_dump(uint64_t time);
+
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Veie_top> dut_;
+  std::unique_ptr<VerilatedFstC> trace_;
+  std::vector<std::function<void()>> samplers_;
+  uint64_t cycle_ = 0;
+  uint64_t max_cycles_;
+};
+
+// A failed check: the message names cycle and what went wrong.
+struct SimError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace eie::tb

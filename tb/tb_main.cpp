@@ -1,0 +1,303 @@
+// eie_sim: runs compressed networks on the Verilated EIE RTL and checks every output, on the cycle
+// it appears, against the golden model. One binary per hardware build (NumPe, FifoDepth and
+// memory sizes are compiled in); the active PE count and FIFO limit are set at run time.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "eie/error.h"
+#include "eie/file_io.h"
+#include "eie/inference.h"
+#include "eie/memory_image.h"
+#include "eie/model_file.h"
+#include "eie/npy.h"
+#include "host_driver.h"
+#include "scenarios.h"
+#include "scoreboard.h"
+#include "signals.h"
+#include "sim_ctrl.h"
+
+namespace po = boost::program_options;
+
+namespace eie::tb {
+namespace {
+
+constexpr int kStateIdle = 0, kStateWriteback = 5, kStateOutput = 6;
+
+HwConfig built_config() {
+  HwConfig c;
+  c.num_pe = EIE_NUM_PE;
+  c.fifo_depth = EIE_FIFO_DEPTH;
+  c.spmat_depth = EIE_SPMAT_DEPTH;
+  c.ptr_depth = EIE_PTR_DEPTH;
+  c.act_depth = EIE_ACT_DEPTH;
+  c.bias_depth = EIE_BIAS_DEPTH;
+  c.max_layers = EIE_MAX_LAYERS;
+  return c;
+}
+
+std::vector<uint32_t> parse_sizes(const std::string& s) {
+  std::vector<uint32_t> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t comma = s.find(',', start);
+    const std::string item = s.substr(start, comma == std::string::npos ? comma : comma - start);
+    size_t used = 0;
+    unsigned long v = 0;
+    try {
+      v = std::stoul(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || v == 0) fail("--sizes: '{}' is not a width", item);
+    out.push_back(static_cast<uint32_t>(v));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct RunStats {
+  uint64_t cycles = 0;                     // the run's cycle counter (start to done)
+  std::vector<uint64_t> layer_cycles;      // from Load to the end of Writeback
+  uint64_t output_cycles = 0;
+};
+
+int run(const po::variables_map& vm) {
+  const HwConfig built = built_config();
+  HwConfig config = built;
+  config.active_pe = vm["pe"].as<uint32_t>();
+  const uint32_t fifo_limit = vm["fifo"].as<uint32_t>();
+  require(fifo_limit <= built.fifo_depth, "--fifo {}: this build has FifoDepth {}", fifo_limit,
+          built.fifo_depth);
+  const uint64_t seed = vm["seed"].as<uint64_t>();
+  const uint32_t inferences = vm["inferences"].as<uint32_t>();
+  require(inferences >= 1, "--inferences must be at least 1");
+  std::mt19937_64 rng(seed);
+
+  // Stimulus: a model file with inputs, or a generated scenario.
+  Scenario s;
+  if (vm.count("model")) {
+    s.net = read_model(vm["model"].as<std::string>()).net;
+    if (vm.count("input")) {
+      const std::string path = vm["input"].as<std::string>();
+      const NpyArray x = read_npy(path, NpyKind::kFloatOrInt16);
+      require(x.shape.size() == 1 || x.shape.size() == 2,
+              "{}: expected (inputs,) or (batch, inputs)", path);
+      require(x.shape.back() == s.net.inputs(), "{}: {} values per input, the model takes {}",
+              path, x.shape.back(), s.net.inputs());
+      const size_t batch = x.shape.size() == 2 ? x.shape[0] : 1;
+      for (size_t b = 0; b < batch && s.inputs.size() < inferences; ++b) {
+        std::vector<double> row(x.values.begin() + static_cast<long>(b * s.net.inputs()),
+                                x.values.begin() + static_cast<long>((b + 1) * s.net.inputs()));
+        if (x.dtype == "<i2") {
+          std::vector<int16_t> raw(row.begin(), row.end());
+          s.inputs.push_back(raw);
+        } else {
+          s.inputs.push_back(quantize_activations(row, s.net.act_frac));
+        }
+      }
+    }
+    while (s.inputs.size() < inferences) {
+      s.inputs.push_back(random_activations(s.net.inputs(), vm["act-density"].as<double>(), false,
+                                            rng));
+    }
+  } else {
+    ScenarioOptions o;
+    o.name = vm["scenario"].as<std::string>();
+    if (vm.count("sizes")) o.sizes = parse_sizes(vm["sizes"].as<std::string>());
+    o.weight_density = vm["weight-density"].as<double>();
+    o.act_density = vm["act-density"].as<double>();
+    o.wide = vm.count("wide") > 0;
+    o.relu_last = vm.count("relu-last") > 0;
+    o.num_pe = config.pes();
+    s = make_scenario(o, inferences, rng);
+  }
+
+  const MemoryImage image = build_memory_image(s.net, config);
+  const uint32_t n = config.pes();
+  const GoldenModel golden(s.net, n);
+  const bool quiet = vm.count("quiet") > 0;
+  if (!quiet) {
+    fmt::print("eie_sim [{}]: {} layers, {} PEs active of {}, FIFO {} of {}, seed {}\n",
+               EIE_VARIANT, s.net.layers.size(), n, built.num_pe,
+               fifo_limit ? fifo_limit : built.fifo_depth, built.fifo_depth, seed);
+  }
+
+  SimCtrl sim(vm.count("trace") ? vm["trace"].as<std::string>() : "",
+              vm["max-cycles"].as<uint64_t>());
+  Veie_top& dut = sim.dut();
+  HostDriver driver(sim, rng, vm["idle"].as<double>());
+  std::bernoulli_distribution stall(vm["backpressure"].as<double>());
+
+  // Monitor: sampled before every rising edge.
+  Scoreboard* board = nullptr;
+  RunStats* stats = nullptr;
+  bool done = false;
+  uint64_t broadcasts = 0, fifo_full_cycles = 0;
+  sim.add_sampler([&] {
+    if (board == nullptr) return;
+    const int state = dut.state_o;
+    if (state != kStateIdle && state < kStateOutput) ++stats->layer_cycles.at(dut.layer_o);
+    if (state == kStateOutput) ++stats->output_cycles;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (bits(dut.wb_valid_o, k, 1)) {
+        board->on_writeback(sim.cycle(), dut.layer_o, dut.wb_row_o * n + k,
+                            static_cast<int16_t>(bits(dut.wb_data_o, k * 16, 16)));
+      }
+    }
+    if (dut.out_valid_o && dut.out_ready_i) {
+      board->on_output(sim.cycle(), dut.out_index_o, static_cast<int16_t>(dut.out_data_o));
+    }
+    broadcasts += dut.bcast_valid_o;
+    if (state == 3 && !dut.bcast_valid_o) ++fifo_full_cycles;
+    if (dut.done_o) done = true;
+  });
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  sim.reset();
+  driver.configure(config.active_pe, fifo_limit);
+  driver.load(image);
+  const uint64_t load_cycles = sim.cycle();
+  std::vector<RunStats> runs;
+  uint64_t checked = 0;
+  for (uint32_t r = 0; r < inferences; ++r) {
+    const auto expected = golden.run(s.inputs[r]);
+    Scoreboard sb(expected);
+    RunStats rs;
+    rs.layer_cycles.assign(s.net.layers.size(), 0);
+    driver.write_input(s.inputs[r], n);
+    board = &sb;
+    stats = &rs;
+    done = false;
+    driver.start(static_cast<uint32_t>(s.net.layers.size()));
+    while (!done) {
+      dut.out_ready_i = !stall(rng);
+      sim.tick();
+    }
+    dut.out_ready_i = 0;
+    sb.finish();
+    rs.cycles = dut.cycles_o;
+    checked += sb.checked();
+    board = nullptr;
+    runs.push_back(rs);
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start)
+                          .count();
+
+  // Per-PE counters, accumulated over all runs.
+  std::vector<std::array<uint64_t, 3>> pe_stats(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    for (uint32_t c = 0; c < 3; ++c) pe_stats[k][c] = driver.read(kTgtStats, k, c);
+  }
+  sim.close_trace();
+
+  uint64_t run_cycles = 0;
+  for (const RunStats& rs : runs) run_cycles += rs.cycles;
+  const double speed = static_cast<double>(sim.cycle()) / wall;
+  if (!quiet) {
+    for (size_t l = 0; l < s.net.layers.size(); ++l) {
+      uint64_t c = 0;
+      for (const RunStats& rs : runs) c += rs.layer_cycles[l];
+      fmt::print("  layer {} ({}x{}): {} cycles per inference\n", l + 1, s.net.layers[l].outputs(),
+                 s.net.layers[l].inputs(), c / runs.size());
+    }
+    uint64_t busy = 0, busiest = 0;
+    for (const auto& p : pe_stats) {
+      busy += p[0];
+      busiest = std::max(busiest, p[0]);
+    }
+    fmt::print("  PE busy cycles: total {}, busiest {}, mean {:.1f}; broadcasts {}\n", busy,
+               busiest, static_cast<double>(busy) / n, broadcasts);
+  }
+  fmt::print("PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
+             "{} cycles simulated at {:.0f} cycles/s\n",
+             EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(),
+             speed);
+
+  if (vm.count("json")) {
+    nlohmann::json j;
+    j["variant"] = EIE_VARIANT;
+    j["config"] = {{"num_pe", built.num_pe},        {"active_pe", n},
+                   {"fifo_depth", built.fifo_depth}, {"fifo_limit", fifo_limit},
+                   {"spmat_depth", built.spmat_depth}, {"ptr_depth", built.ptr_depth},
+                   {"act_depth", built.act_depth},   {"bias_depth", built.bias_depth}};
+    j["seed"] = seed;
+    j["inferences"] = inferences;
+    j["outputs_checked"] = checked;
+    j["load_cycles"] = load_cycles;
+    j["run_cycles"] = run_cycles;
+    j["simulated_cycles"] = sim.cycle();
+    j["wall_seconds"] = wall;
+    j["cycles_per_second"] = speed;
+    j["runs"] = nlohmann::json::array();
+    for (const RunStats& rs : runs) {
+      j["runs"].push_back({{"cycles", rs.cycles},
+                           {"layer_cycles", rs.layer_cycles},
+                           {"output_cycles", rs.output_cycles}});
+    }
+    j["pe"] = nlohmann::json::array();
+    for (const auto& p : pe_stats) {
+      j["pe"].push_back({{"busy", p[0]}, {"idle", p[1]}, {"fifo_full", p[2]}});
+    }
+    const std::string text = j.dump(2) + "\n";
+    write_file_atomic(vm["json"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
+  }
+  (void)fifo_full_cycles;
+  return 0;
+}
+
+}  // namespace
+}  // namespace eie::tb
+
+int main(int argc, char** argv) {
+  po::options_description opts("eie_sim options");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("model,m", po::value<std::string>(), "model file to run (default: a generated scenario)")
+      ("input,i", po::value<std::string>(), "inputs for --model as .npy, (inputs,) or (batch, inputs)")
+      ("scenario", po::value<std::string>()->default_value("random"),
+       "generated stimulus: random, empty-cols, imbalance, paper, padding")
+      ("sizes", po::value<std::string>(), "layer widths for random scenarios, input first")
+      ("weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")
+      ("act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")
+      ("wide", "full-range weights, biases and inputs (saturation everywhere)")
+      ("relu-last", "ReLU on the last generated layer too")
+      ("seed", po::value<uint64_t>()->default_value(1), "random seed (stimulus, idle, back-pressure)")
+      ("inferences,n", po::value<uint32_t>()->default_value(1), "input vectors to run")
+      ("pe", po::value<uint32_t>()->default_value(0), "active PEs at run time (0 = all built)")
+      ("fifo", po::value<uint32_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")
+      ("idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")
+      ("backpressure", po::value<double>()->default_value(0.3),
+       "probability the host refuses a result in a cycle")
+      ("trace", po::value<std::string>(), "write an FST waveform to this file")
+      ("max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")
+      ("json", po::value<std::string>(), "write a JSON report")
+      ("quiet,q", "print only the verdict line");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "eie_sim: " << e.what() << "\n" << opts;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: eie_sim [options]\n\n" << opts;
+    return 0;
+  }
+  try {
+    return eie::tb::run(vm);
+  } catch (const eie::tb::SimError& e) {
+    fmt::print(stderr, "FAIL [{}]: {}\n", EIE_VARIANT, e.what());
+    return 1;
+  } catch (const eie::Error& e) {
+    fmt::print(stderr, "eie_sim: error: {}\n", e.what());
+    return 1;
+  }
+}
