@@ -15,11 +15,11 @@ all: build
 help:
 	@echo "make build   configure and compile everything into $(BUILD_DIR)/"
 	@echo "make test    build, then run every test through CTest (what CI runs)"
-	@echo "make sim     run the simulation regression (until the RTL lands: the golden-model demo)"
+	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    golden-model demo: generate a network, compress, report, pack, infer"
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
 	@echo "make format  rewrite the C++ sources with clang-format"
-	@echo "make synth   Yosys area estimate of the RTL"
+	@echo "make synth   Yosys area estimate of the RTL on OSU 0.18um cells (SYNTH_PARAMS=...)"
 	@echo "make bench   performance benchmarks"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
@@ -32,33 +32,29 @@ build: $(BUILD_DIR)/CMakeCache.txt
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-sim: demo
+# The smoke set of the RTL regressions (tb/regressions.txt); `make test` runs all of them.
+sim: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L smoke $(CTEST_ARGS)
 
 demo: build
 	scripts/golden_demo.sh $(BUILD_DIR)
 
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
-RTL_SOURCES = $(wildcard rtl/*.sv)
+RTL_SOURCES = $(shell grep -v '^\#' rtl/eie.f)
 
 lint:
 	@echo "clang-format: checking $(words $(CXX_SOURCES)) C++ files"
 	@clang-format --dry-run --Werror $(CXX_SOURCES)
-ifneq ($(RTL_SOURCES),)
-	verilator --lint-only -Wall $(RTL_SOURCES)
-else
-	@echo "verilator: rtl/ has no SystemVerilog yet, nothing to lint"
-endif
+	verilator --lint-only -Wall --top-module eie_top $(RTL_SOURCES)
+	@echo "verilator: rtl/ is lint clean"
 
 format:
 	clang-format -i $(CXX_SOURCES)
 
+# Area of a small configuration by default; e.g. `make synth SYNTH_PARAMS="NumPe=64"`.
+SYNTH_PARAMS ?=
 synth:
-ifneq ($(RTL_SOURCES),)
-	scripts/synth.sh
-else
-	@echo "synth: rtl/ has no SystemVerilog yet (the PE array arrives with the RTL issue)" >&2
-	@exit 1
-endif
+	scripts/synth.sh $(BUILD_DIR)/synth $(SYNTH_PARAMS)
 
 bench: build
 	$(BUILD_DIR)/golden/eie_bench

@@ -58,7 +58,7 @@ Network chain(const ScenarioOptions& o, std::mt19937_64& rng, uint32_t only_pe) 
 Network paper_example(std::mt19937_64& rng) {
   const uint32_t pe0[][2] = {{0, 0}, {8, 0}, {12, 0}, {4, 1}, {0, 2}, {12, 2}, {0, 4},
                              {4, 4}, {0, 5}, {12, 5}, {0, 6}, {8, 7}, {12, 7}};
-  const uint32_t others[][2] = {{1, 0}, {5, 1}, {2, 2}, {15, 3}, {9, 3},
+  const uint32_t others[][2] = {{1, 0}, {5, 1},  {2, 2}, {15, 3}, {9, 3},
                                 {3, 4}, {13, 6}, {6, 7}, {11, 7}};
   std::vector<uint8_t> dense(16 * 8, 0);
   uint8_t code = 1;

@@ -13,13 +13,13 @@
 namespace eie::tb {
 
 struct ScenarioOptions {
-  std::string name = "random";   // random, paper, padding, imbalance, empty-cols
-  std::vector<uint32_t> sizes;   // layer widths, input first (random and imbalance)
+  std::string name = "random";  // random, paper, padding, imbalance, empty-cols
+  std::vector<uint32_t> sizes;  // layer widths, input first (random and imbalance)
   double weight_density = 0.1;
   double act_density = 0.5;
-  bool wide = false;             // full-range values: provokes saturation everywhere
+  bool wide = false;  // full-range values: provokes saturation everywhere
   bool relu_last = false;
-  uint32_t num_pe = 1;           // the PE count the stimulus is shaped for
+  uint32_t num_pe = 1;  // the PE count the stimulus is shaped for
 };
 
 struct Scenario {

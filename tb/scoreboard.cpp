@@ -24,8 +24,8 @@ void Scoreboard::on_writeback(uint64_t cycle, uint32_t layer, uint32_t index, in
                                cycle, layer + 1, index, want.size()));
   }
   if (seen_[layer][index]) {
-    throw SimError(fmt::format("cycle {}: layer {} index {} written back twice", cycle, layer + 1,
-                               index));
+    throw SimError(
+        fmt::format("cycle {}: layer {} index {} written back twice", cycle, layer + 1, index));
   }
   seen_[layer][index] = 1;
   if (value != want[index]) {
@@ -39,10 +39,11 @@ void Scoreboard::on_output(uint64_t cycle, uint32_t index, int16_t value) {
   const auto& want = expected_.back();
   auto& seen = seen_.back();
   if (index >= want.size()) {
-    throw SimError(fmt::format("cycle {}: result index {} beyond the {} outputs", cycle, index,
-                               want.size()));
+    throw SimError(
+        fmt::format("cycle {}: result index {} beyond the {} outputs", cycle, index, want.size()));
   }
-  if (seen[index]) throw SimError(fmt::format("cycle {}: result index {} sent twice", cycle, index));
+  if (seen[index])
+    throw SimError(fmt::format("cycle {}: result index {} sent twice", cycle, index));
   seen[index] = 1;
   outputs_[index] = value;
   if (value != want[index]) {

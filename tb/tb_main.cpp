@@ -1,14 +1,14 @@
 // eie_sim: runs compressed networks on the Verilated EIE RTL and checks every output, on the cycle
 // it appears, against the golden model. One binary per hardware build (NumPe, FifoDepth and
 // memory sizes are compiled in); the active PE count and FIFO limit are set at run time.
+#include <fmt/format.h>
+
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "eie/error.h"
 #include "eie/file_io.h"
@@ -63,8 +63,8 @@ std::vector<uint32_t> parse_sizes(const std::string& s) {
 }
 
 struct RunStats {
-  uint64_t cycles = 0;                     // the run's cycle counter (start to done)
-  std::vector<uint64_t> layer_cycles;      // from Load to the end of Writeback
+  uint64_t cycles = 0;                 // the run's cycle counter (start to done)
+  std::vector<uint64_t> layer_cycles;  // from Load to the end of Writeback
   uint64_t output_cycles = 0;
 };
 
@@ -89,8 +89,8 @@ int run(const po::variables_map& vm) {
       const NpyArray x = read_npy(path, NpyKind::kFloatOrInt16);
       require(x.shape.size() == 1 || x.shape.size() == 2,
               "{}: expected (inputs,) or (batch, inputs)", path);
-      require(x.shape.back() == s.net.inputs(), "{}: {} values per input, the model takes {}",
-              path, x.shape.back(), s.net.inputs());
+      require(x.shape.back() == s.net.inputs(), "{}: {} values per input, the model takes {}", path,
+              x.shape.back(), s.net.inputs());
       const size_t batch = x.shape.size() == 2 ? x.shape[0] : 1;
       for (size_t b = 0; b < batch && s.inputs.size() < inferences; ++b) {
         std::vector<double> row(x.values.begin() + static_cast<long>(b * s.net.inputs()),
@@ -104,8 +104,8 @@ int run(const po::variables_map& vm) {
       }
     }
     while (s.inputs.size() < inferences) {
-      s.inputs.push_back(random_activations(s.net.inputs(), vm["act-density"].as<double>(), false,
-                                            rng));
+      s.inputs.push_back(
+          random_activations(s.net.inputs(), vm["act-density"].as<double>(), false, rng));
     }
   } else {
     ScenarioOptions o;
@@ -187,8 +187,8 @@ int run(const po::variables_map& vm) {
     board = nullptr;
     runs.push_back(rs);
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start)
-                          .count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   // Per-PE counters, accumulated over all runs.
   std::vector<std::array<uint64_t, 3>> pe_stats(n);
@@ -215,18 +215,18 @@ int run(const po::variables_map& vm) {
     fmt::print("  PE busy cycles: total {}, busiest {}, mean {:.1f}; broadcasts {}\n", busy,
                busiest, static_cast<double>(busy) / n, broadcasts);
   }
-  fmt::print("PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
-             "{} cycles simulated at {:.0f} cycles/s\n",
-             EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(),
-             speed);
+  fmt::print(
+      "PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
+      "{} cycles simulated at {:.0f} cycles/s\n",
+      EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(), speed);
 
   if (vm.count("json")) {
     nlohmann::json j;
     j["variant"] = EIE_VARIANT;
-    j["config"] = {{"num_pe", built.num_pe},        {"active_pe", n},
-                   {"fifo_depth", built.fifo_depth}, {"fifo_limit", fifo_limit},
+    j["config"] = {{"num_pe", built.num_pe},           {"active_pe", n},
+                   {"fifo_depth", built.fifo_depth},   {"fifo_limit", fifo_limit},
                    {"spmat_depth", built.spmat_depth}, {"ptr_depth", built.ptr_depth},
-                   {"act_depth", built.act_depth},   {"bias_depth", built.bias_depth}};
+                   {"act_depth", built.act_depth},     {"bias_depth", built.bias_depth}};
     j["seed"] = seed;
     j["inferences"] = inferences;
     j["outputs_checked"] = checked;
@@ -257,28 +257,29 @@ int run(const po::variables_map& vm) {
 
 int main(int argc, char** argv) {
   po::options_description opts("eie_sim options");
-  opts.add_options()
-      ("help,h", "show this help")
-      ("model,m", po::value<std::string>(), "model file to run (default: a generated scenario)")
-      ("input,i", po::value<std::string>(), "inputs for --model as .npy, (inputs,) or (batch, inputs)")
-      ("scenario", po::value<std::string>()->default_value("random"),
-       "generated stimulus: random, empty-cols, imbalance, paper, padding")
-      ("sizes", po::value<std::string>(), "layer widths for random scenarios, input first")
-      ("weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")
-      ("act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")
-      ("wide", "full-range weights, biases and inputs (saturation everywhere)")
-      ("relu-last", "ReLU on the last generated layer too")
-      ("seed", po::value<uint64_t>()->default_value(1), "random seed (stimulus, idle, back-pressure)")
-      ("inferences,n", po::value<uint32_t>()->default_value(1), "input vectors to run")
-      ("pe", po::value<uint32_t>()->default_value(0), "active PEs at run time (0 = all built)")
-      ("fifo", po::value<uint32_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")
-      ("idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")
-      ("backpressure", po::value<double>()->default_value(0.3),
-       "probability the host refuses a result in a cycle")
-      ("trace", po::value<std::string>(), "write an FST waveform to this file")
-      ("max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")
-      ("json", po::value<std::string>(), "write a JSON report")
-      ("quiet,q", "print only the verdict line");
+  opts.add_options()("help,h", "show this help")(
+      "model,m", po::value<std::string>(), "model file to run (default: a generated scenario)")(
+      "input,i", po::value<std::string>(),
+      "inputs for --model as .npy, (inputs,) or (batch, inputs)")(
+      "scenario", po::value<std::string>()->default_value("random"),
+      "generated stimulus: random, empty-cols, imbalance, paper, padding")(
+      "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
+      "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
+      "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(
+      "wide", "full-range weights, biases and inputs (saturation everywhere)")(
+      "relu-last", "ReLU on the last generated layer too")(
+      "seed", po::value<uint64_t>()->default_value(1),
+      "random seed (stimulus, idle, back-pressure)")(
+      "inferences,n", po::value<uint32_t>()->default_value(1), "input vectors to run")(
+      "pe", po::value<uint32_t>()->default_value(0), "active PEs at run time (0 = all built)")(
+      "fifo", po::value<uint32_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")(
+      "idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")(
+      "backpressure", po::value<double>()->default_value(0.3),
+      "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
+                                                          "write an FST waveform to this file")(
+      "max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")(
+      "json", po::value<std::string>(), "write a JSON report")("quiet,q",
+                                                               "print only the verdict line");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);

@@ -15,8 +15,8 @@ uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 void HwConfig::validate() const {
   require(num_pe >= 1, "hardware: NumPe must be at least 1");
-  require(active_pe <= num_pe, "hardware: {} active PEs requested but only {} are built",
-          active_pe, num_pe);
+  require(active_pe <= num_pe, "hardware: {} active PEs requested but only {} are built", active_pe,
+          num_pe);
   require(fifo_depth >= 1, "hardware: FIFO depth must be at least 1");
   require(spmat_depth >= 1 && ptr_depth >= 4 && ptr_depth % 2 == 0 && act_depth >= 1 &&
               bias_depth >= 1 && max_layers >= 1,
@@ -52,7 +52,8 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
             layer.inputs());
     require(in_local <= config.act_depth,
             "{}: {} inputs need {} activation registers per PE on {} PEs; the hardware has {} "
-            "(ActDepth)", name, layer.inputs(), in_local, n, config.act_depth);
+            "(ActDepth)",
+            name, layer.inputs(), in_local, n, config.act_depth);
     require(out_local <= config.act_depth,
             "{}: {} outputs need {} accumulators per PE on {} PEs; the hardware has {} (ActDepth)",
             name, layer.outputs(), out_local, n, config.act_depth);
@@ -69,7 +70,8 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
     ptr_next += ptr_next % 2;  // the next layer's p_0 starts in the even bank
     require(ptr_next <= config.ptr_depth,
             "{}: pointers of layers 1..{} need {} pointer entries per PE; the hardware has {} "
-            "(PtrDepth)", name, l + 1, ptr_next, config.ptr_depth);
+            "(PtrDepth)",
+            name, l + 1, ptr_next, config.ptr_depth);
     if (d.has_bias) {
       bias_next += out_local;
       require(bias_next <= config.bias_depth,
@@ -87,15 +89,15 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
       for (uint32_t j = 0; j <= layer.inputs(); ++j) {
         pe.pointers[d.ptr_base + j] = offset + packed.pe[k].ptr[j];
       }
-      entries[k].insert(entries[k].end(), packed.pe[k].entries.begin(),
-                        packed.pe[k].entries.end());
+      entries[k].insert(entries[k].end(), packed.pe[k].entries.begin(), packed.pe[k].entries.end());
       const uint64_t words = (entries[k].size() + kEntriesPerWord - 1) / kEntriesPerWord;
       require(words <= config.spmat_depth,
               "{}: PE {} needs {} sparse-matrix words for layers 1..{}; the hardware has {} "
-              "(SpmatDepth)", name, k, words, l + 1, config.spmat_depth);
+              "(SpmatDepth)",
+              name, k, words, l + 1, config.spmat_depth);
       require(entries[k].size() <= kMaxPointer,
-              "{}: PE {} holds {} entries, beyond the {}-bit pointers", name, k,
-              entries[k].size(), kPointerBits);
+              "{}: PE {} holds {} entries, beyond the {}-bit pointers", name, k, entries[k].size(),
+              kPointerBits);
       if (d.has_bias) {
         pe.bias.resize(bias_next, 0);
         for (uint32_t r = 0; r < out_local; ++r) {

@@ -15,13 +15,13 @@ namespace eie {
 
 // Sizes of the hardware (eie_top parameters) and the run-time PE count.
 struct HwConfig {
-  uint32_t num_pe = 64;        // PEs built (NumPe)
-  uint32_t active_pe = 0;      // PEs used at run time; 0 = all
-  uint32_t fifo_depth = 8;     // FifoDepth
-  uint32_t spmat_depth = 1024; // 64-bit words per PE
-  uint32_t ptr_depth = 1024;   // pointers per PE, both banks
-  uint32_t act_depth = 64;     // activations per bank per PE (and accumulators)
-  uint32_t bias_depth = 256;   // biases per PE
+  uint32_t num_pe = 64;         // PEs built (NumPe)
+  uint32_t active_pe = 0;       // PEs used at run time; 0 = all
+  uint32_t fifo_depth = 8;      // FifoDepth
+  uint32_t spmat_depth = 1024;  // 64-bit words per PE
+  uint32_t ptr_depth = 1024;    // pointers per PE, both banks
+  uint32_t act_depth = 64;      // activations per bank per PE (and accumulators)
+  uint32_t bias_depth = 256;    // biases per PE
   uint32_t max_layers = 8;
 
   uint32_t pes() const { return active_pe == 0 ? num_pe : active_pe; }
