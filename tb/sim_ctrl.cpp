@@ -51,11 +51,12 @@ void SimCtrl::tick() {
     throw SimError(fmt::format("timeout: no result after {} cycles (--max-cycles)", max_cycles_));
   }
   // Inputs were set during the low phase; show them before the edge, as GTKWave users expect.
+  // Trace time in ps at EIE's 800 MHz: one cycle is 1250 ps, the rising edge at 625 ps.
   dut_->clk_i = 0;
-  eval_and_dump(cycle_ * 10);
+  eval_and_dump(cycle_ * 1250);
   for (auto& hook : samplers_) hook();
   dut_->clk_i = 1;
-  eval_and_dump(cycle_ * 10 + 5);
+  eval_and_dump(cycle_ * 1250 + 625);
   ++cycle_;
   if (ctx_->gotError()) {
     throw SimError(fmt::format("cycle {}: RTL assertion failed (see the message above)", cycle_));
