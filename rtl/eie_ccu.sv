@@ -80,6 +80,8 @@ module eie_ccu #(
   localparam int unsigned DescAddrW = $clog2(DescDepth);
 
   eie_pkg::ccu_state_e state_q, state_d;
+  logic [DimW-1:0]     num_active_q;  // control register 2
+  logic [FifoCntW-1:0] fifo_limit_q;  // control register 3
 
   // ---------------------------------------------------------------------------------------------
   // Layer table and codebooks.
@@ -150,7 +152,7 @@ module eie_ccu #(
   // ---------------------------------------------------------------------------------------------
   logic [ActAddrW-1:0] row_q;
   logic [DimW-1:0]     row_base_q;  // r * NumPe
-  logic                sweep_more, wb_tail_q;
+  logic                sweep_more;
 
   assign sweep_more  = row_base_q < rows_q;
   assign row_o       = row_q;
@@ -249,8 +251,6 @@ module eie_ccu #(
                    host_wdata_i <= 64'(MaxLayers);
 
   // Run-time configuration: out-of-range values select the full hardware.
-  logic [DimW-1:0]     num_active_q;
-  logic [FifoCntW-1:0] fifo_limit_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       num_active_q <= DimW'(NumPe);
@@ -274,8 +274,10 @@ module eie_ccu #(
       eie_pkg::CcuInit:      if (!sweep_more) state_d = eie_pkg::CcuCompute;
       eie_pkg::CcuCompute:   if (groups_done) state_d = eie_pkg::CcuDrain;
       eie_pkg::CcuDrain:     if (pes_idle_i) state_d = eie_pkg::CcuWriteback;
+      // The last row's write lands in the cycle after the sweep, before the bank swap takes
+      // effect at its end; the next reads of that bank come later still.
       eie_pkg::CcuWriteback: begin
-        if (wb_tail_q) state_d = (layer_q == last_layer_q) ? eie_pkg::CcuOutput : eie_pkg::CcuLoad;
+        if (!sweep_more) state_d = (layer_q == last_layer_q) ? eie_pkg::CcuOutput : eie_pkg::CcuLoad;
       end
       eie_pkg::CcuOutput:    if (groups_done && !out_valid_q && !fire) state_d = eie_pkg::CcuIdle;
       default:               state_d = eie_pkg::CcuIdle;
@@ -293,7 +295,6 @@ module eie_ccu #(
       src_sel_o    <= 1'b0;
       row_q        <= '0;
       row_base_q   <= '0;
-      wb_tail_q    <= 1'b0;
       f_row_q      <= '0;
       f_base_q     <= '0;
       fd_base_q    <= '0;
@@ -313,7 +314,6 @@ module eie_ccu #(
         load_cnt_q  <= '0;
         row_q       <= '0;
         row_base_q  <= '0;
-        wb_tail_q   <= 1'b0;
         f_row_q     <= '0;
         f_base_q    <= '0;
         f_pending_q <= 1'b0;
@@ -334,10 +334,8 @@ module eie_ccu #(
           if (sweep_more) begin
             row_q      <= row_q + 1'b1;
             row_base_q <= row_base_q + num_active_q;
-          end else if (state_q == eie_pkg::CcuWriteback) begin
-            wb_tail_q <= 1'b1;  // one more cycle for the last write-back to land
           end
-          if (state_q == eie_pkg::CcuWriteback && wb_tail_q) begin
+          if (state_q == eie_pkg::CcuWriteback && !sweep_more) begin
             src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
             if (layer_q != last_layer_q) layer_q <= layer_q + 1'b1;
           end
@@ -376,22 +374,24 @@ module eie_ccu #(
   assign cycles_o  = cycles_q;
 
   // Host read-back of the layer table, codebooks and status (one cycle latency).
-  logic [3:0] rd_target_q;
-  logic [1:0] rd_ctrl_addr_q;
+  logic [3:0]      rd_target_q;
+  logic [DimW-1:0] rd_ctrl_addr_q;
   always_ff @(posedge clk_i) begin
     if (host_re_i) begin
       rd_target_q    <= host_target_i;
-      rd_ctrl_addr_q <= host_addr_i[1:0];
+      rd_ctrl_addr_q <= host_addr_i;
     end
   end
 
+  // Control register 0 reads the build: NumPe [15:0], FifoDepth [31:16], MaxLayers [47:32].
   logic [63:0] ctrl_rdata;
   always_comb begin
     unique case (rd_ctrl_addr_q)
-      2'd0:    ctrl_rdata = 64'(!io_mode_o);
-      2'd1:    ctrl_rdata = 64'(cycles_q);
-      2'd2:    ctrl_rdata = 64'(num_active_q);
-      default: ctrl_rdata = 64'(fifo_limit_q);
+      24'd0:   ctrl_rdata = {16'd0, 16'(MaxLayers), 16'(FifoDepth), 16'(NumPe)};
+      24'd1:   ctrl_rdata = 64'(cycles_q);
+      24'd2:   ctrl_rdata = 64'(num_active_q);
+      24'd3:   ctrl_rdata = 64'(fifo_limit_q);
+      default: ctrl_rdata = '0;
     endcase
   end
 
@@ -416,6 +416,15 @@ module eie_ccu #(
         assert (rows_q != '0 || load_cnt_q < 5'd2) else $error("CCU: layer with zero rows");
       end
       assert (!(host_we_i && !io_mode_o)) else $error("CCU: host write while computing");
+      assert (!(ctrl_we && host_addr_i == 24'd0 && !start))
+        else $error("CCU: start with %0d layers (1..%0d)", host_wdata_i, MaxLayers);
+      // Local indices must fit the activation banks (the loader checks this too).
+      if (state_q == eie_pkg::CcuInit && row_q == '0) begin
+        assert (64'(cols_q) <= 64'(num_active_q) * ActDepth &&
+                64'(rows_q) <= 64'(num_active_q) * ActDepth)
+          else $error("CCU: layer %0d (%0dx%0d) exceeds %0d activations per PE", layer_q, rows_q,
+                      cols_q, ActDepth);
+      end
     end
   end
 `endif

@@ -60,6 +60,10 @@ module eie_fifo #(
       assert (!(push_valid_i && !push_ready_o)) else $error("eie_fifo: push into a full FIFO");
       assert (32'(count_q) <= Depth) else $error("eie_fifo: overflow (%0d > %0d)", count_q, Depth);
       assert (limit_i != '0) else $error("eie_fifo: limit 0");
+      assert (count_q <= limit_i) else $error("eie_fifo: %0d entries beyond the limit %0d",
+                                               count_q, limit_i);
+      // Underflow: count_q only decrements on pop = pop_valid_o && pop_ready_i, so it cannot
+      // wrap below zero; the level check above bounds it from the other side.
     end
   end
 `endif

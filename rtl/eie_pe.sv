@@ -89,16 +89,21 @@ module eie_pe #(
   // ---------------------------------------------------------------------------------------------
   // Activation FIFO
   // ---------------------------------------------------------------------------------------------
-  logic            fifo_valid, fifo_pop;
+  logic            fifo_valid, fifo_pop, fifo_push_ready, active;
   logic [ActW-1:0] fifo_act;
   logic [DimW-1:0] fifo_col;
+
+  // A PE beyond the run-time PE count owns no rows: it ignores broadcasts and never holds up the
+  // broadcast or the drain, whatever its memories hold.
+  assign active       = pe_idx_i < num_active_i;
+  assign fifo_ready_o = fifo_push_ready || !active;
 
   eie_fifo #(.Width(ActW + DimW), .Depth(FifoDepth)) u_fifo (
     .clk_i,
     .rst_ni,
     .limit_i     (fifo_limit_i),
-    .push_valid_i(bcast_valid_i),
-    .push_ready_o(fifo_ready_o),
+    .push_valid_i(bcast_valid_i && active),
+    .push_ready_o(fifo_push_ready),
     .push_data_i ({bcast_act_i, bcast_col_i}),
     .pop_valid_o (fifo_valid),
     .pop_ready_i (fifo_pop),
@@ -225,7 +230,7 @@ module eie_pe #(
   // ---------------------------------------------------------------------------------------------
   localparam int unsigned RowW = ActAddrW + 5;  // room for row + 16 before the range check
 
-  logic            r_valid_q, r_first_q;
+  logic            r_valid_q, r_first_q, r_last_q;
   logic [2:0]      r_sel_q;
   logic [ActW-1:0] r_act_q;
   logic [7:0]      r_entry;
@@ -242,6 +247,7 @@ module eie_pe #(
     if (e_valid_q) begin
       r_sel_q   <= e_addr_q[2:0];
       r_first_q <= e_first_q;
+      r_last_q  <= e_last;
       r_act_q   <= e_act_q;
     end
   end
@@ -250,7 +256,8 @@ module eie_pe #(
   assign r_v      = r_entry[3:0];
   assign r_z      = r_entry[7:4];
   assign r_row    = r_first_q ? RowW'(r_z) : prev_row_q + RowW'(r_z) + 1'b1;
-  assign r_weight = codebook_i[{r_v, 4'b0000} +: ActW];
+  // Index 0 is exact zero by definition (docs/arithmetic.md), whatever codebook entry 0 holds.
+  assign r_weight = (r_v == 4'd0) ? '0 : codebook_i[{r_v, 4'b0000} +: ActW];
 
   always_ff @(posedge clk_i) begin
     if (r_valid_q) prev_row_q <= r_row;
@@ -334,7 +341,7 @@ module eie_pe #(
   logic [BiasAddrW-1:0] bias_raddr;
   assign bias_raddr = host_re_i ? BiasAddrW'(host_addr_i) : bias_base_i + BiasAddrW'(row_i);
 
-  assign row_in_range = pe_idx_i < remaining_i && pe_idx_i < num_active_i;
+  assign row_in_range = pe_idx_i < remaining_i && active;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -450,10 +457,10 @@ module eie_pe #(
       busy_q <= '0;  // any write to the counters clears them
       idle_q <= '0;
       full_q <= '0;
-    end else if (count_i) begin
+    end else if (count_i && active) begin
       if (e_valid_q) busy_q <= busy_q + 1'b1;
       else idle_q <= idle_q + 1'b1;
-      if (!fifo_ready_o) full_q <= full_q + 1'b1;
+      if (!fifo_push_ready) full_q <= full_q + 1'b1;
     end
   end
 
@@ -485,24 +492,43 @@ module eie_pe #(
     unique case (rd_target_q)
       eie_pkg::TgtSpmat: host_rdata_o = spmat_rdata;
       eie_pkg::TgtPtr:   host_rdata_o = 64'(ptr_rdata);
-      eie_pkg::TgtBias:  host_rdata_o = 64'(bias_rdata);
-      eie_pkg::TgtAct:   host_rdata_o = 64'(act_rdata[rd_bank_q*ActW +: ActW]);
+      eie_pkg::TgtBias:  host_rdata_o = 64'($signed(bias_rdata));
+      eie_pkg::TgtAct:   host_rdata_o = 64'($signed(act_rdata[rd_bank_q*ActW +: ActW]));
       eie_pkg::TgtAcc:   host_rdata_o = 64'(acc_rdata);
       eie_pkg::TgtStats: host_rdata_o = 64'(stat_q);
       default:           host_rdata_o = '0;
     endcase
   end
 
-  assign idle_o = !fifo_valid && !q_valid_q && !e_valid_q && !r_valid_q && !m_valid_q &&
-                  !s_valid_q;
+  assign idle_o = !active || (!fifo_valid && !q_valid_q && !e_valid_q && !r_valid_q &&
+                              !m_valid_q && !s_valid_q);
   assign pipe_valid_o = {q_valid_q, e_valid_q, r_valid_q, m_valid_q, s_valid_q, fifo_valid};
 
 `ifndef SYNTHESIS
+  // The specification (and the golden model) accumulate in int32; a narrower accumulator would
+  // wrap where the specification saturates.
+  initial assert (AccWidth >= 32) else $fatal(1, "eie_pe: AccWidth %0d < 32", AccWidth);
+
+  // Host addresses beyond a memory would alias onto it: they are checked here, untruncated.
+  int unsigned host_limit;
+  always_comb begin
+    unique case (host_target_i)
+      eie_pkg::TgtSpmat: host_limit = SpmatDepth;
+      eie_pkg::TgtPtr:   host_limit = PtrDepth;
+      eie_pkg::TgtBias:  host_limit = BiasDepth;
+      eie_pkg::TgtAct:   host_limit = (1 << ActAddrW) + ActDepth;  // bank 1 at 2^ActAddrW
+      eie_pkg::TgtAcc:   host_limit = ActDepth;
+      default:           host_limit = 4;                          // counters
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       if (r_valid_q) begin
         assert (r_v != 0 || r_z == 4'd15)
           else $error("PE %0d: padding entry with z = %0d (must be 15)", pe_idx_i, r_z);
+        assert (r_v != 0 || !r_last_q)
+          else $error("PE %0d: padding entry ends a column", pe_idx_i);
         assert (32'(r_row) < ActDepth)
           else $error("PE %0d: local row %0d outside %0d accumulators", pe_idx_i, r_row, ActDepth);
       end
@@ -520,6 +546,17 @@ module eie_pe #(
       end
       assert (!(bcast_valid_i && !fifo_ready_o))
         else $error("PE %0d: broadcast into a full FIFO", pe_idx_i);
+      if (init_i && row_in_range && has_bias_i) begin
+        assert (32'(bias_base_i) + 32'(row_i) < BiasDepth)
+          else $error("PE %0d: bias address %0d + %0d beyond %0d", pe_idx_i, bias_base_i, row_i,
+                      BiasDepth);
+      end
+      if (host_we_i || host_re_i) begin
+        assert (32'(host_addr_i) < host_limit &&
+                !(host_target_i == eie_pkg::TgtAct && 32'(host_act_addr) >= ActDepth))
+          else $error("PE %0d: host address %0d beyond target %0d", pe_idx_i, host_addr_i,
+                      host_target_i);
+      end
       assert (!(host_re_i && host_we_i)) else $error("PE %0d: host read and write at once", pe_idx_i);
     end
   end

@@ -46,7 +46,7 @@ module eie_top #(
   output      logic [31:0]               cycles_o,
 
   // Monitor hooks: every layer's write-back (PE k writes local row wb_row_o, global index
-  // wb_row_o * NumPe + k, when wb_valid_o[k]), the control state and the broadcast.
+  // wb_row_o * N + k for N active PEs, when wb_valid_o[k]), the control state and the broadcast.
   output      logic [NumPe-1:0]          wb_valid_o,
   output      logic [ActAddrW-1:0]       wb_row_o,
   output      logic [NumPe*ActW-1:0]     wb_data_o,
@@ -54,6 +54,7 @@ module eie_top #(
   output      eie_pkg::ccu_state_e       state_o,
   output      logic                      bcast_valid_o,
   output      logic [DimW-1:0]           bcast_col_o,
+  output      logic [ActW-1:0]           bcast_act_o,
   output      logic [NumPe*FifoCntW-1:0] fifo_level_o,
   output      logic [NumPe*6-1:0]        pipe_valid_o
 );
@@ -152,6 +153,7 @@ module eie_top #(
   assign busy_o        = !io_mode;
   assign bcast_valid_o = bcast_valid;
   assign bcast_col_o   = bcast_col;
+  assign bcast_act_o   = bcast_act;
 
   // ---------------------------------------------------------------------------------------------
   // Processing elements.
@@ -228,6 +230,7 @@ module eie_top #(
       if ($past(host_req_valid_i) && !$past(host_req_ready_o) && $past(rst_ni)) begin
         assert (host_req_valid_i && host_req_write_i == $past(host_req_write_i) &&
                 host_req_target_i == $past(host_req_target_i) &&
+                host_req_pe_i == $past(host_req_pe_i) &&
                 host_req_addr_i == $past(host_req_addr_i) &&
                 host_req_wdata_i == $past(host_req_wdata_i))
           else $error("host: request changed or withdrawn before it was accepted");

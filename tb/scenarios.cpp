@@ -98,6 +98,61 @@ Network padding(uint32_t n, std::mt19937_64& rng) {
   return net;
 }
 
+// Every product is an exact half after the shift (odd x 2^(w_frac-1)), of both signs: the
+// rounding rule (half up, not half away from zero) decides every output.
+Scenario rounding(std::mt19937_64& rng) {
+  const int f = uniform(rng, 1, 15);
+  const int32_t half = 1 << (f - 1);
+  const uint32_t rows = 60, cols = 16;
+  Layer layer;
+  layer.name = "rounding";
+  layer.w_frac = f;
+  layer.relu = false;
+  const int32_t max_odd = std::max<int32_t>(1, 32767 / half);
+  for (size_t c = 1; c < layer.codebook.size(); ++c) {
+    int32_t m = uniform(rng, 0, (max_odd - 1) / 2) * 2 + 1;  // odd, |m * half| <= 32767
+    layer.codebook[c] = static_cast<int16_t>((c % 2 ? 1 : -1) * m * half);
+  }
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    for (int e = 0; e < 1 + static_cast<int>(i % 3); ++e) {  // 1 to 3 entries per row
+      dense[size_t{i} * cols + static_cast<uint32_t>(uniform(rng, 0, cols - 1))] =
+          static_cast<uint8_t>(uniform(rng, 1, 15));
+    }
+  }
+  layer.weights = CodeMatrix::from_dense(rows, cols, dense);
+  Scenario s;
+  s.net.layers.push_back(layer);
+  std::vector<int16_t> x(cols);
+  for (auto& a : x) a = static_cast<int16_t>((rng() % 2 ? 1 : -1) * (2 * uniform(rng, 0, 2) + 1));
+  s.inputs.push_back(x);
+  return s;
+}
+
+// Rows whose partial sums hit the int32 rail and come back: only per-step saturation in column
+// order gives the specified result (docs/arithmetic.md, "Saturating accumulation").
+Network saturation_order() {
+  const uint32_t rows = 4, cols = 10;
+  Layer layer;
+  layer.name = "sat_order";
+  layer.w_frac = 0;
+  layer.relu = false;
+  layer.codebook[1] = 16384;   // with a = 16384: +2^28 per step
+  layer.codebook[2] = -16384;  // -2^28 per step
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    for (uint32_t j = 0; j < 9; ++j) {
+      const bool positive = (i % 2 == 0) ? j == 0 : j == 8;  // rail first, or last
+      dense[size_t{i} * cols + j] = positive ? 1 : 2;
+    }
+    layer.bias.push_back(static_cast<int32_t>((int64_t{1} << 31) - (int64_t{1} << 28) + 5 + i));
+  }
+  layer.weights = CodeMatrix::from_dense(rows, cols, dense);
+  Network net;
+  net.layers.push_back(layer);
+  return net;
+}
+
 }  // namespace
 
 std::vector<int16_t> random_activations(uint32_t n, double density, bool wide,
@@ -135,8 +190,19 @@ Scenario make_scenario(const ScenarioOptions& o, uint32_t inferences, std::mt199
     s.net = paper_example(rng);
   } else if (o.name == "padding") {
     s.net = padding(o.num_pe, rng);
+  } else if (o.name == "rounding") {
+    Scenario r = rounding(rng);
+    while (r.inputs.size() < inferences) r.inputs.push_back(r.inputs.front());
+    return r;
+  } else if (o.name == "sat-order") {
+    s.net = saturation_order();
+    for (uint32_t i = 0; i < inferences; ++i) s.inputs.emplace_back(s.net.inputs(), 16384);
+    return s;
   } else {
-    fail("unknown scenario '{}' (random, empty-cols, imbalance, paper, padding)", o.name);
+    fail(
+        "unknown scenario '{}' (random, empty-cols, imbalance, paper, padding, rounding, "
+        "sat-order)",
+        o.name);
   }
   for (uint32_t i = 0; i < inferences; ++i) {
     s.inputs.push_back(random_activations(s.net.inputs(), o.act_density, o.wide, rng));

@@ -13,7 +13,8 @@
 namespace eie::tb {
 
 struct ScenarioOptions {
-  std::string name = "random";  // random, paper, padding, imbalance, empty-cols
+  std::string name =
+      "random";  // random, empty-cols, imbalance, paper, padding, rounding, sat-order
   std::vector<uint32_t> sizes;  // layer widths, input first (random and imbalance)
   double weight_density = 0.1;
   double act_density = 0.5;

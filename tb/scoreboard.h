@@ -4,6 +4,7 @@
 // expected was never seen.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -11,9 +12,11 @@ namespace eie::tb {
 
 class Scoreboard {
  public:
-  // expected[l] = layer l's golden output vector; the final stream checks the last one.
-  explicit Scoreboard(std::vector<std::vector<int16_t>> expected);
+  // expected[l] = layer l's golden output vector; the final stream checks the last one. The
+  // broadcasts of layer l must be input's (l = 0) or expected[l-1]'s non-zeros, in index order.
+  Scoreboard(const std::vector<int16_t>& input, std::vector<std::vector<int16_t>> expected);
 
+  void on_broadcast(uint64_t cycle, uint32_t layer, uint32_t index, int16_t value);
   void on_writeback(uint64_t cycle, uint32_t layer, uint32_t index, int16_t value);
   void on_output(uint64_t cycle, uint32_t index, int16_t value);
   void finish() const;
@@ -23,8 +26,11 @@ class Scoreboard {
 
  private:
   std::vector<std::vector<int16_t>> expected_;
-  std::vector<std::vector<uint8_t>> seen_;  // per layer, plus the final stream last
-  std::vector<int16_t> outputs_;            // the final stream as received
+  std::vector<std::vector<uint8_t>> seen_;         // per layer, plus the final stream last
+  std::vector<int16_t> outputs_;                   // the final stream as received
+  std::vector<std::vector<uint32_t>> bcast_want_;  // per layer: non-zero input indices in order
+  std::vector<std::vector<int16_t>> layer_inputs_;
+  std::vector<size_t> bcast_seen_;
   uint64_t checked_ = 0;
 };
 

@@ -139,9 +139,30 @@ int run(const po::variables_map& vm) {
   Scoreboard* board = nullptr;
   RunStats* stats = nullptr;
   bool done = false;
-  uint64_t broadcasts = 0, fifo_full_cycles = 0;
+  uint64_t broadcasts = 0;
+  const uint32_t limit = fifo_limit ? fifo_limit : built.fifo_depth;
+  const unsigned level_bits = [&] {
+    unsigned b = 0;
+    while ((1u << b) < built.fifo_depth + 1) ++b;
+    return b;
+  }();
   sim.add_sampler([&] {
-    if (board == nullptr) return;
+    for (uint32_t k = 0; k < built.num_pe; ++k) {
+      const uint64_t level = bits(dut.fifo_level_o, k * level_bits, level_bits);
+      if (level > (k < n ? limit : 0)) {
+        throw SimError(fmt::format("cycle {}: PE {} FIFO holds {} entries, limit {}", sim.cycle(),
+                                   k, level, k < n ? limit : 0));
+      }
+      if (k >= n && bits(dut.wb_valid_o, k, 1)) {
+        throw SimError(fmt::format("cycle {}: inactive PE {} wrote back", sim.cycle(), k));
+      }
+    }
+    if (board == nullptr) {
+      if (dut.out_valid_o || dut.bcast_valid_o || bits(dut.wb_valid_o, 0, 1)) {
+        throw SimError(fmt::format("cycle {}: output or broadcast outside a run", sim.cycle()));
+      }
+      return;
+    }
     const int state = dut.state_o;
     if (state != kStateIdle && state < kStateOutput) ++stats->layer_cycles.at(dut.layer_o);
     if (state == kStateOutput) ++stats->output_cycles;
@@ -151,11 +172,14 @@ int run(const po::variables_map& vm) {
                             static_cast<int16_t>(bits(dut.wb_data_o, k * 16, 16)));
       }
     }
+    if (dut.bcast_valid_o) {
+      board->on_broadcast(sim.cycle(), dut.layer_o, dut.bcast_col_o,
+                          static_cast<int16_t>(dut.bcast_act_o));
+    }
     if (dut.out_valid_o && dut.out_ready_i) {
       board->on_output(sim.cycle(), dut.out_index_o, static_cast<int16_t>(dut.out_data_o));
     }
     broadcasts += dut.bcast_valid_o;
-    if (state == 3 && !dut.bcast_valid_o) ++fifo_full_cycles;
     if (dut.done_o) done = true;
   });
 
@@ -166,9 +190,14 @@ int run(const po::variables_map& vm) {
   const uint64_t load_cycles = sim.cycle();
   std::vector<RunStats> runs;
   uint64_t checked = 0;
+  std::vector<uint64_t> golden_busy(n, 0);  // entries each PE must process over all runs
   for (uint32_t r = 0; r < inferences; ++r) {
-    const auto expected = golden.run(s.inputs[r]);
-    Scoreboard sb(expected);
+    std::vector<LayerWork> work;
+    const auto expected = golden.run(s.inputs[r], &work);
+    for (const LayerWork& w : work) {
+      for (uint32_t k = 0; k < n; ++k) golden_busy[k] += w.entries_per_pe[k];
+    }
+    Scoreboard sb(s.inputs[r], expected);
     RunStats rs;
     rs.layer_cycles.assign(s.net.layers.size(), 0);
     driver.write_input(s.inputs[r], n);
@@ -194,11 +223,25 @@ int run(const po::variables_map& vm) {
   std::vector<std::array<uint64_t, 3>> pe_stats(n);
   for (uint32_t k = 0; k < n; ++k) {
     for (uint32_t c = 0; c < 3; ++c) pe_stats[k][c] = driver.read(kTgtStats, k, c);
+    // One entry per busy cycle, never a stall: the busy count is exactly the golden work.
+    if (pe_stats[k][0] != golden_busy[k]) {
+      throw SimError(
+          fmt::format("PE {} busy for {} cycles but the golden model gives it {} "
+                      "entries",
+                      k, pe_stats[k][0], golden_busy[k]));
+    }
   }
   sim.close_trace();
 
   uint64_t run_cycles = 0;
   for (const RunStats& rs : runs) run_cycles += rs.cycles;
+  if (vm.count("expect-cycles")) {
+    const uint64_t want = vm["expect-cycles"].as<uint64_t>();
+    if (runs.front().cycles != want) {
+      throw SimError(fmt::format("the first run took {} cycles, --expect-cycles {}",
+                                 runs.front().cycles, want));
+    }
+  }
   const double speed = static_cast<double>(sim.cycle()) / wall;
   if (!quiet) {
     for (size_t l = 0; l < s.net.layers.size(); ++l) {
@@ -248,7 +291,6 @@ int run(const po::variables_map& vm) {
     const std::string text = j.dump(2) + "\n";
     write_file_atomic(vm["json"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
   }
-  (void)fifo_full_cycles;
   return 0;
 }
 
@@ -262,7 +304,7 @@ int main(int argc, char** argv) {
       "input,i", po::value<std::string>(),
       "inputs for --model as .npy, (inputs,) or (batch, inputs)")(
       "scenario", po::value<std::string>()->default_value("random"),
-      "generated stimulus: random, empty-cols, imbalance, paper, padding")(
+      "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order")(
       "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
       "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
       "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(
@@ -278,8 +320,9 @@ int main(int argc, char** argv) {
       "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
                                                           "write an FST waveform to this file")(
       "max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")(
-      "json", po::value<std::string>(), "write a JSON report")("quiet,q",
-                                                               "print only the verdict line");
+      "json", po::value<std::string>(), "write a JSON report")(
+      "expect-cycles", po::value<uint64_t>(), "fail unless the first run takes exactly N cycles")(
+      "quiet,q", "print only the verdict line");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
