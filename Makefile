@@ -16,7 +16,7 @@ help:
 	@echo "make build   configure and compile everything into $(BUILD_DIR)/"
 	@echo "make test    build, then run every test through CTest (what CI runs)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
-	@echo "make demo    golden-model demo: generate a network, compress, report, pack, infer"
+	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
 	@echo "make format  rewrite the C++ sources with clang-format"
 	@echo "make synth   Yosys area estimate of the RTL on OSU 0.18um cells (SYNTH_PARAMS=...)"
@@ -36,8 +36,10 @@ test: build
 sim: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L smoke $(CTEST_ARGS)
 
+# Deep Compression of LeNet-300-100 on MNIST, then the RTL on the test digits (FULL=1: all 2000).
+DIGITS = $(if $(FULL),2000,300)
 demo: build
-	scripts/golden_demo.sh $(BUILD_DIR)
+	scripts/demo.sh $(BUILD_DIR) $(DIGITS)
 
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
 RTL_SOURCES = $(shell grep -v '^\#' rtl/eie.f)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "eie/classify.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
 #include "eie/inference.h"
@@ -76,15 +77,27 @@ int run(const po::variables_map& vm) {
   require(fifo_limit <= built.fifo_depth, "--fifo {}: this build has FifoDepth {}", fifo_limit,
           built.fifo_depth);
   const uint64_t seed = vm["seed"].as<uint64_t>();
-  const uint32_t inferences = vm["inferences"].as<uint32_t>();
+  uint32_t inferences = vm["inferences"].as<uint32_t>();
+  if (vm.count("mnist")) inferences = vm["limit"].as<uint32_t>();
   require(inferences >= 1, "--inferences must be at least 1");
   std::mt19937_64 rng(seed);
 
   // Stimulus: a model file with inputs, or a generated scenario.
   Scenario s;
+  std::vector<uint8_t> labels;  // with --mnist: the class of each input
   if (vm.count("model")) {
     s.net = read_model(vm["model"].as<std::string>()).net;
-    if (vm.count("input")) {
+    if (vm.count("mnist")) {
+      const Mnist data = load_mnist(vm["mnist"].as<std::string>());
+      require(data.test.images.size() == s.net.inputs(),
+              "MNIST images have {} pixels, the model takes {} inputs", data.test.images.size(),
+              s.net.inputs());
+      const size_t count = std::min<size_t>(vm["limit"].as<uint32_t>(), data.test.labels.size());
+      for (size_t i = 0; i < count; ++i) {
+        s.inputs.push_back(quantize_pixels(data.test.images, i, s.net.act_frac));
+        labels.push_back(data.test.labels[i]);
+      }
+    } else if (vm.count("input")) {
       const std::string path = vm["input"].as<std::string>();
       const NpyArray x = read_npy(path, NpyKind::kFloatOrInt16);
       require(x.shape.size() == 1 || x.shape.size() == 2,
@@ -119,6 +132,8 @@ int run(const po::variables_map& vm) {
     s = make_scenario(o, inferences, rng);
   }
 
+  inferences = static_cast<uint32_t>(s.inputs.size());
+  require(inferences >= 1, "no input to run");
   const MemoryImage image = build_memory_image(s.net, config);
   const uint32_t n = config.pes();
   const GoldenModel golden(s.net, n);
@@ -189,7 +204,7 @@ int run(const po::variables_map& vm) {
   driver.load(image);
   const uint64_t load_cycles = sim.cycle();
   std::vector<RunStats> runs;
-  uint64_t checked = 0;
+  uint64_t checked = 0, rtl_correct = 0, golden_correct = 0;
   std::vector<uint64_t> golden_busy(n, 0);  // entries each PE must process over all runs
   for (uint32_t r = 0; r < inferences; ++r) {
     std::vector<LayerWork> work;
@@ -211,6 +226,10 @@ int run(const po::variables_map& vm) {
     }
     dut.out_ready_i = 0;
     sb.finish();
+    if (!labels.empty()) {
+      rtl_correct += predicted_class(sb.outputs()) == labels[r];
+      golden_correct += predicted_class(expected.back()) == labels[r];
+    }
     rs.cycles = dut.cycles_o;
     checked += sb.checked();
     board = nullptr;
@@ -258,6 +277,15 @@ int run(const po::variables_map& vm) {
     fmt::print("  PE busy cycles: total {}, busiest {}, mean {:.1f}; broadcasts {}\n", busy,
                busiest, static_cast<double>(busy) / n, broadcasts);
   }
+  if (!labels.empty()) {
+    const double per = static_cast<double>(run_cycles) / inferences;
+    fmt::print(
+        "MNIST test digits 1..{}: RTL accuracy {:.2f}% ({} correct), golden model {:.2f}% "
+        "({} correct); {:.0f} cycles per inference = {:.0f} inferences/s at 800 MHz\n",
+        inferences, 100.0 * rtl_correct / inferences, rtl_correct,
+        100.0 * golden_correct / inferences, golden_correct, per, 800e6 / per);
+    if (rtl_correct != golden_correct) throw SimError("RTL and golden accuracy differ");
+  }
   fmt::print(
       "PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
       "{} cycles simulated at {:.0f} cycles/s\n",
@@ -278,6 +306,15 @@ int run(const po::variables_map& vm) {
     j["simulated_cycles"] = sim.cycle();
     j["wall_seconds"] = wall;
     j["cycles_per_second"] = speed;
+    if (!labels.empty()) {
+      j["mnist"] = {
+          {"digits", inferences},
+          {"rtl_correct", rtl_correct},
+          {"golden_correct", golden_correct},
+          {"rtl_accuracy", static_cast<double>(rtl_correct) / inferences},
+          {"cycles_per_inference", static_cast<double>(run_cycles) / inferences},
+          {"inferences_per_second_800mhz", 800e6 * inferences / static_cast<double>(run_cycles)}};
+    }
     j["runs"] = nlohmann::json::array();
     for (const RunStats& rs : runs) {
       j["runs"].push_back({{"cycles", rs.cycles},
@@ -303,6 +340,9 @@ int main(int argc, char** argv) {
       "model,m", po::value<std::string>(), "model file to run (default: a generated scenario)")(
       "input,i", po::value<std::string>(),
       "inputs for --model as .npy, (inputs,) or (batch, inputs)")(
+      "mnist", po::value<std::string>(),
+      "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
+      "limit", po::value<uint32_t>()->default_value(2000), "test digits to run with --mnist")(
       "scenario", po::value<std::string>()->default_value("random"),
       "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order")(
       "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(

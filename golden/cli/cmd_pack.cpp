@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cli.h"
+#include "eie/memory_image.h"
 #include "eie/model_file.h"
 #include "eie/sparse_format.h"
 
@@ -39,7 +40,39 @@ int run_pack(const std::vector<std::string>& args) {
                model.net.layers[l].weights.nnz(), padding, p.total_entries(), p.max_entries(),
                max_words, p.local_rows(0), balance);
   }
-  fmt::print("balance = mean entries per PE / busiest PE's entries (1.000 = perfect)\n");
+  fmt::print("balance = mean entries per PE / busiest PE's entries (1.000 = perfect)\n\n");
+
+  // On-chip memory the model occupies: the memory image with every memory as deep as needed.
+  HwConfig c;
+  c.num_pe = num_pe;
+  c.spmat_depth = c.ptr_depth = c.act_depth = c.bias_depth = 1u << 24;
+  c.max_layers = kMaxLayers;
+  const MemoryImage img = build_memory_image(model.net, c);
+  size_t words = 0, max_words = 0, max_acts = 0;
+  for (const PeImage& pe : img.pe) {
+    words += pe.spmat.size();
+    max_words = std::max(max_words, pe.spmat.size());
+  }
+  for (const Layer& l : model.net.layers) {
+    max_acts =
+        std::max<size_t>(max_acts, (std::max(l.inputs(), l.outputs()) + num_pe - 1) / num_pe);
+  }
+  const size_t ptrs = img.pe[0].pointers.size(), biases = img.pe[0].bias.size();
+  const uint64_t pe_bits = uint64_t{64} * max_words + uint64_t{kPointerBits} * ptrs +
+                           32 * uint64_t{biases} + (2 * 16 + 32) * uint64_t{max_acts};
+  const uint64_t ccu_bits = (16 * 16 + 128) * uint64_t{model.net.layers.size()};
+  fmt::print("on-chip memory at {} PEs (each PE sized for the busiest):\n", num_pe);
+  fmt::print("  sparse matrix   {:>8} words of 64 bits in the busiest PE ({} in all PEs)\n",
+             max_words, words);
+  fmt::print("  pointers        {:>8} x {} bits per PE (even + odd banks)\n", ptrs, kPointerBits);
+  fmt::print("  biases          {:>8} x 32 bits per PE\n", biases);
+  fmt::print("  activations     {:>8} x (2 x 16 + 32 accumulator) bits per PE\n", max_acts);
+  const uint64_t total = pe_bits / 8 * num_pe + ccu_bits / 8;
+  fmt::print(
+      "  per PE          {:>8} bytes; x {} PEs = {} bytes; + {} bytes of codebooks and "
+      "layer table = {} bytes ({:.1f} KiB)\n",
+      pe_bits / 8, num_pe, pe_bits / 8 * num_pe, ccu_bits / 8, total,
+      static_cast<double>(total) / 1024.0);
   return kExitOk;
 }
 

@@ -13,6 +13,8 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"compress", "prune, quantize and Huffman-code .npy layers into a model file", run_compress},
+    {"deep-compress", "train, prune, share, fine-tune and Huffman-code a network on MNIST data",
+     run_deep_compress},
     {"report", "print a model file's compression report (text or JSON)", run_report},
     {"infer", "run bit-exact fixed-point inference of a model on .npy inputs", run_infer},
     {"pack", "show a model's per-PE packing and load balance for N PEs", run_pack},
@@ -24,7 +26,7 @@ void print_usage(std::FILE* out) {
              "usage: eie <command> [options]\n"
              "       eie help <command>   (or eie <command> --help)\n\n"
              "EIE golden model and Deep Compression tools.\n\ncommands:\n");
-  for (const Command& c : kCommands) fmt::print(out, "  {:<10} {}\n", c.name, c.summary);
+  for (const Command& c : kCommands) fmt::print(out, "  {:<14} {}\n", c.name, c.summary);
 }
 
 const Command* find_command(const std::string& name) {

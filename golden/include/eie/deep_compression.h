@@ -1,0 +1,62 @@
+// Deep Compression end to end on a labelled data set [DC]: dense training -> iterative magnitude
+// pruning with masked retraining -> per-layer k-means weight sharing -> centroid fine-tuning ->
+// fixed-point conversion -> Huffman-coded model file, with the accuracy of every stage.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eie/classify.h"
+#include "eie/idx.h"
+#include "eie/kmeans.h"
+#include "eie/mlp.h"
+#include "eie/model_file.h"
+
+namespace eie {
+
+struct PipelineOptions {
+  std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
+  TrainOptions dense{};                      // dense training
+  std::vector<double> density{0.08, 0.09, 0.26};  // kept weights per layer after pruning
+  int prune_steps = 3;          // pruning in steps, each followed by retraining
+  TrainOptions retrain{};       // per pruning step
+  int clusters = 15;            // shared weights per layer
+  KmeansInit init = KmeansInit::kLinear;
+  TrainOptions finetune{};      // centroid fine-tuning
+  int act_frac = -1;            // -1: calibrate on the training set
+  bool huffman = true;
+  uint64_t seed = 1;
+
+  PipelineOptions();            // the defaults above, tuned for LeNet-300-100
+};
+
+// One stage's accuracies on the test split; fixed_accuracy < 0 when the stage has no
+// fixed-point model (before weight sharing).
+struct StageResult {
+  std::string name;
+  double float_accuracy = 0;
+  double fixed_accuracy = -1;
+  double seconds = 0;
+  std::vector<double> kept;  // per layer
+};
+
+struct PipelineResult {
+  ModelFile model;
+  std::vector<StageResult> stages;
+  double dense_float_accuracy = 0;
+  double seconds = 0;
+};
+
+using Logger = std::function<void(const std::string&)>;
+
+// Throws eie::Error on inconsistent options or data.
+PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options,
+                             const Logger& log = {});
+
+// The stage table as text and as JSON.
+std::string describe_stages(const PipelineResult& result);
+std::string stages_json(const PipelineResult& result);
+
+}  // namespace eie

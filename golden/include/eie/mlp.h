@@ -1,0 +1,85 @@
+// A small, dependable trainer for fully connected ReLU networks (LeNet-300-100 and kin):
+// softmax cross-entropy, minibatch SGD with momentum, L2 weight decay, optional dropout. It
+// trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks,
+// and shared-weight centroids. Deterministic for a seed (single-threaded Eigen).
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eie/idx.h"
+
+namespace eie {
+
+// A labelled set as the trainer wants it: one column per sample, pixels / 255.
+struct TrainingSet {
+  Eigen::MatrixXf x;            // inputs x samples
+  std::vector<uint8_t> labels;  // 0..classes-1
+  size_t size() const { return labels.size(); }
+};
+TrainingSet to_training_set(const LabelledSet& set);
+
+struct TrainOptions {
+  int epochs = 10;
+  float lr = 0.05f;
+  float momentum = 0.9f;
+  float weight_decay = 1e-4f;  // L2, not applied to centroids
+  float dropout = 0.0f;        // on hidden activations, 0 = off
+  int batch = 64;
+  uint64_t seed = 1;           // shuffling and dropout
+};
+
+struct EpochReport {
+  int epoch = 0;
+  double loss = 0;
+  double train_accuracy = 0;
+  double test_accuracy = 0;  // NaN when no test set was given
+  double seconds = 0;
+};
+
+class Mlp {
+ public:
+  // He-initialised weights for layer widths sizes[0] -> ... -> sizes.back().
+  Mlp(const std::vector<int>& sizes, uint64_t seed);
+
+  size_t layers() const { return w_.size(); }
+  const Eigen::MatrixXf& weights(size_t l) const { return w_[l]; }  // outputs x inputs
+  const Eigen::VectorXf& bias(size_t l) const { return b_[l]; }
+  Eigen::MatrixXf& mutable_weights(size_t l) { return w_[l]; }
+
+  // Masks (1 keeps a weight) applied to weights and gradients; empty = dense.
+  void set_masks(std::vector<Eigen::MatrixXf> masks);
+  void clear_masks() { masks_.clear(); }
+  const std::vector<Eigen::MatrixXf>& masks() const { return masks_; }
+
+  // Weight sharing: layer l's weight (i, j) = centroids[l][codes[l](i, j) - 1], code 0 = pruned.
+  // Training then updates centroids by the sum of their weights' gradients [DC].
+  void set_shared(std::vector<Eigen::MatrixXi> codes, std::vector<std::vector<float>> centroids);
+  void clear_shared();
+  bool shared() const { return !codes_.empty(); }
+  const std::vector<std::vector<float>>& centroids() const { return centroids_; }
+
+  Eigen::MatrixXf logits(const Eigen::MatrixXf& x) const;
+  // Largest |activation| of every layer's output over the set (for fixed-point calibration).
+  float max_activation(const TrainingSet& set) const;
+  double accuracy(const TrainingSet& set) const;
+
+  // Trains in the current mode; calls `on_epoch` after each epoch.
+  void train(const TrainingSet& train, const TrainingSet* test, const TrainOptions& options,
+             const std::function<void(const EpochReport&)>& on_epoch = {});
+
+ private:
+  void rebuild_shared_weights();
+  void apply_masks();
+
+  std::vector<Eigen::MatrixXf> w_;
+  std::vector<Eigen::VectorXf> b_;
+  std::vector<Eigen::MatrixXf> masks_;
+  std::vector<Eigen::MatrixXi> codes_;
+  std::vector<std::vector<float>> centroids_;
+};
+
+}  // namespace eie

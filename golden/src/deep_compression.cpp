@@ -1,0 +1,224 @@
+#include "eie/deep_compression.h"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "eie/classify.h"
+#include "eie/compress.h"
+#include "eie/error.h"
+#include "eie/fixed_point.h"
+#include "eie/inference.h"
+#include "eie/pruning.h"
+
+namespace eie {
+
+// Tuned on the 8,000 / 2,000 MNIST split (docs/deep_compression.md records the search).
+PipelineOptions::PipelineOptions() {
+  dense.epochs = 20;
+  dense.lr = 0.05f;
+  dense.weight_decay = 5e-4f;
+  prune_steps = 5;
+  retrain.epochs = 6;
+  retrain.lr = 0.01f;  // 1/5 of the training rate: 1/10 [P15] recovered less on this split
+  retrain.weight_decay = 5e-4f;
+  finetune.epochs = 6;
+  finetune.lr = 1e-4f;  // a centroid's gradient sums thousands of weights' gradients
+  finetune.weight_decay = 0.0f;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name, bool relu) {
+  FloatLayer f;
+  f.name = name;
+  f.rows = static_cast<uint32_t>(mlp.weights(l).rows());
+  f.cols = static_cast<uint32_t>(mlp.weights(l).cols());
+  f.weights.resize(size_t{f.rows} * f.cols);
+  for (uint32_t i = 0; i < f.rows; ++i) {
+    for (uint32_t j = 0; j < f.cols; ++j) f.weights[size_t{i} * f.cols + j] = mlp.weights(l)(i, j);
+  }
+  f.bias.assign(mlp.bias(l).data(), mlp.bias(l).data() + mlp.bias(l).size());
+  f.relu = relu;
+  return f;
+}
+
+std::vector<double> kept_fractions(const Mlp& mlp) {
+  std::vector<double> kept;
+  for (size_t l = 0; l < mlp.layers(); ++l) {
+    const Eigen::MatrixXf& w = mlp.weights(l);
+    kept.push_back(static_cast<double>((w.array() != 0.0f).count()) /
+                   static_cast<double>(w.size()));
+  }
+  return kept;
+}
+
+// The largest act_frac that leaves 2x headroom above the largest activation seen.
+int calibrate_act_frac(const Mlp& mlp, const TrainingSet& set) {
+  const double m = mlp.max_activation(set);
+  for (int f = kMaxFrac; f > 0; --f) {
+    if (m * std::ldexp(1.0, f) <= 16383.0) return f;
+  }
+  return 0;
+}
+
+// The compressed network for the current shared weights.
+Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int act_frac) {
+  Network net;
+  net.act_frac = act_frac;
+  for (size_t l = 0; l < mlp.layers(); ++l) {
+    const FloatLayer f = float_layer(mlp, l, fmt::format("ip{}", l + 1), l + 1 < mlp.layers());
+    SharedWeights shared;
+    shared.centroids.assign(mlp.centroids()[l].begin(), mlp.centroids()[l].end());
+    shared.codes = codes[l];
+    net.layers.push_back(to_fixed_layer(f, shared, act_frac));
+  }
+  return net;
+}
+
+}  // namespace
+
+PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const Logger& log) {
+  require(o.density.size() == o.sizes.size() - 1, "{} densities for {} layers", o.density.size(),
+          o.sizes.size() - 1);
+  require(o.prune_steps >= 1, "prune steps must be at least 1");
+  require(static_cast<int>(data.train.images.size()) == o.sizes.front(),
+          "images have {} pixels but the network takes {}", data.train.images.size(),
+          o.sizes.front());
+  const auto say = [&](const std::string& s) {
+    if (log) log(s);
+  };
+  const auto epoch_line = [&](const std::string& stage) {
+    return [&, stage](const EpochReport& r) {
+      say(fmt::format("  {:<10} epoch {:>2}  loss {:.4f}  train {:.2f}%  test {:.2f}%  {:.1f}s",
+                      stage, r.epoch, r.loss, 100 * r.train_accuracy, 100 * r.test_accuracy,
+                      r.seconds));
+    };
+  };
+  const auto total_start = Clock::now();
+  const TrainingSet train = to_training_set(data.train);
+  const TrainingSet test = to_training_set(data.test);
+  PipelineResult result;
+  Mlp mlp(o.sizes, o.seed);
+  const size_t layers = mlp.layers();
+
+  // 1. Dense training.
+  auto t = Clock::now();
+  say("dense training");
+  TrainOptions dense = o.dense;
+  dense.seed = o.seed;
+  mlp.train(train, &test, dense, epoch_line("dense"));
+  result.dense_float_accuracy = mlp.accuracy(test);
+  result.stages.push_back({"dense", result.dense_float_accuracy, -1, since(t), kept_fractions(mlp)});
+
+  // 2. Iterative magnitude pruning with masked retraining.
+  t = Clock::now();
+  for (int step = 1; step <= o.prune_steps; ++step) {
+    std::vector<Eigen::MatrixXf> masks;
+    std::vector<std::string> kept;
+    for (size_t l = 0; l < layers; ++l) {
+      const double d = std::pow(o.density[l], static_cast<double>(step) / o.prune_steps);
+      const FloatLayer f = float_layer(mlp, l, "", true);
+      const Mask m = prune_by_density(f.weights, d);
+      Eigen::MatrixXf mask(f.rows, f.cols);
+      for (uint32_t i = 0; i < f.rows; ++i) {
+        for (uint32_t j = 0; j < f.cols; ++j) mask(i, j) = m[size_t{i} * f.cols + j] ? 1.0f : 0.0f;
+      }
+      masks.push_back(mask);
+      kept.push_back(fmt::format("{:.1f}%", 100 * d));
+    }
+    mlp.set_masks(masks);
+    say(fmt::format("pruning step {}/{}: keep {}", step, o.prune_steps, fmt::join(kept, " / ")));
+    TrainOptions retrain = o.retrain;
+    retrain.seed = o.seed + 100 + static_cast<uint64_t>(step);
+    mlp.train(train, &test, retrain, epoch_line("retrain"));
+  }
+  result.stages.push_back({"pruned", mlp.accuracy(test), -1, since(t), kept_fractions(mlp)});
+
+  // 3. Weight sharing: k-means over each layer's kept weights.
+  t = Clock::now();
+  std::vector<CodeMatrix> codes;
+  std::vector<Eigen::MatrixXi> code_mats;
+  std::vector<std::vector<float>> centroids;
+  for (size_t l = 0; l < layers; ++l) {
+    const FloatLayer f = float_layer(mlp, l, "", true);
+    Mask mask(f.weights.size());
+    for (size_t i = 0; i < mask.size(); ++i) mask[i] = f.weights[i] != 0.0f;
+    const SharedWeights s = share_weights(f, mask, o.clusters, o.init, o.seed + l);
+    codes.push_back(s.codes);
+    const std::vector<uint8_t> dense_codes = s.codes.to_dense();
+    Eigen::MatrixXi c(f.rows, f.cols);
+    for (uint32_t i = 0; i < f.rows; ++i) {
+      for (uint32_t j = 0; j < f.cols; ++j) c(i, j) = dense_codes[size_t{i} * f.cols + j];
+    }
+    code_mats.push_back(c);
+    centroids.emplace_back(s.centroids.begin(), s.centroids.end());
+  }
+  mlp.clear_masks();
+  mlp.set_shared(code_mats, centroids);
+  {
+    const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
+    const Network net = fixed_network(mlp, codes, act_frac);
+    result.stages.push_back({"shared", mlp.accuracy(test), golden_accuracy(net, data.test),
+                             since(t), kept_fractions(mlp)});
+  }
+  say(fmt::format("weight sharing: {} clusters per layer ({} init)", o.clusters,
+                  to_string(o.init)));
+
+  // 4. Centroid fine-tuning, 5. fixed point, 6. Huffman coding.
+  t = Clock::now();
+  TrainOptions finetune = o.finetune;
+  finetune.seed = o.seed + 200;
+  mlp.train(train, &test, finetune, epoch_line("finetune"));
+  const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
+  Network net = fixed_network(mlp, codes, act_frac);
+  result.stages.push_back({"fine-tuned", mlp.accuracy(test), golden_accuracy(net, data.test),
+                           since(t), kept_fractions(mlp)});
+  say(fmt::format("fixed point: act_frac {}, w_frac {}", act_frac, [&] {
+    std::vector<int> f;
+    for (const Layer& l : net.layers) f.push_back(l.w_frac);
+    return fmt::format("{}", fmt::join(f, " / "));
+  }()));
+  result.model = make_model_file(std::move(net), o.huffman);
+  result.seconds = since(total_start);
+  return result;
+}
+
+std::string describe_stages(const PipelineResult& r) {
+  std::string out = fmt::format("{:<11} {:>12} {:>14} {:>22} {:>8}\n", "stage", "float acc",
+                                "fixed-point acc", "kept per layer", "time");
+  for (const StageResult& s : r.stages) {
+    std::vector<std::string> kept;
+    for (double k : s.kept) kept.push_back(fmt::format("{:.1f}%", 100 * k));
+    out += fmt::format("{:<11} {:>11.2f}% {:>14} {:>22} {:>7.1f}s\n", s.name,
+                       100 * s.float_accuracy,
+                       s.fixed_accuracy < 0 ? std::string("-")
+                                            : fmt::format("{:.2f}%", 100 * s.fixed_accuracy),
+                       fmt::format("{}", fmt::join(kept, " ")), s.seconds);
+  }
+  out += fmt::format("total {:.1f}s\n", r.seconds);
+  return out;
+}
+
+std::string stages_json(const PipelineResult& r) {
+  nlohmann::json j;
+  j["dense_float_accuracy"] = r.dense_float_accuracy;
+  j["seconds"] = r.seconds;
+  j["stages"] = nlohmann::json::array();
+  for (const StageResult& s : r.stages) {
+    nlohmann::json st{{"name", s.name},
+                      {"float_accuracy", s.float_accuracy},
+                      {"kept", s.kept},
+                      {"seconds", s.seconds}};
+    if (s.fixed_accuracy >= 0) st["fixed_accuracy"] = s.fixed_accuracy;
+    j["stages"].push_back(st);
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace eie

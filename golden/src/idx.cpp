@@ -1,0 +1,80 @@
+#include "eie/idx.h"
+
+#include "eie/error.h"
+#include "eie/file_io.h"
+
+namespace eie {
+
+namespace {
+
+uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
+  return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 | b[at + 3];
+}
+
+// Checks the magic (0x00 0x00 0x08 dims) and returns the dimension sizes.
+std::vector<uint32_t> read_header(const std::vector<uint8_t>& b, const std::string& path,
+                                  uint8_t dims, const char* what) {
+  require(b.size() >= 4, "{}: not an IDX file (shorter than its 4-byte magic)", path);
+  require(b[0] == 0 && b[1] == 0, "{}: not an IDX file (magic bytes {:02x} {:02x}, expected 00 00)",
+          path, b[0], b[1]);
+  require(b[2] == 0x08, "{}: IDX data type 0x{:02x} is not unsigned byte (0x08)", path, b[2]);
+  require(b[3] == dims, "{}: {} dimensions, expected {} for {}", path, b[3], dims, what);
+  require(b.size() >= 4 + 4 * size_t{dims}, "{}: truncated IDX header", path);
+  std::vector<uint32_t> sizes;
+  uint64_t total = 1;
+  for (uint8_t d = 0; d < dims; ++d) {
+    sizes.push_back(be32(b, 4 + 4 * size_t{d}));
+    require(sizes.back() > 0 && sizes.back() <= (1u << 24), "{}: dimension {} is {}", path, d,
+            sizes.back());
+    total *= sizes.back();
+  }
+  const uint64_t expected = 4 + 4 * uint64_t{dims} + total;
+  require(b.size() >= expected, "{}: truncated: header declares {} bytes of data, {} present",
+          path, total, b.size() - (4 + 4 * size_t{dims}));
+  require(b.size() == expected, "{}: {} unexpected bytes after the data", path,
+          b.size() - expected);
+  return sizes;
+}
+
+}  // namespace
+
+IdxImages read_idx_images(const std::string& path) {
+  const std::vector<uint8_t> b = read_file(path);
+  const std::vector<uint32_t> s = read_header(b, path, 3, "images");
+  IdxImages img;
+  img.count = s[0];
+  img.rows = s[1];
+  img.cols = s[2];
+  img.pixels.assign(b.begin() + 16, b.end());
+  return img;
+}
+
+std::vector<uint8_t> read_idx_labels(const std::string& path) {
+  const std::vector<uint8_t> b = read_file(path);
+  read_header(b, path, 1, "labels");
+  return std::vector<uint8_t>(b.begin() + 8, b.end());
+}
+
+Mnist load_mnist(const std::string& dir) {
+  Mnist m;
+  const auto load = [&](const std::string& prefix, LabelledSet& set) {
+    const std::string images = dir + "/" + prefix + "-images-idx3-ubyte";
+    const std::string labels = dir + "/" + prefix + "-labels-idx1-ubyte";
+    set.images = read_idx_images(images);
+    set.labels = read_idx_labels(labels);
+    require(set.images.count == set.labels.size(), "{}: {} images but {} has {} labels", images,
+            set.images.count, labels, set.labels.size());
+    for (size_t i = 0; i < set.labels.size(); ++i) {
+      require(set.labels[i] <= 9, "{}: label {} of item {} is not a digit", labels,
+              set.labels[i], i);
+    }
+  };
+  load("train", m.train);
+  load("t10k", m.test);
+  require(m.train.images.size() == m.test.images.size(),
+          "{}: train images are {}x{} but test images {}x{}", dir, m.train.images.rows,
+          m.train.images.cols, m.test.images.rows, m.test.images.cols);
+  return m;
+}
+
+}  // namespace eie
