@@ -1,9 +1,9 @@
 // eie deep-compress: the whole Deep Compression pipeline on MNIST-format data (IDX files):
 // train, prune with retraining, share weights, fine-tune centroids, convert to fixed point,
 // Huffman-code, write the model file, and report every stage.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli.h"
 #include "eie/deep_compression.h"
@@ -16,35 +16,34 @@ namespace eie::cli {
 int run_deep_compress(const std::vector<std::string>& args) {
   PipelineOptions d;
   po::options_description opts("options");
-  opts.add_options()
-      ("data-dir", po::value<std::string>()->default_value("data/mnist"),
-       "folder with the four MNIST IDX files (scripts/fetch_mnist.sh makes it)")
-      ("output,o", po::value<std::string>()->required(), "model file to write")
-      ("json", po::value<std::string>(), "write the stage and compression report as JSON")
-      ("sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")
-      ("density,d", po::value<std::string>()->default_value("0.08,0.09,0.26"),
-       "kept fraction per layer after pruning")
-      ("epochs", po::value<int>()->default_value(d.dense.epochs), "dense training epochs")
-      ("lr", po::value<float>()->default_value(d.dense.lr), "dense learning rate")
-      ("prune-steps", po::value<int>()->default_value(d.prune_steps), "pruning iterations")
-      ("retrain-epochs", po::value<int>()->default_value(d.retrain.epochs),
-       "masked retraining epochs per pruning step")
-      ("finetune-epochs", po::value<int>()->default_value(d.finetune.epochs),
-       "centroid fine-tuning epochs")
-      ("finetune-lr", po::value<float>()->default_value(d.finetune.lr),
-       "centroid learning rate (a centroid's gradient sums its weights' gradients)")
-      ("retrain-lr", po::value<float>()->default_value(d.retrain.lr),
-       "masked retraining learning rate")
-      ("weight-decay", po::value<float>()->default_value(d.dense.weight_decay),
-       "L2 weight decay in dense training and retraining")
-      ("clusters,k", po::value<int>()->default_value(d.clusters), "shared weights per layer, 1..15")
-      ("init", po::value<std::string>()->default_value("linear"), "linear, density or random")
-      ("act-frac", po::value<int>()->default_value(-1),
-       "activation fractional bits, 0..15 (-1: calibrate on the training set)")
-      ("dropout", po::value<float>()->default_value(0.0f), "dropout on hidden layers")
-      ("no-huffman", "store fixed-width streams")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed (initialisation, order, k-means)")
-      ("quiet", "no per-epoch lines");
+  opts.add_options()("data-dir", po::value<std::string>()->default_value("data/mnist"),
+                     "folder with the four MNIST IDX files (scripts/fetch_mnist.sh makes it)")(
+      "output,o", po::value<std::string>()->required(), "model file to write")(
+      "json", po::value<std::string>(), "write the stage and compression report as JSON")(
+      "sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")(
+      "density,d", po::value<std::string>()->default_value("0.08,0.09,0.26"),
+      "kept fraction per layer after pruning")(
+      "epochs", po::value<int>()->default_value(d.dense.epochs), "dense training epochs")(
+      "lr", po::value<float>()->default_value(d.dense.lr), "dense learning rate")(
+      "prune-steps", po::value<int>()->default_value(d.prune_steps), "pruning iterations")(
+      "retrain-epochs", po::value<int>()->default_value(d.retrain.epochs),
+      "masked retraining epochs per pruning step")(
+      "finetune-epochs", po::value<int>()->default_value(d.finetune.epochs),
+      "centroid fine-tuning epochs")(
+      "finetune-lr", po::value<float>()->default_value(d.finetune.lr),
+      "centroid learning rate (a centroid's gradient sums its weights' gradients)")(
+      "retrain-lr", po::value<float>()->default_value(d.retrain.lr),
+      "masked retraining learning rate")("weight-decay",
+                                         po::value<float>()->default_value(d.dense.weight_decay),
+                                         "L2 weight decay in dense training and retraining")(
+      "clusters,k", po::value<int>()->default_value(d.clusters), "shared weights per layer, 1..15")(
+      "init", po::value<std::string>()->default_value("linear"), "linear, density or random")(
+      "act-frac", po::value<int>()->default_value(-1),
+      "activation fractional bits, 0..15 (-1: calibrate on the training set)")(
+      "dropout", po::value<float>()->default_value(0.0f), "dropout on hidden layers")(
+      "no-huffman", "store fixed-width streams")("seed", po::value<uint64_t>()->default_value(1),
+                                                 "seed (initialisation, order, k-means)")(
+      "quiet", "no per-epoch lines");
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
                   vm)) {
@@ -57,8 +56,8 @@ int run_deep_compress(const std::vector<std::string>& args) {
   }
   o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
   if (o.density.size() != o.sizes.size() - 1) {
-    throw UsageError(fmt::format("--density: {} values for {} layers", o.density.size(),
-                                 o.sizes.size() - 1));
+    throw UsageError(
+        fmt::format("--density: {} values for {} layers", o.density.size(), o.sizes.size() - 1));
   }
   o.dense.epochs = vm["epochs"].as<int>();
   o.dense.lr = vm["lr"].as<float>();
@@ -94,10 +93,11 @@ int run_deep_compress(const std::vector<std::string>& args) {
   const CompressionReport report = make_report(r.model);
   fmt::print("\n{}\n{}", describe_stages(r), format_report_text(report));
   const double fixed = r.stages.back().fixed_accuracy;
-  fmt::print("\nwrote {}: {} bytes, {:.1f}x smaller than float32; fixed-point accuracy {:.2f}% "
-             "vs dense float {:.2f}% ({:+.2f} points)\n",
-             out, report.file_bytes, report.ratio(), 100 * fixed, 100 * r.dense_float_accuracy,
-             100 * (fixed - r.dense_float_accuracy));
+  fmt::print(
+      "\nwrote {}: {} bytes, {:.1f}x smaller than float32; fixed-point accuracy {:.2f}% "
+      "vs dense float {:.2f}% ({:+.2f} points)\n",
+      out, report.file_bytes, report.ratio(), 100 * fixed, 100 * r.dense_float_accuracy,
+      100 * (fixed - r.dense_float_accuracy));
   if (vm.count("json")) {
     const std::string text = "{\"pipeline\": " + stages_json(r) +
                              ", \"compression\": " + format_report_json(report) + "}\n";

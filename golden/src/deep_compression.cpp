@@ -1,10 +1,10 @@
 #include "eie/deep_compression.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
-
-#include <fmt/format.h>
 
 #include "eie/classify.h"
 #include "eie/compress.h"
@@ -32,7 +32,9 @@ PipelineOptions::PipelineOptions() {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name, bool relu) {
   FloatLayer f;
@@ -114,7 +116,8 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const 
   dense.seed = o.seed;
   mlp.train(train, &test, dense, epoch_line("dense"));
   result.dense_float_accuracy = mlp.accuracy(test);
-  result.stages.push_back({"dense", result.dense_float_accuracy, -1, since(t), kept_fractions(mlp)});
+  result.stages.push_back(
+      {"dense", result.dense_float_accuracy, -1, since(t), kept_fractions(mlp)});
 
   // 2. Iterative magnitude pruning with masked retraining.
   t = Clock::now();
@@ -195,11 +198,10 @@ std::string describe_stages(const PipelineResult& r) {
   for (const StageResult& s : r.stages) {
     std::vector<std::string> kept;
     for (double k : s.kept) kept.push_back(fmt::format("{:.1f}%", 100 * k));
-    out += fmt::format("{:<11} {:>11.2f}% {:>14} {:>22} {:>7.1f}s\n", s.name,
-                       100 * s.float_accuracy,
-                       s.fixed_accuracy < 0 ? std::string("-")
-                                            : fmt::format("{:.2f}%", 100 * s.fixed_accuracy),
-                       fmt::format("{}", fmt::join(kept, " ")), s.seconds);
+    out += fmt::format(
+        "{:<11} {:>11.2f}% {:>14} {:>22} {:>7.1f}s\n", s.name, 100 * s.float_accuracy,
+        s.fixed_accuracy < 0 ? std::string("-") : fmt::format("{:.2f}%", 100 * s.fixed_accuracy),
+        fmt::format("{}", fmt::join(kept, " ")), s.seconds);
   }
   out += fmt::format("total {:.1f}s\n", r.seconds);
   return out;

@@ -29,8 +29,8 @@ std::vector<uint32_t> read_header(const std::vector<uint8_t>& b, const std::stri
     total *= sizes.back();
   }
   const uint64_t expected = 4 + 4 * uint64_t{dims} + total;
-  require(b.size() >= expected, "{}: truncated: header declares {} bytes of data, {} present",
-          path, total, b.size() - (4 + 4 * size_t{dims}));
+  require(b.size() >= expected, "{}: truncated: header declares {} bytes of data, {} present", path,
+          total, b.size() - (4 + 4 * size_t{dims}));
   require(b.size() == expected, "{}: {} unexpected bytes after the data", path,
           b.size() - expected);
   return sizes;
@@ -65,8 +65,8 @@ Mnist load_mnist(const std::string& dir) {
     require(set.images.count == set.labels.size(), "{}: {} images but {} has {} labels", images,
             set.images.count, labels, set.labels.size());
     for (size_t i = 0; i < set.labels.size(); ++i) {
-      require(set.labels[i] <= 9, "{}: label {} of item {} is not a digit", labels,
-              set.labels[i], i);
+      require(set.labels[i] <= 9, "{}: label {} of item {} is not a digit", labels, set.labels[i],
+              i);
     }
   };
   load("train", m.train);

@@ -121,7 +121,8 @@ double Mlp::accuracy(const TrainingSet& set) const {
 
 void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOptions& o,
                 const std::function<void(const EpochReport&)>& on_epoch) {
-  require(o.batch > 0 && o.epochs >= 0 && o.lr > 0, "training needs batch > 0, epochs >= 0, lr > 0");
+  require(o.batch > 0 && o.epochs >= 0 && o.lr > 0,
+          "training needs batch > 0, epochs >= 0, lr > 0");
   require(o.dropout >= 0.0f && o.dropout < 1.0f, "dropout {} outside [0, 1)", o.dropout);
   const size_t layers = w_.size();
   std::mt19937_64 rng(o.seed);
@@ -146,7 +147,8 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
     for (size_t first = 0; first < order.size(); first += static_cast<size_t>(o.batch)) {
       const auto n = static_cast<Eigen::Index>(std::min<size_t>(o.batch, order.size() - first));
       Eigen::MatrixXf x(train.x.rows(), n);
-      for (Eigen::Index s = 0; s < n; ++s) x.col(s) = train.x.col(static_cast<Eigen::Index>(order[first + s]));
+      for (Eigen::Index s = 0; s < n; ++s)
+        x.col(s) = train.x.col(static_cast<Eigen::Index>(order[first + s]));
       // Forward, keeping pre-activations and (dropped-out) activations.
       std::vector<Eigen::MatrixXf> a{x}, z, drop;
       for (size_t l = 0; l < layers; ++l) {

@@ -17,19 +17,19 @@
 namespace eie {
 
 struct PipelineOptions {
-  std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
-  TrainOptions dense{};                      // dense training
+  std::vector<int> sizes{784, 300, 100, 10};      // LeNet-300-100
+  TrainOptions dense{};                           // dense training
   std::vector<double> density{0.08, 0.09, 0.26};  // kept weights per layer after pruning
-  int prune_steps = 3;          // pruning in steps, each followed by retraining
-  TrainOptions retrain{};       // per pruning step
-  int clusters = 15;            // shared weights per layer
+  int prune_steps = 3;                            // pruning in steps, each followed by retraining
+  TrainOptions retrain{};                         // per pruning step
+  int clusters = 15;                              // shared weights per layer
   KmeansInit init = KmeansInit::kLinear;
-  TrainOptions finetune{};      // centroid fine-tuning
-  int act_frac = -1;            // -1: calibrate on the training set
+  TrainOptions finetune{};  // centroid fine-tuning
+  int act_frac = -1;        // -1: calibrate on the training set
   bool huffman = true;
   uint64_t seed = 1;
 
-  PipelineOptions();            // the defaults above, tuned for LeNet-300-100
+  PipelineOptions();  // the defaults above, tuned for LeNet-300-100
 };
 
 // One stage's accuracies on the test split; fixed_accuracy < 0 when the stage has no

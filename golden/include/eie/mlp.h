@@ -29,7 +29,7 @@ struct TrainOptions {
   float weight_decay = 1e-4f;  // L2, not applied to centroids
   float dropout = 0.0f;        // on hidden activations, 0 = off
   int batch = 64;
-  uint64_t seed = 1;           // shuffling and dropout
+  uint64_t seed = 1;  // shuffling and dropout
 };
 
 struct EpochReport {

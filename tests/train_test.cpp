@@ -1,0 +1,130 @@
+// The trainer's three modes and the Deep Compression pipeline, on small synthetic data so the
+// tests run in seconds (the MNIST run is `make demo` and the `mnist` CTest label).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "eie/classify.h"
+#include "eie/deep_compression.h"
+#include "eie/mlp.h"
+
+namespace eie {
+namespace {
+
+// Four classes of 4x4 "images": each class lights up its own quadrant, with noise.
+LabelledSet blobs(uint32_t count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0.0, 40.0);
+  LabelledSet s;
+  s.images.count = count;
+  s.images.rows = 4;
+  s.images.cols = 4;
+  for (uint32_t n = 0; n < count; ++n) {
+    const uint8_t label = static_cast<uint8_t>(rng() % 4);
+    s.labels.push_back(label);
+    for (uint32_t p = 0; p < 16; ++p) {
+      const uint32_t quadrant = (p / 8) * 2 + (p % 4) / 2;
+      const double v = (quadrant == label ? 200.0 : 30.0) + noise(rng);
+      s.images.pixels.push_back(static_cast<uint8_t>(std::clamp(v, 0.0, 255.0)));
+    }
+  }
+  return s;
+}
+
+Mnist small_data() { return {blobs(600, 1), blobs(200, 2)}; }
+
+TEST(Mlp, TrainsAndIsDeterministic) {
+  const TrainingSet train = to_training_set(small_data().train);
+  const TrainingSet test = to_training_set(small_data().test);
+  TrainOptions o;
+  o.epochs = 8;
+  Mlp a({16, 12, 4}, 3), b({16, 12, 4}, 3);
+  std::vector<double> losses;
+  a.train(train, &test, o, [&](const EpochReport& r) { losses.push_back(r.loss); });
+  b.train(train, &test, o);
+  EXPECT_LT(losses.back(), losses.front());
+  EXPECT_GT(a.accuracy(test), 0.9);
+  for (size_t l = 0; l < a.layers(); ++l) EXPECT_EQ(a.weights(l), b.weights(l));
+}
+
+TEST(Mlp, MaskedTrainingKeepsPrunedWeightsAtZero) {
+  const TrainingSet train = to_training_set(small_data().train);
+  Mlp m({16, 12, 4}, 4);
+  std::vector<Eigen::MatrixXf> masks;
+  std::mt19937_64 rng(5);
+  for (size_t l = 0; l < m.layers(); ++l) {
+    Eigen::MatrixXf k(m.weights(l).rows(), m.weights(l).cols());
+    for (Eigen::Index i = 0; i < k.size(); ++i) k(i) = rng() % 3 == 0 ? 1.0f : 0.0f;
+    masks.push_back(k);
+  }
+  m.set_masks(masks);
+  TrainOptions o;
+  o.epochs = 3;
+  m.train(train, nullptr, o);
+  for (size_t l = 0; l < m.layers(); ++l) {
+    for (Eigen::Index i = 0; i < masks[l].size(); ++i) {
+      if (masks[l](i) == 0.0f) {
+        ASSERT_EQ(m.weights(l)(i), 0.0f);
+      }
+    }
+  }
+}
+
+TEST(Mlp, CentroidTrainingKeepsTheSharingStructure) {
+  const TrainingSet train = to_training_set(small_data().train);
+  Mlp m({16, 12, 4}, 6);
+  std::vector<Eigen::MatrixXi> codes;
+  std::vector<std::vector<float>> centroids;
+  std::mt19937_64 rng(7);
+  for (size_t l = 0; l < m.layers(); ++l) {
+    Eigen::MatrixXi c(m.weights(l).rows(), m.weights(l).cols());
+    for (Eigen::Index i = 0; i < c.size(); ++i) c(i) = static_cast<int>(rng() % 4);  // 0 = pruned
+    codes.push_back(c);
+    centroids.push_back({-0.3f, 0.1f, 0.4f});
+  }
+  m.set_shared(codes, centroids);
+  TrainOptions o;
+  o.epochs = 2;
+  o.lr = 0.001f;
+  m.train(train, nullptr, o);
+  bool moved = false;
+  for (size_t l = 0; l < m.layers(); ++l) {
+    for (Eigen::Index i = 0; i < codes[l].size(); ++i) {
+      const float want = codes[l](i) == 0 ? 0.0f : m.centroids()[l][codes[l](i) - 1];
+      ASSERT_EQ(m.weights(l)(i), want);
+    }
+    moved = moved || m.centroids()[l] != centroids[l];
+  }
+  EXPECT_TRUE(moved) << "fine-tuning must move the centroids";
+}
+
+TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
+  const Mnist data = small_data();
+  PipelineOptions o;
+  o.sizes = {16, 24, 12, 4};
+  o.density = {0.3, 0.4, 0.6};
+  o.dense.epochs = 6;
+  o.prune_steps = 2;
+  o.retrain.epochs = 2;
+  o.finetune.epochs = 2;
+  o.clusters = 6;
+  const PipelineResult a = deep_compress(data, o);
+  const PipelineResult b = deep_compress(data, o);
+  ASSERT_EQ(a.stages.size(), 4u);
+  EXPECT_EQ(a.stages[0].name, "dense");
+  EXPECT_NEAR(a.stages[1].kept[0], 0.3, 0.01);
+  EXPECT_NEAR(a.stages[1].kept[2], 0.6, 0.01);
+  EXPECT_GT(a.stages.back().fixed_accuracy, 0.85);
+  // The reported fixed-point accuracy is the golden model's on the written network.
+  EXPECT_DOUBLE_EQ(a.stages.back().fixed_accuracy, golden_accuracy(a.model.net, data.test));
+  // At most `clusters` shared weights per layer.
+  for (const Layer& l : a.model.net.layers) {
+    std::set<uint8_t> used(l.weights.code.begin(), l.weights.code.end());
+    EXPECT_LE(used.size(), 6u);
+  }
+  EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+}
+
+}  // namespace
+}  // namespace eie
