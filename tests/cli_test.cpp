@@ -58,7 +58,8 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, HelpForEveryCommand) {
-  for (const char* c : {"compress", "report", "infer", "pack", "generate"}) {
+  for (const char* c :
+       {"compress", "deep-compress", "dsd", "report", "infer", "pack", "generate"}) {
     const Result r = run_cli(std::string(c) + " --help");
     EXPECT_EQ(r.exit_code, 0) << c;
     EXPECT_NE(r.output.find("usage: eie " + std::string(c)), std::string::npos) << r.output;

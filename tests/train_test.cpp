@@ -7,6 +7,8 @@
 
 #include "eie/classify.h"
 #include "eie/deep_compression.h"
+#include "eie/dsd.h"
+#include "eie/error.h"
 #include "eie/mlp.h"
 
 namespace eie {
@@ -124,6 +126,26 @@ TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
     EXPECT_LE(used.size(), 6u);
   }
   EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+}
+
+TEST(Dsd, RunsEveryPhaseAgainstTheBaseline) {
+  DsdOptions o;
+  o.sizes = {16, 12, 4};
+  o.dense_epochs = 3;
+  o.sparse_epochs = 2;
+  o.redense_epochs = 2;
+  o.sparsity = 0.5;
+  o.seeds = {1, 2};
+  const DsdResult r = run_dsd(small_data(), o);
+  ASSERT_EQ(r.seeds.size(), 2u);
+  for (const DsdSeedResult& s : r.seeds) {
+    EXPECT_GT(s.dense, 0.8);
+    EXPECT_GT(s.dsd, 0.8);
+    EXPECT_GT(s.baseline, 0.8);
+  }
+  EXPECT_NE(describe_dsd(r, o).find("2 seeds"), std::string::npos);
+  o.sparsity = 1.0;
+  EXPECT_THROW(run_dsd(small_data(), o), Error);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ struct Command {
 
 int run_compress(const std::vector<std::string>& args);
 int run_deep_compress(const std::vector<std::string>& args);
+int run_dsd(const std::vector<std::string>& args);
 int run_generate(const std::vector<std::string>& args);
 int run_infer(const std::vector<std::string>& args);
 int run_pack(const std::vector<std::string>& args);

@@ -15,6 +15,7 @@ constexpr Command kCommands[] = {
     {"compress", "prune, quantize and Huffman-code .npy layers into a model file", run_compress},
     {"deep-compress", "train, prune, share, fine-tune and Huffman-code a network on MNIST data",
      run_deep_compress},
+    {"dsd", "Dense-Sparse-Dense training vs a dense baseline over several seeds", run_dsd},
     {"report", "print a model file's compression report (text or JSON)", run_report},
     {"infer", "run bit-exact fixed-point inference of a model on .npy inputs", run_infer},
     {"pack", "show a model's per-PE packing and load balance for N PEs", run_pack},
