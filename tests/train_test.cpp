@@ -101,6 +101,48 @@ TEST(Mlp, CentroidTrainingKeepsTheSharingStructure) {
   EXPECT_TRUE(moved) << "fine-tuning must move the centroids";
 }
 
+TEST(Mlp, CentroidGradientIsTheSumOfItsWeightsGradients) {
+  // One full-batch step without momentum or decay: a free weight moves by -lr * g, a centroid by
+  // -lr * (sum of its weights' g) [DC]. So each centroid's move must equal the summed moves of
+  // its weights in an identical network trained free.
+  const TrainingSet train = to_training_set(blobs(64, 9));
+  Mlp shared({16, 12, 4}, 8), free({16, 12, 4}, 8);
+  std::vector<Eigen::MatrixXi> codes;
+  std::vector<std::vector<float>> centroids;
+  std::mt19937_64 rng(10);
+  for (size_t l = 0; l < shared.layers(); ++l) {
+    Eigen::MatrixXi c(shared.weights(l).rows(), shared.weights(l).cols());
+    for (Eigen::Index i = 0; i < c.size(); ++i) c(i) = static_cast<int>(rng() % 4);
+    codes.push_back(c);
+    centroids.push_back({-0.25f, 0.15f, 0.35f});
+  }
+  shared.set_shared(codes, centroids);
+  free.set_shared(codes, centroids);
+  free.clear_shared();  // same weights, now trained one by one
+  std::vector<Eigen::MatrixXf> before;
+  for (size_t l = 0; l < free.layers(); ++l) before.push_back(free.weights(l));
+  TrainOptions o;
+  o.epochs = 1;
+  o.batch = 64;
+  o.lr = 0.01f;
+  o.momentum = 0.0f;
+  o.weight_decay = 0.0f;
+  shared.train(train, nullptr, o);
+  free.train(train, nullptr, o);
+  for (size_t l = 0; l < shared.layers(); ++l) {
+    for (int c = 1; c <= 3; ++c) {
+      double moved = 0;
+      for (Eigen::Index i = 0; i < codes[l].size(); ++i) {
+        if (codes[l](i) == c) moved += free.weights(l)(i) - before[l](i);
+      }
+      EXPECT_NEAR(shared.centroids()[l][static_cast<size_t>(c - 1)] -
+                      centroids[l][static_cast<size_t>(c - 1)],
+                  moved, 1e-5)
+          << "layer " << l << " centroid " << c;
+    }
+  }
+}
+
 TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
   const Mnist data = small_data();
   PipelineOptions o;

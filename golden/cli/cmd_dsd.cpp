@@ -10,18 +10,18 @@ namespace eie::cli {
 int run_dsd(const std::vector<std::string>& args) {
   DsdOptions d;
   po::options_description opts("options");
-  opts.add_options()
-      ("data-dir", po::value<std::string>()->default_value("data/mnist"), "MNIST IDX folder")
-      ("sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")
-      ("seeds", po::value<std::string>()->default_value("1,2,3"), "seeds, comma separated")
-      ("dense-epochs", po::value<int>()->default_value(d.dense_epochs), "first dense phase")
-      ("sparse-epochs", po::value<int>()->default_value(d.sparse_epochs), "masked phase")
-      ("redense-epochs", po::value<int>()->default_value(d.redense_epochs),
-       "re-dense phase (at lr / 10)")
-      ("sparsity", po::value<double>()->default_value(d.sparsity), "pruned fraction per layer")
-      ("iterations", po::value<int>()->default_value(d.iterations), "sparse + re-dense rounds")
-      ("lr", po::value<float>()->default_value(d.train.lr), "learning rate")
-      ("json", po::value<std::string>(), "write the results as JSON");
+  opts.add_options()("data-dir", po::value<std::string>()->default_value("data/mnist"),
+                     "MNIST IDX folder")(
+      "sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")(
+      "seeds", po::value<std::string>()->default_value("1,2,3"), "seeds, comma separated")(
+      "dense-epochs", po::value<int>()->default_value(d.dense_epochs), "first dense phase")(
+      "sparse-epochs", po::value<int>()->default_value(d.sparse_epochs), "masked phase")(
+      "redense-epochs", po::value<int>()->default_value(d.redense_epochs),
+      "re-dense phase (at lr / 10)")("sparsity", po::value<double>()->default_value(d.sparsity),
+                                     "pruned fraction per layer")(
+      "iterations", po::value<int>()->default_value(d.iterations), "sparse + re-dense rounds")(
+      "lr", po::value<float>()->default_value(d.train.lr), "learning rate")(
+      "json", po::value<std::string>(), "write the results as JSON");
   po::variables_map vm;
   if (!parse_args(args, "eie dsd [--data-dir DIR] [--seeds 1,2,3] [options]", opts, {}, vm)) {
     return kExitOk;

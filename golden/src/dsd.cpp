@@ -1,10 +1,10 @@
 #include "eie/dsd.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
-
-#include <fmt/format.h>
 
 #include "eie/error.h"
 #include "eie/pruning.h"
@@ -86,8 +86,7 @@ DsdResult run_dsd(const Mnist& data, const DsdOptions& o, const Logger& log) {
                     100 * r.dense, 100 * r.sparse, 100 * r.dsd, 100 * r.baseline));
     result.seeds.push_back(r);
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -15,12 +15,12 @@ namespace eie {
 
 struct DsdOptions {
   std::vector<int> sizes{784, 300, 100, 10};
-  TrainOptions train{};     // lr and the rest for the dense and sparse phases
+  TrainOptions train{};  // lr and the rest for the dense and sparse phases
   int dense_epochs = 10;
   int sparse_epochs = 4;
-  int redense_epochs = 4;   // at train.lr / 10
-  double sparsity = 0.3;    // fraction of each layer's weights pruned in the sparse phase
-  int iterations = 1;       // sparse + re-dense rounds
+  int redense_epochs = 4;  // at train.lr / 10
+  double sparsity = 0.3;   // fraction of each layer's weights pruned in the sparse phase
+  int iterations = 1;      // sparse + re-dense rounds
   std::vector<uint64_t> seeds{1, 2, 3};
 };
 
