@@ -20,7 +20,7 @@ help:
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
 	@echo "make format  rewrite the C++ sources with clang-format"
 	@echo "make synth   Yosys area estimate of the RTL on OSU 0.18um cells (SYNTH_PARAMS=...)"
-	@echo "make bench   performance benchmarks"
+	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 $(BUILD_DIR)/CMakeCache.txt:
@@ -58,7 +58,10 @@ SYNTH_PARAMS ?=
 synth:
 	scripts/synth.sh $(BUILD_DIR)/synth $(SYNTH_PARAMS)
 
+# The nine EIE benchmark layers on the RTL (table and JSON in build/bench/), then the golden
+# model's CPU speed.
 bench: build
+	scripts/bench.sh $(BUILD_DIR)
 	$(BUILD_DIR)/golden/eie_bench
 
 clean:

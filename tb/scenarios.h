@@ -12,6 +12,16 @@
 
 namespace eie::tb {
 
+// The EIE paper's benchmark layers (EIE Table III/IV).
+struct BenchmarkLayer {
+  const char* name;
+  uint32_t inputs, outputs;
+  double weight_density, act_density;
+  double paper_theoretical_us, paper_actual_us;  // EIE, 64 PEs, 800 MHz
+};
+const std::vector<BenchmarkLayer>& benchmark_layers();
+const BenchmarkLayer& find_benchmark_layer(const std::string& name);
+
 struct ScenarioOptions {
   std::string name =
       "random";  // random, empty-cols, imbalance, paper, padding, rounding, sat-order
@@ -21,6 +31,8 @@ struct ScenarioOptions {
   bool wide = false;  // full-range values: provokes saturation everywhere
   bool relu_last = false;
   uint32_t num_pe = 1;  // the PE count the stimulus is shaped for
+  std::string layer;    // benchmark: Alex-6 ... NT-LSTM
+  bool skewed = false;  // benchmark: log-normal (sigma 0.7) row densities
 };
 
 struct Scenario {

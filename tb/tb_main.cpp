@@ -129,6 +129,8 @@ int run(const po::variables_map& vm) {
     o.wide = vm.count("wide") > 0;
     o.relu_last = vm.count("relu-last") > 0;
     o.num_pe = config.pes();
+    if (vm.count("layer")) o.layer = vm["layer"].as<std::string>();
+    o.skewed = vm.count("skewed") > 0;
     s = make_scenario(o, inferences, rng);
   }
 
@@ -206,11 +208,15 @@ int run(const po::variables_map& vm) {
   std::vector<RunStats> runs;
   uint64_t checked = 0, rtl_correct = 0, golden_correct = 0;
   std::vector<uint64_t> golden_busy(n, 0);  // entries each PE must process over all runs
+  // Per layer, summed over runs: the work (entries incl. padding) in all PEs and in the busiest.
+  std::vector<uint64_t> work_total(s.net.layers.size(), 0), work_busiest(s.net.layers.size(), 0);
   for (uint32_t r = 0; r < inferences; ++r) {
     std::vector<LayerWork> work;
     const auto expected = golden.run(s.inputs[r], &work);
-    for (const LayerWork& w : work) {
-      for (uint32_t k = 0; k < n; ++k) golden_busy[k] += w.entries_per_pe[k];
+    for (size_t l = 0; l < work.size(); ++l) {
+      for (uint32_t k = 0; k < n; ++k) golden_busy[k] += work[l].entries_per_pe[k];
+      work_total[l] += work[l].total_entries();
+      work_busiest[l] += work[l].max_entries();
     }
     Scoreboard sb(s.inputs[r], expected);
     RunStats rs;
@@ -315,6 +321,8 @@ int run(const po::variables_map& vm) {
           {"cycles_per_inference", static_cast<double>(run_cycles) / inferences},
           {"inferences_per_second_800mhz", 800e6 * inferences / static_cast<double>(run_cycles)}};
     }
+    j["work_total_entries"] = work_total;  // per layer, all runs
+    j["work_busiest_pe_entries"] = work_busiest;
     j["runs"] = nlohmann::json::array();
     for (const RunStats& rs : runs) {
       j["runs"].push_back({{"cycles", rs.cycles},
@@ -344,7 +352,10 @@ int main(int argc, char** argv) {
       "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
       "limit", po::value<uint32_t>()->default_value(2000), "test digits to run with --mnist")(
       "scenario", po::value<std::string>()->default_value("random"),
-      "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order")(
+      "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order, "
+      "benchmark")("layer", po::value<std::string>(),
+                   "benchmark layer: Alex-6/7/8, VGG-6/7/8, NT-We/Wd/LSTM")(
+      "skewed", "benchmark: log-normal row densities instead of uniform")(
       "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
       "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
       "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(

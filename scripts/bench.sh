@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The EIE benchmark suite on the RTL: the paper's nine layers (EIE Table III), each as a uniform
+# and a skewed (log-normal row density) seeded synthetic layer, on the 64-PE benchmark build with
+# FIFO depth 8, every output checked against the golden model. Then the table beside the paper's
+# EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/.
+# Usage: scripts/bench.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+sim="$build/tb/eie_sim_bench"
+[ -x "$sim" ] || { echo "bench.sh: $sim not built; run 'make build' first" >&2; exit 1; }
+out="$build/bench"
+mkdir -p "$out"
+layers=(Alex-6 Alex-7 Alex-8 VGG-6 VGG-7 VGG-8 NT-We NT-Wd NT-LSTM)
+for layer in "${layers[@]}"; do
+  for variant in uniform skewed; do
+    flag=""
+    [ "$variant" = skewed ] && flag="--skewed"
+    "$sim" --scenario benchmark --layer "$layer" $flag --fifo 8 --idle 0 --backpressure 0 \
+      --seed 1 --quiet --json "$out/$layer.$variant.json"
+  done
+done
+node scripts/bench_table.js "$out" "${layers[@]}"

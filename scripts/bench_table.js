@@ -1,0 +1,51 @@
+// Builds the benchmark table from eie_sim JSON reports (scripts/bench.sh writes them):
+// per layer and variant, RTL cycles for the layer (descriptor load to write-back), time at
+// 800 MHz, the interleaving bound (the busiest PE's entries, padding included), the ideal
+// (all entries / 64), load-balance efficiency (ideal / cycles), and the paper's EIE times.
+// Usage: node scripts/bench_table.js DIR LAYER...
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const [dir, ...layers] = process.argv.slice(2);
+const paper = {  // EIE Table IV, microseconds at 800 MHz, 64 PEs: [theoretical, actual]
+  'Alex-6': [28.1, 30.3], 'Alex-7': [11.7, 12.2], 'Alex-8': [8.9, 9.9],
+  'VGG-6': [28.1, 34.4], 'VGG-7': [7.9, 8.7], 'VGG-8': [7.3, 8.4],
+  'NT-We': [5.2, 8.0], 'NT-Wd': [13.0, 13.9], 'NT-LSTM': [6.5, 7.5],
+};
+const rows = [];
+for (const layer of layers) {
+  for (const variant of ['uniform', 'skewed']) {
+    const j = JSON.parse(fs.readFileSync(path.join(dir, `${layer}.${variant}.json`), 'utf8'));
+    const pes = j.config.active_pe;
+    const cycles = j.runs[0].layer_cycles[0];
+    const total = j.work_total_entries[0];
+    const busiest = j.work_busiest_pe_entries[0];
+    const ideal = total / pes;
+    rows.push({
+      layer, variant, cycles, us: cycles / 800, bound: busiest, ideal,
+      efficiency: ideal / cycles, bound_efficiency: ideal / busiest,
+      paper_theoretical_cycles: paper[layer][0] * 800, paper_actual_cycles: paper[layer][1] * 800,
+      paper_efficiency: paper[layer][0] / paper[layer][1],
+      at_or_below_paper: cycles <= paper[layer][1] * 800,
+      sim_cycles_per_second: j.cycles_per_second,
+    });
+  }
+}
+const f = (x, d = 0) => x.toFixed(d);
+const head = ['layer', 'variant', 'RTL cycles', 'RTL us', 'bound (busiest PE)', 'ideal (/64)',
+              'efficiency', 'EIE theor. cycles', 'EIE actual cycles', 'EIE eff.', '<= EIE'];
+const lines = rows.map((r) => [r.layer, r.variant, f(r.cycles), f(r.us, 2), f(r.bound),
+  f(r.ideal, 1), f(r.efficiency, 3), f(r.paper_theoretical_cycles),
+  f(r.paper_actual_cycles), f(r.paper_efficiency, 2), r.at_or_below_paper ? 'yes' : 'no']);
+const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+const fmt = (l) => l.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const text = [fmt(head), ...lines.map(fmt)].join('\n') + '\n';
+const md = ['| ' + head.join(' | ') + ' |', '|' + head.map(() => '---').join('|') + '|',
+            ...lines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n';
+fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+fs.writeFileSync(path.join(dir, 'bench.md'), md);
+process.stdout.write(text);
+const speed = rows.reduce((s, r) => s + r.sim_cycles_per_second, 0) / rows.length;
+console.log(`\nefficiency = ideal / RTL cycles; RTL cycles count the layer from its descriptor load ` +
+            `to the end of write-back.\nsimulation speed: ${f(speed)} cycles/s on average ` +
+            `(64-PE benchmark build). JSON: ${path.join(dir, 'bench.json')}`);
