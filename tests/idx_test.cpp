@@ -33,14 +33,7 @@ std::vector<uint8_t> labels_file(const std::vector<uint8_t>& labels) {
   return b;
 }
 
-void expect_error(const std::function<void()>& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "accepted: " << needle;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test::expect_error;
 
 TEST(Idx, ReadsImagesAndLabels) {
   test::TempDir dir;

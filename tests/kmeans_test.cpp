@@ -11,21 +11,14 @@
 #include <vector>
 
 #include "eie/error.h"
+#include "test_util.h"
 
 namespace eie {
 namespace {
 
-constexpr KmeansInit kAllInits[] = {KmeansInit::kLinear, KmeansInit::kDensity, KmeansInit::kRandom};
+using test::expect_error;
 
-template <typename F>
-void expect_error(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected eie::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+constexpr KmeansInit kAllInits[] = {KmeansInit::kLinear, KmeansInit::kDensity, KmeansInit::kRandom};
 
 std::vector<float> gaussian(size_t n, float stddev, uint64_t seed) {
   std::mt19937_64 rng(seed);

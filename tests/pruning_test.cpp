@@ -11,19 +11,12 @@
 #include <vector>
 
 #include "eie/error.h"
+#include "test_util.h"
 
 namespace eie {
 namespace {
 
-template <typename F>
-void expect_error(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected eie::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using test::expect_error;
 
 TEST(PruneByDensityTest, KeepsLargestMagnitudes) {
   const std::vector<float> w = {0.1f, -0.9f, 0.3f, 0.8f, -0.2f, 0.05f, -0.7f, 0.4f, 0.0f, 0.6f};

@@ -1,11 +1,14 @@
 // Shared helpers for the golden-model tests: temporary folders and seeded random data.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "eie/error.h"
 #include "eie/sparse_format.h"
 
 namespace eie::test {
@@ -32,6 +35,17 @@ std::vector<std::string> list_dir(const std::string& path);
 
 // A random rows x cols index matrix: each position non-zero with probability density, indices
 // uniform in 1..15.
+// Runs f and expects an eie::Error whose message contains `fragment`.
+template <typename F>
+void expect_error(F&& f, const std::string& fragment) {
+  try {
+    f();
+    ADD_FAILURE() << "expected eie::Error mentioning '" << fragment << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
 CodeMatrix random_code_matrix(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng);
 
 }  // namespace eie::test
