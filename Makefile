@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test sim demo lint format synth bench clean help
+.PHONY: all build test sim demo lint format synth bench sweep clean help
 
 all: build
 
@@ -21,6 +21,7 @@ help:
 	@echo "make format  rewrite the C++ sources with clang-format"
 	@echo "make synth   Yosys area estimate of the RTL on OSU 0.18um cells (SYNTH_PARAMS=...)"
 	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
+	@echo "make sweep   FIFO-depth and PE-count sweeps on the RTL, plots in docs/ (several minutes)"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
 $(BUILD_DIR)/CMakeCache.txt:
@@ -63,6 +64,10 @@ synth:
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
 	$(BUILD_DIR)/golden/eie_bench
+
+# The paper's Fig. 8 (FIFO depth) and Fig. 11 (PE count) sweeps on the RTL; plots into docs/.
+sweep: build
+	scripts/sweep.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

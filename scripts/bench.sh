@@ -20,4 +20,10 @@ for layer in "${layers[@]}"; do
       --seed 1 --quiet --json "$out/$layer.$variant.json"
   done
 done
+# CPU baselines at batch 1, one thread (OpenBLAS GEMV, Eigen CSR SpMV, the golden kernel).
+cpu="$build/golden/eie_cpu_baselines"
+if [ -x "$cpu" ]; then
+  OPENBLAS_NUM_THREADS=1 "$cpu" --benchmark_min_time=0.2 --benchmark_out="$out/cpu.json" \
+    --benchmark_out_format=json > "$out/cpu.txt"
+fi
 node scripts/bench_table.js "$out" "${layers[@]}"

@@ -12,6 +12,15 @@ const paper = {  // EIE Table IV, microseconds at 800 MHz, 64 PEs: [theoretical,
   'VGG-6': [28.1, 34.4], 'VGG-7': [7.9, 8.7], 'VGG-8': [7.3, 8.4],
   'NT-We': [5.2, 8.0], 'NT-Wd': [13.0, 13.9], 'NT-LSTM': [6.5, 7.5],
 };
+// CPU baselines (eie_cpu_baselines' Google Benchmark JSON), microseconds per inference.
+const cpu = {};
+const cpuFile = path.join(dir, 'cpu.json');
+if (fs.existsSync(cpuFile)) {
+  for (const b of JSON.parse(fs.readFileSync(cpuFile, 'utf8')).benchmarks) {
+    const [kind, layer] = b.name.split('/');
+    (cpu[layer] = cpu[layer] || {})[kind] = b.real_time;  // in us (the benchmarks' unit)
+  }
+}
 const rows = [];
 for (const layer of layers) {
   for (const variant of ['uniform', 'skewed']) {
@@ -46,6 +55,26 @@ fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '
 fs.writeFileSync(path.join(dir, 'bench.md'), md);
 process.stdout.write(text);
 const speed = rows.reduce((s, r) => s + r.sim_cycles_per_second, 0) / rows.length;
+if (Object.keys(cpu).length) {
+  const chead = ['layer', 'dense GEMV us', 'CSR SpMV us', 'golden us', 'RTL us (uniform)',
+                 'GEMV / RTL', 'CSR / RTL', 'golden / CSR'];
+  const clines = layers.map((layer) => {
+    const c = cpu[layer];
+    const rtl = rows.find((r) => r.layer === layer && r.variant === 'uniform').us;
+    Object.assign(rows.find((r) => r.layer === layer && r.variant === 'uniform'),
+                  {cpu_dense_us: c.dense_gemv, cpu_csr_us: c.csr_spmv, cpu_golden_us: c.golden});
+    return [layer, f(c.dense_gemv, 1), f(c.csr_spmv, 1), f(c.golden, 1), f(rtl, 2),
+            f(c.dense_gemv / rtl, 0) + 'x', f(c.csr_spmv / rtl, 0) + 'x', f(c.golden / c.csr_spmv, 2)];
+  });
+  const cw = chead.map((h, i) => Math.max(h.length, ...clines.map((l) => l[i].length)));
+  const cfmt = (l) => l.map((c, i) => (i < 1 ? c.padEnd(cw[i]) : c.padStart(cw[i]))).join('  ');
+  const ctext = [cfmt(chead), ...clines.map(cfmt)].join('\n') + '\n';
+  process.stdout.write('\nCPU baselines, batch 1, one thread of this machine, vs the RTL at 800 MHz\n' + ctext);
+  fs.writeFileSync(path.join(dir, 'cpu.md'),
+                   ['| ' + chead.join(' | ') + ' |', '|' + chead.map(() => '---').join('|') + '|',
+                    ...clines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+}
 console.log(`\nefficiency = ideal / RTL cycles; RTL cycles count the layer from its descriptor load ` +
             `to the end of write-back.\nsimulation speed: ${f(speed)} cycles/s on average ` +
             `(64-PE benchmark build). JSON: ${path.join(dir, 'bench.json')}`);

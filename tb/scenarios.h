@@ -8,19 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "eie/benchmark_layers.h"
 #include "eie/network.h"
 
 namespace eie::tb {
-
-// The EIE paper's benchmark layers (EIE Table III/IV).
-struct BenchmarkLayer {
-  const char* name;
-  uint32_t inputs, outputs;
-  double weight_density, act_density;
-  double paper_theoretical_us, paper_actual_us;  // EIE, 64 PEs, 800 MHz
-};
-const std::vector<BenchmarkLayer>& benchmark_layers();
-const BenchmarkLayer& find_benchmark_layer(const std::string& name);
 
 struct ScenarioOptions {
   std::string name =

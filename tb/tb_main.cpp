@@ -64,8 +64,10 @@ std::vector<uint32_t> parse_sizes(const std::string& s) {
 }
 
 struct RunStats {
-  uint64_t cycles = 0;                 // the run's cycle counter (start to done)
-  std::vector<uint64_t> layer_cycles;  // from Load to the end of Writeback
+  uint32_t fifo_limit = 0;
+  uint64_t cycles = 0;                             // the run's cycle counter (start to done)
+  std::vector<uint64_t> work_total, work_busiest;  // per layer, from the golden model
+  std::vector<uint64_t> layer_cycles;              // from Load to the end of Writeback
   uint64_t output_cycles = 0;
 };
 
@@ -78,6 +80,16 @@ int run(const po::variables_map& vm) {
           built.fifo_depth);
   const uint64_t seed = vm["seed"].as<uint64_t>();
   uint32_t inferences = vm["inferences"].as<uint32_t>();
+  // --fifo-sweep: the first input again at every listed FIFO limit (one load, many runs).
+  std::vector<uint32_t> sweep;
+  if (vm.count("fifo-sweep")) {
+    for (uint32_t v : parse_sizes(vm["fifo-sweep"].as<std::string>())) {
+      require(v <= built.fifo_depth, "--fifo-sweep {}: this build has FifoDepth {}", v,
+              built.fifo_depth);
+      sweep.push_back(v);
+    }
+    inferences = 1;
+  }
   if (vm.count("mnist")) inferences = vm["limit"].as<uint32_t>();
   require(inferences >= 1, "--inferences must be at least 1");
   std::mt19937_64 rng(seed);
@@ -134,8 +146,9 @@ int run(const po::variables_map& vm) {
     s = make_scenario(o, inferences, rng);
   }
 
+  require(!s.inputs.empty(), "no input to run");
+  if (!sweep.empty()) s.inputs.resize(sweep.size(), s.inputs.front());
   inferences = static_cast<uint32_t>(s.inputs.size());
-  require(inferences >= 1, "no input to run");
   const MemoryImage image = build_memory_image(s.net, config);
   const uint32_t n = config.pes();
   const GoldenModel golden(s.net, n);
@@ -157,7 +170,7 @@ int run(const po::variables_map& vm) {
   RunStats* stats = nullptr;
   bool done = false;
   uint64_t broadcasts = 0;
-  const uint32_t limit = fifo_limit ? fifo_limit : built.fifo_depth;
+  uint32_t limit = fifo_limit ? fifo_limit : built.fifo_depth;  // changes with --fifo-sweep
   const unsigned level_bits = [&] {
     unsigned b = 0;
     while ((1u << b) < built.fifo_depth + 1) ++b;
@@ -221,6 +234,15 @@ int run(const po::variables_map& vm) {
     Scoreboard sb(s.inputs[r], expected);
     RunStats rs;
     rs.layer_cycles.assign(s.net.layers.size(), 0);
+    for (const LayerWork& w : work) {
+      rs.work_total.push_back(w.total_entries());
+      rs.work_busiest.push_back(w.max_entries());
+    }
+    if (!sweep.empty()) {
+      limit = sweep[r];
+      driver.write(kTgtCtrl, 0, 3, limit);
+    }
+    rs.fifo_limit = limit;
     driver.write_input(s.inputs[r], n);
     board = &sb;
     stats = &rs;
@@ -325,9 +347,12 @@ int run(const po::variables_map& vm) {
     j["work_busiest_pe_entries"] = work_busiest;
     j["runs"] = nlohmann::json::array();
     for (const RunStats& rs : runs) {
-      j["runs"].push_back({{"cycles", rs.cycles},
+      j["runs"].push_back({{"fifo_limit", rs.fifo_limit},
+                           {"cycles", rs.cycles},
                            {"layer_cycles", rs.layer_cycles},
-                           {"output_cycles", rs.output_cycles}});
+                           {"output_cycles", rs.output_cycles},
+                           {"work_total_entries", rs.work_total},
+                           {"work_busiest_pe_entries", rs.work_busiest}});
     }
     j["pe"] = nlohmann::json::array();
     for (const auto& p : pe_stats) {
@@ -351,6 +376,8 @@ int main(int argc, char** argv) {
       "mnist", po::value<std::string>(),
       "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
       "limit", po::value<uint32_t>()->default_value(2000), "test digits to run with --mnist")(
+      "fifo-sweep", po::value<std::string>(),
+      "run the first input once per FIFO limit in this list, e.g. 1,2,4,8")(
       "scenario", po::value<std::string>()->default_value("random"),
       "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order, "
       "benchmark")("layer", po::value<std::string>(),
