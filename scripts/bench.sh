@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The EIE benchmark suite on the RTL: the paper's nine layers (EIE Table III), each as a uniform
-# and a skewed (log-normal row density) seeded synthetic layer, on the 64-PE benchmark build with
-# FIFO depth 8, every output checked against the golden model. Then the table beside the paper's
+# and a skewed (log-normal row density) seeded synthetic layer, each also with compile-time row
+# balancing, on the 64-PE benchmark build with FIFO depth 8, every output checked against the
+# golden model. Then the table beside the paper's
 # EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/.
 # Usage: scripts/bench.sh [BUILD_DIR]
 set -euo pipefail
@@ -13,11 +14,12 @@ out="$build/bench"
 mkdir -p "$out"
 layers=(Alex-6 Alex-7 Alex-8 VGG-6 VGG-7 VGG-8 NT-We NT-Wd NT-LSTM)
 for layer in "${layers[@]}"; do
-  for variant in uniform skewed; do
-    flag=""
-    [ "$variant" = skewed ] && flag="--skewed"
-    "$sim" --scenario benchmark --layer "$layer" $flag --fifo 8 --idle 0 --backpressure 0 \
-      --seed 1 --quiet --json "$out/$layer.$variant.json"
+  for variant in uniform skewed uniform+balanced skewed+balanced; do
+    flags=()
+    [[ "$variant" == skewed* ]] && flags+=(--skewed)
+    [[ "$variant" == *+balanced ]] && flags+=(--balance)
+    "$sim" --scenario benchmark --layer "$layer" "${flags[@]}" --fifo 8 --idle 0 \
+      --backpressure 0 --seed 1 --quiet --json "$out/$layer.$variant.json"
   done
 done
 # CPU baselines at batch 1, one thread (OpenBLAS GEMV, Eigen CSR SpMV, the golden kernel).

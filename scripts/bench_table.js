@@ -23,7 +23,7 @@ if (fs.existsSync(cpuFile)) {
 }
 const rows = [];
 for (const layer of layers) {
-  for (const variant of ['uniform', 'skewed']) {
+  for (const variant of ['uniform', 'skewed', 'uniform+balanced', 'skewed+balanced']) {
     const j = JSON.parse(fs.readFileSync(path.join(dir, `${layer}.${variant}.json`), 'utf8'));
     const pes = j.config.active_pe;
     const cycles = j.runs[0].layer_cycles[0];

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "eie/balance.h"
 #include "eie/classify.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
@@ -147,6 +148,7 @@ int run(const po::variables_map& vm) {
   }
 
   require(!s.inputs.empty(), "no input to run");
+  if (vm.count("balance")) s.net = balance_network(s.net, config.pes());
   if (!sweep.empty()) s.inputs.resize(sweep.size(), s.inputs.front());
   inferences = static_cast<uint32_t>(s.inputs.size());
   const MemoryImage image = build_memory_image(s.net, config);
@@ -255,8 +257,8 @@ int run(const po::variables_map& vm) {
     dut.out_ready_i = 0;
     sb.finish();
     if (!labels.empty()) {
-      rtl_correct += predicted_class(sb.outputs()) == labels[r];
-      golden_correct += predicted_class(expected.back()) == labels[r];
+      rtl_correct += predicted_class(original_order(s.net, sb.outputs())) == labels[r];
+      golden_correct += predicted_class(original_order(s.net, expected.back())) == labels[r];
     }
     rs.cycles = dut.cycles_o;
     checked += sb.checked();
@@ -383,6 +385,7 @@ int main(int argc, char** argv) {
       "benchmark")("layer", po::value<std::string>(),
                    "benchmark layer: Alex-6/7/8, VGG-6/7/8, NT-We/Wd/LSTM")(
       "skewed", "benchmark: log-normal row densities instead of uniform")(
+      "balance", "permute rows to even out the PEs' work before loading (row balancing)")(
       "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
       "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
       "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(

@@ -70,7 +70,7 @@ TEST(ModelFile, RoundTripsEveryCoding) {
         EXPECT_EQ(back.coding[0].rel_bits, bits);
         EXPECT_EQ(serialize_model(back), bytes);  // canonical: rewriting gives the same bytes
         EXPECT_EQ(layer_section_size(net.layers[0], m.coding[0]).total_bytes +
-                      layer_section_size(net.layers[1], m.coding[1]).total_bytes + 24,
+                      layer_section_size(net.layers[1], m.coding[1]).total_bytes + 28,
                   bytes.size());
       }
     }
@@ -156,7 +156,7 @@ TEST(ModelFile, RejectionMessagesNameTheProblem) {
   std::vector<uint8_t> flipped = good;
   flipped[40] ^= 1;
   expect_reject(flipped, "checksum mismatch");
-  patched(8, 2, "version 2 is not supported");
+  patched(8, 3, "version 3 is not supported");
   patched(10, 1, "header flags");
   patched(12, 16, "act_frac 16");
   patched(13, 1, "reserved");
@@ -196,7 +196,7 @@ TEST(ModelFile, RejectsInconsistentSections) {
   second.weights = test::random_code_matrix(8, 29, 0.2, rng);
   const std::vector<uint8_t> x = one_layer_file(m.net.layers[0]);
   const std::vector<uint8_t> y = one_layer_file(second);
-  std::vector<uint8_t> spliced(x.begin(), x.end() - 4);
+  std::vector<uint8_t> spliced(x.begin(), x.end() - 8);  // drop order count and CRC
   spliced.insert(spliced.end(), y.begin() + 20, y.end());
   spliced[16] = 2;
   set_crc(spliced);
@@ -219,6 +219,32 @@ TEST(ModelFile, RejectsBadHuffmanTables) {
   b[81 + 3] = 30;  // a code longer than the 24-bit limit
   set_crc(b);
   expect_reject(b, "Huffman");
+}
+
+TEST(ModelFile, OutputOrderRoundTripsAndIsValidated) {
+  std::mt19937_64 rng(20);
+  ModelFile m = make_model_file(sample_network(rng));
+  m.net.output_order = {7, 0, 1, 2, 3, 4, 5, 6};  // the last layer has 8 outputs
+  const std::vector<uint8_t> b = serialize_model(m);
+  EXPECT_EQ(parse_model(b, "m.eie").net.output_order, m.net.output_order);
+  std::vector<uint8_t> dup = b;
+  dup[dup.size() - 8] = 0;  // the last entry (6) becomes a second 0
+  set_crc(dup);
+  expect_reject(dup, "not a permutation");
+  ModelFile bad = m;
+  bad.net.output_order.pop_back();
+  EXPECT_THROW(serialize_model(bad), Error);
+}
+
+TEST(ModelFile, ReadsVersionOneFiles) {
+  // Version 1 had no output-order field: drop it, set the version, fix the CRC.
+  std::mt19937_64 rng(21);
+  const ModelFile m = make_model_file(sample_network(rng));
+  std::vector<uint8_t> b = serialize_model(m);
+  b.erase(b.end() - 8, b.end() - 4);
+  b[8] = 1;
+  set_crc(b);
+  EXPECT_EQ(parse_model(b, "v1.eie").net, m.net);
 }
 
 }  // namespace

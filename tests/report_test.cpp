@@ -47,7 +47,7 @@ TEST(Report, FiguresComeFromTheSerializedFile) {
             layer_section_size(m.net.layers[0], best_coding(m.net.layers[0], false)).total_bytes);
   EXPECT_LE(l.pqh.bytes, l.pq.bytes);
   EXPECT_EQ(r.total.weights, 12000u + 600u);
-  EXPECT_EQ(r.total.pqh.bytes, r.layers[0].pqh.bytes + r.layers[1].pqh.bytes + 24);
+  EXPECT_EQ(r.total.pqh.bytes, r.layers[0].pqh.bytes + r.layers[1].pqh.bytes + 28);
   EXPECT_DOUBLE_EQ(r.ratio(),
                    static_cast<double>(r.total.dense_bytes) / static_cast<double>(r.file_bytes));
 }

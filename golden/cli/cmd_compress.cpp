@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "eie/balance.h"
 #include "eie/compress.h"
 #include "eie/error.h"
 #include "eie/model_file.h"
@@ -101,6 +102,8 @@ int run_compress(const std::vector<std::string>& args) {
       "names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")(
       "transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")(
       "seed", po::value<uint64_t>()->default_value(1), "seed for random k-means initialisation")(
+      "balance-pe", po::value<unsigned>()->default_value(0),
+      "permute each layer's rows to even out the work of this many PEs (0: off)")(
       "quiet", "do not print the compression report");
   po::variables_map vm;
   if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts, {},
@@ -164,6 +167,8 @@ int run_compress(const std::vector<std::string>& args) {
     const SharedWeights shared = share_weights(layer, mask, clusters, init, seed + l);
     net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
   }
+  if (const unsigned pes = vm["balance-pe"].as<unsigned>(); pes > 0)
+    net = balance_network(net, pes);
   ModelFile model = make_model_file(std::move(net), huffman);
   if (rel_bits != 0) {
     for (LayerCoding& c : model.coding) c.rel_bits = rel_bits;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "eie/balance.h"
 #include "eie/deep_compression.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
@@ -43,6 +44,8 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "dropout", po::value<float>()->default_value(0.0f), "dropout on hidden layers")(
       "no-huffman", "store fixed-width streams")("seed", po::value<uint64_t>()->default_value(1),
                                                  "seed (initialisation, order, k-means)")(
+      "balance-pe", po::value<unsigned>()->default_value(0),
+      "permute each layer's rows to even out the work of this many PEs (0: off)")(
       "quiet", "no per-epoch lines");
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
@@ -84,10 +87,16 @@ int run_deep_compress(const std::vector<std::string>& args) {
   fmt::print("data: {} train / {} test images from {}\n", data.train.labels.size(),
              data.test.labels.size(), dir);
   const bool quiet = vm.count("quiet") > 0;
-  const PipelineResult r = deep_compress(data, o, [&](const std::string& line) {
+  PipelineResult r = deep_compress(data, o, [&](const std::string& line) {
     if (!quiet || line.rfind("  ", 0) != 0) fmt::print("{}\n", line);
     std::fflush(stdout);
   });
+  if (const unsigned n = vm["balance-pe"].as<unsigned>(); n > 0) {
+    r.model = make_model_file(balance_network(r.model.net, n), o.huffman);
+    const double acc = golden_accuracy(r.model.net, data.test);
+    fmt::print("rows balanced for {} PEs: fixed-point accuracy {:.2f}%\n", n, 100 * acc);
+    r.stages.back().fixed_accuracy = acc;
+  }
   const std::string out = vm["output"].as<std::string>();
   write_model(out, r.model);
   const CompressionReport report = make_report(r.model);

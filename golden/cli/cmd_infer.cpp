@@ -53,7 +53,8 @@ int run_infer(const std::vector<std::string>& args) {
       in = quantize_activations(row, model.net.act_frac);
     }
     const auto outs = golden.run(in, &work[b]);
-    y_raw.insert(y_raw.end(), outs.back().begin(), outs.back().end());
+    const std::vector<int16_t> y = original_order(model.net, outs.back());  // undo row balancing
+    y_raw.insert(y_raw.end(), y.begin(), y.end());
   }
   std::vector<size_t> shape =
       x.shape.size() == 2 ? std::vector<size_t>{batch, outputs} : std::vector<size_t>{outputs};

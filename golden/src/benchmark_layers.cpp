@@ -68,7 +68,8 @@ Network make_benchmark_layer(const BenchmarkLayer& b, bool skewed, std::mt19937_
   }
   // A codebook of moderate values: the benchmark measures cycles, not saturation.
   std::uniform_int_distribution<int> cb(-4096, 4096);
-  for (size_t c = 1; c < layer.codebook.size(); ++c) layer.codebook[c] = static_cast<int16_t>(cb(rng));
+  for (size_t c = 1; c < layer.codebook.size(); ++c)
+    layer.codebook[c] = static_cast<int16_t>(cb(rng));
   layer.w_frac = 14;
   layer.relu = true;
   Network net;

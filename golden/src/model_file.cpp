@@ -302,6 +302,9 @@ std::vector<uint8_t> serialize_model(const ModelFile& model) {
             layer.weights.rows, layer.weights.cols, kMaxDimension);
     write_layer(w, layer, model.coding[l]);
   }
+  // Version 2: the output order (0 = outputs in their own order).
+  w.u32(static_cast<uint32_t>(model.net.output_order.size()));
+  for (uint32_t p : model.net.output_order) w.u32(p);
   w.u32(crc32(w.data().data(), w.size()));
   return std::move(w.data());
 }
@@ -316,10 +319,9 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   ByteReader r(bytes, body_end, source);
   r.bytes(8, "magic");
   const uint16_t version = r.u16("version");
-  require(version == kModelVersion,
-          "{}: format version {} is not supported (this build reads "
-          "version {})",
-          source, version, kModelVersion);
+  require(version == 1 || version == kModelVersion,
+          "{}: format version {} is not supported (this build reads versions 1 and {})", source,
+          version, kModelVersion);
   // The checksum is checked before any field is trusted: a corrupt file is named as such rather
   // than by whichever field the corruption happened to hit.
   uint32_t stored_crc = 0;
@@ -345,6 +347,15 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
     LayerCoding coding;
     model.net.layers.push_back(read_layer(r, source, l, coding));
     model.coding.push_back(coding);
+  }
+  if (version >= 2) {
+    const uint32_t count = r.u32("output order count");
+    require(count == 0 || count == model.net.layers.back().outputs(),
+            "{}: output order has {} entries for {} outputs", source, count,
+            model.net.layers.back().outputs());
+    for (uint32_t i = 0; i < count; ++i) {
+      model.net.output_order.push_back(r.u32(fmt::format("output order[{}]", i)));
+    }
   }
   require(r.remaining() == 0, "{}: {} unexpected bytes after the last layer", source,
           r.remaining());

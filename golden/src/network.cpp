@@ -38,10 +38,26 @@ void Network::validate() const {
               layers[l].inputs(), layer_label(*this, l - 1), layers[l - 1].outputs());
     }
   }
+  if (!output_order.empty()) {
+    require(output_order.size() == outputs(), "network: output order has {} entries for {} outputs",
+            output_order.size(), outputs());
+    std::vector<uint8_t> seen(outputs(), 0);
+    for (uint32_t p : output_order) {
+      require(p < outputs() && !seen[p], "network: output order is not a permutation (at {})", p);
+      seen[p] = 1;
+    }
+  }
 }
 
 bool Network::operator==(const Network& o) const {
-  return act_frac == o.act_frac && layers == o.layers;
+  return act_frac == o.act_frac && layers == o.layers && output_order == o.output_order;
+}
+
+std::vector<int16_t> original_order(const Network& net, const std::vector<int16_t>& y) {
+  if (net.output_order.empty()) return y;
+  std::vector<int16_t> out(net.output_order.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = y.at(net.output_order[i]);
+  return out;
 }
 
 std::string layer_label(const Network& net, size_t l) {

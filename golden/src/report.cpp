@@ -9,8 +9,8 @@ namespace eie {
 
 namespace {
 
-// File bytes outside the layer sections: header and CRC trailer.
-constexpr uint64_t kFileOverheadBytes = 20 + 4;
+// File bytes outside the layer sections: header, output-order count and CRC trailer.
+constexpr uint64_t kFileOverheadBytes = 20 + 4 + 4;
 
 StageSize stage_size(const Layer& layer, const LayerCoding& coding) {
   const SectionSize s = layer_section_size(layer, coding);
@@ -56,9 +56,10 @@ CompressionReport make_report(const ModelFile& model) {
     r.file_bytes += layer_section_size(layer, model.coding[l]).total_bytes;
     r.layers.push_back(lr);
   }
-  r.total.pq.bytes += kFileOverheadBytes;
-  r.total.pqh.bytes += kFileOverheadBytes;
-  r.file_bytes += kFileOverheadBytes;
+  const uint64_t overhead = kFileOverheadBytes + 4 * uint64_t{model.net.output_order.size()};
+  r.total.pq.bytes += overhead;
+  r.total.pqh.bytes += overhead;
+  r.file_bytes += overhead;
   return r;
 }
 

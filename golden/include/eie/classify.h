@@ -15,7 +15,8 @@ namespace eie {
 std::vector<int16_t> quantize_pixels(const IdxImages& images, size_t index, int act_frac);
 // The class a network output stands for: the largest value, ties to the lower index.
 int predicted_class(const std::vector<int16_t>& outputs);
-// Bit-exact fixed-point accuracy (the golden model) on the first `limit` items of a set.
+// Bit-exact fixed-point accuracy (the golden model) on the first `limit` items of a set, classes
+// read in the network's original output order.
 double golden_accuracy(const Network& net, const LabelledSet& set, size_t limit = SIZE_MAX);
 
 }  // namespace eie

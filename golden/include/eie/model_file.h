@@ -13,7 +13,7 @@
 namespace eie {
 
 constexpr char kModelMagic[9] = "EIEMODEL";
-constexpr uint16_t kModelVersion = 1;
+constexpr uint16_t kModelVersion = 2;  // 2 adds the output order; version 1 files are read too
 constexpr uint32_t kMaxLayers = 256;
 constexpr uint32_t kMaxDimension = 1u << 24;  // rows and cols per layer
 

@@ -31,6 +31,9 @@ struct Layer {
 struct Network {
   int act_frac = kActFracDefault;  // activation fractional bits, 0..15
   std::vector<Layer> layers;
+  // Empty, or a permutation of the last layer's outputs: original output i is the network's
+  // (and the hardware's) output output_order[i]. Row balancing (balance.h) sets it.
+  std::vector<uint32_t> output_order;
 
   uint32_t inputs() const { return layers.front().inputs(); }
   uint32_t outputs() const { return layers.back().outputs(); }
@@ -38,6 +41,9 @@ struct Network {
   void validate() const;
   bool operator==(const Network& o) const;
 };
+
+// The outputs in original order: y[output_order[i]] for every i (y itself when no order is set).
+std::vector<int16_t> original_order(const Network& net, const std::vector<int16_t>& y);
 
 // Display name of layer l: its own name, or "layer<l+1>" when it has none.
 std::string layer_label(const Network& net, size_t l);

@@ -1,0 +1,30 @@
+// Row balancing at compile time (beyond the paper): EIE deals row i to PE i mod N, so uneven
+// rows leave PEs idle. Permuting a layer's output rows evens out the per-PE work; the same
+// permutation applied to the next layer's input columns keeps the network's function, so chained
+// layers need no data movement, and only the final output is reordered by the host
+// (Network::output_order).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "eie/network.h"
+
+namespace eie {
+
+// A permutation new_row[old_row] of m's rows for N PEs: rows sorted by non-zeros, largest first,
+// each given to the PE with the least work so far among those with a free local row (every PE
+// keeps its local row count), then laid out PE by PE. Deterministic (ties to lower indices).
+std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe);
+
+// Applies balance_rows to every layer (rows, biases, and the next layer's columns) and records
+// the final output order. The result computes the same function up to that order; accumulation
+// order within a row changes only where the next layer's columns moved, which matters only when
+// an accumulator saturates mid-way.
+Network balance_network(const Network& net, uint32_t num_pe);
+
+// Permutes m's rows (new_row[old]) or columns (new_col[old]).
+CodeMatrix permute_rows(const CodeMatrix& m, const std::vector<uint32_t>& new_row);
+CodeMatrix permute_cols(const CodeMatrix& m, const std::vector<uint32_t>& new_col);
+
+}  // namespace eie

@@ -1,0 +1,88 @@
+// Row balancing: a valid permutation, even per-PE work, and the same function up to the order.
+#include "eie/balance.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "eie/inference.h"
+#include "test_util.h"
+
+namespace eie {
+namespace {
+
+// Non-zeros of the busiest PE when rows are dealt i mod N.
+uint64_t busiest(const CodeMatrix& m, uint32_t n) {
+  std::vector<uint64_t> load(n, 0);
+  for (uint32_t r : m.row_idx) ++load[r % n];
+  return *std::max_element(load.begin(), load.end());
+}
+
+// Rows whose densities differ a lot, clustered so that i mod N is badly uneven.
+CodeMatrix skewed(uint32_t rows, uint32_t cols, std::mt19937_64& rng) {
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    const double d = i % 8 == 0 ? 0.9 : 0.05;
+    std::bernoulli_distribution keep(d);
+    for (uint32_t j = 0; j < cols; ++j) {
+      if (keep(rng)) dense[size_t{i} * cols + j] = static_cast<uint8_t>(1 + rng() % 15);
+    }
+  }
+  return CodeMatrix::from_dense(rows, cols, dense);
+}
+
+TEST(Balance, PermutationEvensOutThePes) {
+  std::mt19937_64 rng(1);
+  const CodeMatrix m = skewed(200, 150, rng);
+  for (uint32_t n : {3u, 8u, 64u}) {
+    const std::vector<uint32_t> p = balance_rows(m, n);
+    std::vector<uint32_t> sorted = p;
+    std::sort(sorted.begin(), sorted.end());
+    for (uint32_t i = 0; i < sorted.size(); ++i) ASSERT_EQ(sorted[i], i);
+    const CodeMatrix b = permute_rows(m, p);
+    EXPECT_EQ(b.nnz(), m.nnz());
+    EXPECT_LT(busiest(b, n), busiest(m, n)) << n;
+    const double ideal = static_cast<double>(m.nnz()) / n;
+    if (n < 64) {
+      EXPECT_LT(static_cast<double>(busiest(b, n)), ideal * 1.1) << n;
+    }
+  }
+}
+
+TEST(Balance, NetworkComputesTheSameFunctionUpToTheOutputOrder) {
+  std::mt19937_64 rng(2);
+  Network net;
+  for (auto [rows, cols] : {std::pair<uint32_t, uint32_t>{48, 60}, {30, 48}, {12, 30}}) {
+    Layer l;
+    l.weights = skewed(rows, cols, rng);
+    for (int c = 1; c < 16; ++c) l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 97 - 700);
+    l.w_frac = 12;
+    for (uint32_t i = 0; i < rows; ++i) l.bias.push_back(static_cast<int32_t>(i * 13) - 200);
+    l.relu = net.layers.size() < 2;
+    net.layers.push_back(l);
+  }
+  const Network balanced = balance_network(net, 8);
+  EXPECT_EQ(balanced.output_order.size(), 12u);
+  const GoldenModel a(net, 8), b(balanced, 8);
+  std::uniform_int_distribution<int> v(0, 300);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::vector<int16_t> x(60);
+    for (auto& e : x) e = static_cast<int16_t>(v(rng));
+    EXPECT_EQ(original_order(balanced, b.run(x).back()), a.run(x).back()) << trial;
+  }
+  // Balancing twice composes the output orders.
+  const Network twice = balance_network(balanced, 3);
+  const GoldenModel c(twice, 3);
+  std::vector<int16_t> x(60, 100);
+  EXPECT_EQ(original_order(twice, c.run(x).back()), a.run(x).back());
+}
+
+TEST(Balance, PermuteColumnsMovesInputs) {
+  const CodeMatrix m = CodeMatrix::from_dense(2, 3, {1, 2, 3, 4, 5, 6});
+  const CodeMatrix p = permute_cols(m, {2, 0, 1});  // old column 0 goes to 2
+  EXPECT_EQ(p.to_dense(), (std::vector<uint8_t>{2, 3, 1, 5, 6, 4}));
+}
+
+}  // namespace
+}  // namespace eie
