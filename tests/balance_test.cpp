@@ -56,7 +56,8 @@ TEST(Balance, NetworkComputesTheSameFunctionUpToTheOutputOrder) {
   for (auto [rows, cols] : {std::pair<uint32_t, uint32_t>{48, 60}, {30, 48}, {12, 30}}) {
     Layer l;
     l.weights = skewed(rows, cols, rng);
-    for (int c = 1; c < 16; ++c) l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 97 - 700);
+    for (int c = 1; c < 16; ++c)
+      l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 97 - 700);
     l.w_frac = 12;
     for (uint32_t i = 0; i < rows; ++i) l.bias.push_back(static_cast<int32_t>(i * 13) - 200);
     l.relu = net.layers.size() < 2;

@@ -1,6 +1,7 @@
 #include "eie/inference.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -41,15 +42,21 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
     const int16_t a = input[j];
     if (a == 0) continue;  // the leading-non-zero detector never broadcasts zeros
     if (work != nullptr) ++work->nonzero_inputs;
+    // The 16 scaled products a * codebook[v] of this column, once, not once per entry:
+    // mac_step(acc, a, w) = saturate_int32(acc + scale_product(a * w)).
+    std::array<int32_t, kCodebookSize> scaled{};
+    for (size_t v = 0; v < scaled.size(); ++v) {
+      scaled[v] = scale_product(int32_t{a} * layer.codebook[v], layer.w_frac);
+    }
     for (uint32_t k = 0; k < num_pe_; ++k) {
       const PeSlice& s = p.pe[k];
-      uint32_t local = 0;
-      for (uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e) {
-        local += entry_z(s.entries[e]);
-        const int16_t w = layer.codebook[entry_v(s.entries[e])];
-        int32_t& dst = acc[size_t{local} * num_pe_ + k];
-        dst = mac_step(dst, a, w, layer.w_frac);  // padding: w = 0 adds exactly 0
-        ++local;
+      int32_t* dst = acc.data() + k;
+      const uint8_t* entry = s.entries.data() + s.ptr[j];
+      const uint8_t* end = s.entries.data() + s.ptr[j + 1];
+      for (size_t local = 0; entry != end; ++entry, ++local) {
+        local += entry_z(*entry);
+        int32_t& d = dst[local * num_pe_];
+        d = saturate_int32(int64_t{d} + scaled[entry_v(*entry)]);  // padding adds exactly 0
       }
       if (work != nullptr) work->entries_per_pe[k] += s.ptr[j + 1] - s.ptr[j];
     }
