@@ -2,9 +2,9 @@
 // sparse-matrix slice, pointers, biases, accumulators and source/destination activations.
 //
 // Compute pipeline (one entry per cycle, no bubble at word or column boundaries):
-//   FIFO -> P: pointer read (even/odd banks give p_j and p_j+1 together)
-//        -> Q: column (start, end) held; empty columns are dropped here
-//        -> E: entry address walk, sparse-matrix word read
+//   broadcast -> B: pointer read (even/odd banks give p_j and p_j+1 together); a column with
+//                   no entries in this PE is dropped here and costs it nothing
+//   -> FIFO of (a_j, start, end) -> E: entry address walk, sparse-matrix word read
 //        -> R: entry select, local row = previous + 1 + z, codebook lookup
 //        -> M: multiply, accumulator read
 //        -> S: shift and round, saturating add (bypass on back-to-back rows), accumulator write
@@ -73,7 +73,7 @@ module eie_pe #(
 
   // Debug/monitor (waveforms, counters).
   output      logic [FifoCntW-1:0]   fifo_level_o,
-  output      logic [5:0]            pipe_valid_o  // {Q, E, R, M, S, FIFO non-empty}
+  output      logic [5:0]            pipe_valid_o  // {B, E, R, M, S, FIFO non-empty}
 );
 
   // ---------------------------------------------------------------------------------------------
@@ -87,60 +87,34 @@ module eie_pe #(
   assign host_acc   = host_target_i == eie_pkg::TgtAcc;
 
   // ---------------------------------------------------------------------------------------------
-  // Activation FIFO
+  // B: pointer read at broadcast. Pointer index m = ptr_base + j; p_m and p_m+1 sit in different
+  // banks: the even bank row (m + 1) / 2 and the odd bank row m / 2 hold them for either parity.
+  // Reading them as the broadcast arrives lets a column with no entries in this PE be dropped
+  // before the FIFO: it costs this PE no cycle (look-ahead in the pointers).
   // ---------------------------------------------------------------------------------------------
-  logic            fifo_valid, fifo_pop, fifo_push_ready, active;
-  logic [ActW-1:0] fifo_act;
-  logic [DimW-1:0] fifo_col;
+  logic            active, b_valid_q, b_odd_q, b_push;
+  logic [ActW-1:0] b_act_q;
+  logic [PtrW-1:0] ptr_even_rdata, ptr_odd_rdata, b_start, b_end;
+  logic [DimW-1:0] p_index, p_index_inc;
+  logic            bcast;
 
   // A PE beyond the run-time PE count owns no rows: it ignores broadcasts and never holds up the
   // broadcast or the drain, whatever its memories hold.
-  assign active       = pe_idx_i < num_active_i;
-  assign fifo_ready_o = fifo_push_ready || !active;
+  assign active      = pe_idx_i < num_active_i;
+  assign bcast       = bcast_valid_i && active;
+  assign p_index     = ptr_base_i + bcast_col_i;
+  assign p_index_inc = p_index + 1'b1;
+  assign b_start     = b_odd_q ? ptr_odd_rdata : ptr_even_rdata;
+  assign b_end       = b_odd_q ? ptr_even_rdata : ptr_odd_rdata;
+  assign b_push      = b_valid_q && b_start != b_end;
 
-  eie_fifo #(.Width(ActW + DimW), .Depth(FifoDepth)) u_fifo (
-    .clk_i,
-    .rst_ni,
-    .limit_i     (fifo_limit_i),
-    .push_valid_i(bcast_valid_i && active),
-    .push_ready_o(fifo_push_ready),
-    .push_data_i ({bcast_act_i, bcast_col_i}),
-    .pop_valid_o (fifo_valid),
-    .pop_ready_i (fifo_pop),
-    .pop_data_o  ({fifo_act, fifo_col}),
-    .level_o     (fifo_level_o)
-  );
-
-  // ---------------------------------------------------------------------------------------------
-  // P/Q: pointer read. Pointer index m = ptr_base + j; p_m and p_m+1 sit in different banks:
-  // the even bank row (m + 1) / 2 and the odd bank row m / 2 hold them for either parity.
-  // ---------------------------------------------------------------------------------------------
-  logic            q_valid_q, q_odd_q;
-  logic [ActW-1:0] q_act_q;
-  logic [PtrW-1:0] ptr_even_rdata, ptr_odd_rdata, q_start, q_end;
-  logic            q_empty, q_take, q_consume, p_fire;
-  logic [DimW-1:0] p_index;
-  logic            e_free;
-
-  assign p_index   = ptr_base_i + fifo_col;
-  assign q_start   = q_odd_q ? ptr_odd_rdata : ptr_even_rdata;
-  assign q_end     = q_odd_q ? ptr_even_rdata : ptr_odd_rdata;
-  assign q_empty   = q_start == q_end;
-  assign q_take    = q_valid_q && !q_empty && e_free;
-  assign q_consume = q_valid_q && (q_empty || e_free);
-  assign p_fire    = fifo_valid && (!q_valid_q || q_consume);
-  assign fifo_pop  = p_fire;
-
-  logic                 ptr_even_we, ptr_odd_we, ptr_even_re, ptr_odd_re;
+  logic                 ptr_even_we, ptr_odd_we, ptr_re;
   logic [BankAddrW-1:0] ptr_even_raddr, ptr_odd_raddr, ptr_waddr;
-  logic [DimW-1:0]      p_index_inc;
 
-  assign p_index_inc    = p_index + 1'b1;
   assign ptr_waddr      = BankAddrW'(host_addr_i >> 1);
   assign ptr_even_we    = host_we_i && host_ptr && !host_addr_i[0];
   assign ptr_odd_we     = host_we_i && host_ptr && host_addr_i[0];
-  assign ptr_even_re    = p_fire || (host_re_i && host_ptr);
-  assign ptr_odd_re     = p_fire || (host_re_i && host_ptr);
+  assign ptr_re         = bcast || (host_re_i && host_ptr);
   assign ptr_even_raddr = host_re_i ? ptr_waddr : BankAddrW'(p_index_inc >> 1);
   assign ptr_odd_raddr  = host_re_i ? ptr_waddr : BankAddrW'(p_index >> 1);
 
@@ -149,7 +123,7 @@ module eie_pe #(
     .we_i   (ptr_even_we),
     .waddr_i(ptr_waddr),
     .wdata_i(host_wdata_i[PtrW-1:0]),
-    .re_i   (ptr_even_re),
+    .re_i   (ptr_re),
     .raddr_i(ptr_even_raddr),
     .rdata_o(ptr_even_rdata)
   );
@@ -159,27 +133,49 @@ module eie_pe #(
     .we_i   (ptr_odd_we),
     .waddr_i(ptr_waddr),
     .wdata_i(host_wdata_i[PtrW-1:0]),
-    .re_i   (ptr_odd_re),
+    .re_i   (ptr_re),
     .raddr_i(ptr_odd_raddr),
     .rdata_o(ptr_odd_rdata)
   );
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      q_valid_q <= 1'b0;
-    end else if (p_fire) begin
-      q_valid_q <= 1'b1;
-    end else if (q_consume) begin
-      q_valid_q <= 1'b0;
-    end
+    if (!rst_ni) b_valid_q <= 1'b0;
+    else b_valid_q <= bcast;
   end
 
   always_ff @(posedge clk_i) begin
-    if (p_fire) begin
-      q_act_q <= fifo_act;
-      q_odd_q <= p_index[0];
+    if (bcast) begin
+      b_act_q <= bcast_act_i;
+      b_odd_q <= p_index[0];
     end
   end
+
+  // ---------------------------------------------------------------------------------------------
+  // Activation FIFO of non-empty columns: (a_j, start, end). A broadcast accepted now leaves B
+  // next cycle, so this PE is ready while the FIFO's level after this cycle's push (from B) and
+  // pop (to E) is below the limit; that depends on B's pointers and E, not on the broadcast.
+  // ---------------------------------------------------------------------------------------------
+  logic            fifo_valid, fifo_pop, fifo_push_ready, e_free;
+  logic [ActW-1:0] fifo_act;
+  logic [PtrW-1:0] fifo_start, fifo_end;
+  logic [FifoCntW:0] fifo_next;  // level after this cycle's push and pop
+
+  assign fifo_next    = {1'b0, fifo_level_o} + (FifoCntW+1)'(b_push) - (FifoCntW+1)'(fifo_pop);
+  assign fifo_ready_o = !active || fifo_next < {1'b0, fifo_limit_i};
+  assign fifo_pop     = fifo_valid && e_free;
+
+  eie_fifo #(.Width(ActW + 2 * PtrW), .Depth(FifoDepth)) u_fifo (
+    .clk_i,
+    .rst_ni,
+    .limit_i     (fifo_limit_i),
+    .push_valid_i(b_push),
+    .push_ready_o(fifo_push_ready),
+    .push_data_i ({b_act_q, b_start, b_end}),
+    .pop_valid_o (fifo_valid),
+    .pop_ready_i (fifo_pop),
+    .pop_data_o  ({fifo_act, fifo_start, fifo_end}),
+    .level_o     (fifo_level_o)
+  );
 
   // ---------------------------------------------------------------------------------------------
   // E: walk the column's entry addresses, one per cycle; read the word holding each entry.
@@ -195,7 +191,7 @@ module eie_pe #(
     if (!rst_ni) begin
       e_valid_q <= 1'b0;
     end else begin
-      e_valid_q <= (e_valid_q && !e_last) || q_take;
+      e_valid_q <= (e_valid_q && !e_last) || fifo_pop;
     end
   end
 
@@ -203,10 +199,10 @@ module eie_pe #(
     if (e_valid_q && !e_last) begin
       e_addr_q  <= e_addr_q + 1'b1;
       e_first_q <= 1'b0;
-    end else if (q_take) begin
-      e_addr_q  <= q_start;
-      e_end_q   <= q_end;
-      e_act_q   <= q_act_q;
+    end else if (fifo_pop) begin
+      e_addr_q  <= fifo_start;
+      e_end_q   <= fifo_end;
+      e_act_q   <= fifo_act;
       e_first_q <= 1'b1;
     end
   end
@@ -460,7 +456,7 @@ module eie_pe #(
     end else if (count_i && active) begin
       if (e_valid_q) busy_q <= busy_q + 1'b1;
       else idle_q <= idle_q + 1'b1;
-      if (!fifo_push_ready) full_q <= full_q + 1'b1;
+      if (!fifo_ready_o) full_q <= full_q + 1'b1;
     end
   end
 
@@ -500,9 +496,9 @@ module eie_pe #(
     endcase
   end
 
-  assign idle_o = !active || (!fifo_valid && !q_valid_q && !e_valid_q && !r_valid_q &&
+  assign idle_o = !active || (!b_valid_q && !fifo_valid && !e_valid_q && !r_valid_q &&
                               !m_valid_q && !s_valid_q);
-  assign pipe_valid_o = {q_valid_q, e_valid_q, r_valid_q, m_valid_q, s_valid_q, fifo_valid};
+  assign pipe_valid_o = {b_valid_q, e_valid_q, r_valid_q, m_valid_q, s_valid_q, fifo_valid};
 
 `ifndef SYNTHESIS
   // The specification (and the golden model) accumulate in int32; a narrower accumulator would
@@ -536,16 +532,18 @@ module eie_pe #(
         assert ((32'(e_addr_q) >> 3) < SpmatDepth)
           else $error("PE %0d: entry address %0d beyond the sparse matrix", pe_idx_i, e_addr_q);
       end
-      if (q_valid_q) begin
-        assert (q_start <= q_end)
-          else $error("PE %0d: pointers decrease (%0d > %0d)", pe_idx_i, q_start, q_end);
+      if (b_valid_q) begin
+        assert (b_start <= b_end)
+          else $error("PE %0d: pointers decrease (%0d > %0d)", pe_idx_i, b_start, b_end);
+        assert (!b_push || fifo_push_ready)
+          else $error("PE %0d: a non-empty column found the FIFO full", pe_idx_i);
       end
-      if (p_fire) begin
+      if (bcast) begin
         assert (32'(p_index) + 1 < PtrDepth)
           else $error("PE %0d: pointer index %0d beyond %0d pointers", pe_idx_i, p_index, PtrDepth);
       end
       assert (!(bcast_valid_i && !fifo_ready_o))
-        else $error("PE %0d: broadcast into a full FIFO", pe_idx_i);
+        else $error("PE %0d: broadcast while not ready", pe_idx_i);
       if (init_i && row_in_range && has_bias_i) begin
         assert (32'(bias_base_i) + 32'(row_i) < BiasDepth)
           else $error("PE %0d: bias address %0d + %0d beyond %0d", pe_idx_i, bias_base_i, row_i,
