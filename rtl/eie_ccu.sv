@@ -74,8 +74,7 @@ module eie_ccu #(
   output      logic [31:0]           cycles_o       // cycles of the current or last run
 );
 
-  localparam int unsigned CbDepth   = MaxLayers * 16;
-  localparam int unsigned CbAddrW   = $clog2(CbDepth);
+  localparam int unsigned CbAddrW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1;
   localparam int unsigned DescDepth = MaxLayers * 2;
   localparam int unsigned DescAddrW = $clog2(DescDepth);
 
@@ -90,14 +89,14 @@ module eie_ccu #(
   logic [4:0]        load_cnt_q;
   logic              host_desc, host_cb;
   logic [63:0]       desc_rdata;
-  logic [ActW-1:0]   cb_rdata;
+  logic [16*ActW-1:0] cb_rdata;  // all 16 entries of one layer's codebook
+  logic [3:0]        rd_cb_index_q;
 
   logic [DescAddrW-1:0] desc_raddr;
   logic [CbAddrW-1:0]   cb_raddr;
   assign desc_raddr = host_re_i ? DescAddrW'(host_addr_i)
                                 : DescAddrW'(2 * 32'(layer_q) + 32'(load_cnt_q[0]));
-  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i)
-                                : CbAddrW'(16 * 32'(layer_q) + 32'(load_cnt_q[3:0]));
+  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i >> 4) : CbAddrW'(layer_q);
   assign host_desc = host_target_i == eie_pkg::TgtLayer;
   assign host_cb   = host_target_i == eie_pkg::TgtCodebook;
 
@@ -111,20 +110,24 @@ module eie_ccu #(
     .rdata_o(desc_rdata)
   );
 
-  eie_ram #(.Width(ActW), .Depth(CbDepth)) u_codebook (
-    .clk_i,
-    .we_i   (host_we_i && host_cb),
-    .waddr_i(CbAddrW'(host_addr_i)),
-    .wdata_i(host_wdata_i[ActW-1:0]),
-    .re_i   ((host_re_i && host_cb) || (state_q == eie_pkg::CcuLoad && load_cnt_q < 5'd16)),
-    .raddr_i(cb_raddr),
-    .rdata_o(cb_rdata)
-  );
+  // One RAM per codebook index, one row per layer: a layer's whole codebook in one read. The
+  // read data holds through the layer (no host reads while computing), so it drives the PEs.
+  for (genvar c = 0; c < 16; c++) begin : g_codebook
+    eie_ram #(.Width(ActW), .Depth(MaxLayers)) u_codebook (
+      .clk_i,
+      .we_i   (host_we_i && host_cb && host_addr_i[3:0] == 4'(c)),
+      .waddr_i(CbAddrW'(host_addr_i >> 4)),
+      .wdata_i(host_wdata_i[ActW-1:0]),
+      .re_i   ((host_re_i && host_cb) || (state_q == eie_pkg::CcuLoad && load_cnt_q == 5'd0)),
+      .raddr_i(cb_raddr),
+      .rdata_o(cb_rdata[c*ActW +: ActW])
+    );
+  end
+  assign codebook_o = cb_rdata;
 
   // Descriptor word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52], has_bias [53].
   // Descriptor word 1: pointer base [23:0], bias base [47:24].
   logic [DimW-1:0] rows_q, cols_q;
-  logic [15:0]     cb_q [16];
 
   always_ff @(posedge clk_i) begin
     if (state_q == eie_pkg::CcuLoad) begin
@@ -139,12 +142,7 @@ module eie_ccu #(
         ptr_base_o  <= desc_rdata[23:0];
         bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
       end
-      if (load_cnt_q != 5'd0) cb_q[load_cnt_q[3:0] - 1'b1] <= cb_rdata;
     end
-  end
-
-  for (genvar c = 0; c < 16; c++) begin : g_cb
-    assign codebook_o[c*ActW +: ActW] = cb_q[c];
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -270,7 +268,7 @@ module eie_ccu #(
     state_d = state_q;
     unique case (state_q)
       eie_pkg::CcuIdle:      if (start) state_d = eie_pkg::CcuLoad;
-      eie_pkg::CcuLoad:      if (load_cnt_q == 5'd16) state_d = eie_pkg::CcuInit;
+      eie_pkg::CcuLoad:      if (load_cnt_q == 5'd2) state_d = eie_pkg::CcuInit;
       eie_pkg::CcuInit:      if (!sweep_more) state_d = eie_pkg::CcuCompute;
       eie_pkg::CcuCompute:   if (groups_done) state_d = eie_pkg::CcuDrain;
       eie_pkg::CcuDrain:     if (pes_idle_i) state_d = eie_pkg::CcuWriteback;
@@ -380,6 +378,7 @@ module eie_ccu #(
     if (host_re_i) begin
       rd_target_q    <= host_target_i;
       rd_ctrl_addr_q <= host_addr_i;
+      rd_cb_index_q  <= host_addr_i[3:0];
     end
   end
 
@@ -398,7 +397,7 @@ module eie_ccu #(
   always_comb begin
     unique case (rd_target_q)
       eie_pkg::TgtLayer:    host_rdata_o = desc_rdata;
-      eie_pkg::TgtCodebook: host_rdata_o = 64'(cb_rdata);
+      eie_pkg::TgtCodebook: host_rdata_o = 64'(cb_rdata[rd_cb_index_q*ActW +: ActW]);
       eie_pkg::TgtCtrl:     host_rdata_o = ctrl_rdata;
       default:              host_rdata_o = '0;
     endcase
