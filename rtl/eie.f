@@ -2,6 +2,10 @@ rtl/eie_pkg.sv
 rtl/eie_ram.sv
 rtl/eie_fifo.sv
 rtl/eie_lnzd.sv
+rtl/eie_pe_ptr_read.sv
+rtl/eie_pe_spmat_read.sv
+rtl/eie_pe_arith.sv
+rtl/eie_pe_act_rw.sv
 rtl/eie_pe.sv
 rtl/eie_ccu.sv
 rtl/eie_top.sv

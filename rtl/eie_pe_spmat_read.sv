@@ -1,0 +1,122 @@
+// Sparse-matrix read unit of a PE (EIE Fig. 4 "Sparse Matrix Access"): the E stage walks the
+// entry addresses [start, end) of the column at the head of the activation queue, one per cycle
+// with no bubble at word or column boundaries, and reads the 64-bit word holding each entry; one
+// cycle later (R) it presents that entry (8 bits {z, v}) with its activation.
+`default_nettype none
+
+module eie_pe_spmat_read #(
+  parameter int unsigned SpmatDepth = 1024,  // 64-bit words
+  localparam int unsigned ActW      = eie_pkg::ActWidth,
+  localparam int unsigned PtrW      = eie_pkg::PtrWidth,
+  localparam int unsigned SpAddrW   = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1
+) (
+  input  wire logic            clk_i,
+  input  wire logic            rst_ni,
+
+  // Head of the activation queue: (a_j, start, end) of a non-empty column.
+  input  wire logic            col_valid_i,
+  output      logic            col_ready_o,
+  input  wire logic [ActW-1:0] col_act_i,
+  input  wire logic [PtrW-1:0] col_start_i,
+  input  wire logic [PtrW-1:0] col_end_i,
+
+  output      logic            e_valid_o,      // an entry is issued this cycle
+  // R stage: the entry issued last cycle.
+  output      logic            entry_valid_o,
+  output      logic [7:0]      entry_o,        // {z[3:0], v[3:0]}
+  output      logic            entry_first_o,  // first entry of its column
+  output      logic            entry_last_o,   // last entry of its column
+  output      logic [ActW-1:0] entry_act_o,
+
+  // Host access to sparse-matrix word host_addr_i.
+  input  wire logic               host_we_i,
+  input  wire logic               host_re_i,
+  input  wire logic [3:0]         host_target_i,
+  input  wire logic [SpAddrW-1:0] host_addr_i,
+  input  wire logic [63:0]        host_wdata_i,
+  output      logic [63:0]        host_rdata_o
+);
+
+  // ---------------------------------------------------------------------------------------------
+  // E: address walk.
+  // ---------------------------------------------------------------------------------------------
+  logic            e_valid_q, e_first_q, e_last, col_pop;
+  logic [PtrW-1:0] e_addr_q, e_end_q;
+  logic [ActW-1:0] e_act_q;
+
+  assign e_last      = e_valid_q && (e_addr_q + 1'b1 == e_end_q);
+  assign col_ready_o = !e_valid_q || e_last;
+  assign col_pop     = col_valid_i && col_ready_o;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) e_valid_q <= 1'b0;
+    else e_valid_q <= (e_valid_q && !e_last) || col_pop;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (e_valid_q && !e_last) begin
+      e_addr_q  <= e_addr_q + 1'b1;
+      e_first_q <= 1'b0;
+    end else if (col_pop) begin
+      e_addr_q  <= col_start_i;
+      e_end_q   <= col_end_i;
+      e_act_q   <= col_act_i;
+      e_first_q <= 1'b1;
+    end
+  end
+
+  logic               host_spmat;
+  logic [63:0]        rdata;
+  logic [SpAddrW-1:0] raddr;
+  assign host_spmat = host_target_i == eie_pkg::TgtSpmat;
+  assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr_q >> 3);
+
+  eie_ram #(.Width(64), .Depth(SpmatDepth)) u_spmat (
+    .clk_i,
+    .we_i   (host_we_i && host_spmat),
+    .waddr_i(host_addr_i),
+    .wdata_i(host_wdata_i),
+    .re_i   (e_valid_q || (host_re_i && host_spmat)),
+    .raddr_i(raddr),
+    .rdata_o(rdata)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // R: the entry's byte within the word read.
+  // ---------------------------------------------------------------------------------------------
+  logic            r_valid_q, r_first_q, r_last_q;
+  logic [2:0]      r_sel_q;
+  logic [ActW-1:0] r_act_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) r_valid_q <= 1'b0;
+    else r_valid_q <= e_valid_q;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (e_valid_q) begin
+      r_sel_q   <= e_addr_q[2:0];
+      r_first_q <= e_first_q;
+      r_last_q  <= e_last;
+      r_act_q   <= e_act_q;
+    end
+  end
+
+  assign e_valid_o     = e_valid_q;
+  assign entry_valid_o = r_valid_q;
+  assign entry_o       = rdata[{r_sel_q, 3'b000} +: 8];
+  assign entry_first_o = r_first_q;
+  assign entry_last_o  = r_last_q;
+  assign entry_act_o   = r_act_q;
+  assign host_rdata_o  = rdata;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && e_valid_q) begin
+      assert ((32'(e_addr_q) >> 3) < SpmatDepth)
+        else $error("%m: entry address %0d beyond the sparse matrix", e_addr_q);
+    end
+  end
+`endif
+
+endmodule
