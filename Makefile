@@ -19,7 +19,7 @@ help:
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
 	@echo "make format  rewrite the C++ sources with clang-format"
-	@echo "make synth   Yosys area estimate of the RTL on OSU 0.18um cells (SYNTH_PARAMS=...)"
+	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...)"
 	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
 	@echo "make sweep   FIFO-depth and PE-count sweeps on the RTL, plots in docs/ (several minutes)"
 	@echo "make clean   remove $(BUILD_DIR)/"
@@ -54,10 +54,11 @@ lint:
 format:
 	clang-format -i $(CXX_SOURCES)
 
-# Area of a small configuration by default; e.g. `make synth SYNTH_PARAMS="NumPe=64"`.
+# Area by block: the NumPe and FifoDepth sweep and an iCE40 mapping, reports in synth/reports/;
+# one configuration with `make synth SYNTH_PARAMS="NumPe=8 FifoDepth=4"`.
 SYNTH_PARAMS ?=
 synth:
-	scripts/synth.sh $(BUILD_DIR)/synth $(SYNTH_PARAMS)
+	synth/eie_synth.py $(if $(SYNTH_PARAMS),--params $(SYNTH_PARAMS),--sweep --ice40)
 
 # The nine EIE benchmark layers on the RTL (table and JSON in build/bench/), then the golden
 # model's CPU speed.
