@@ -8,13 +8,15 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test sim demo lint format synth bench sweep clean help
+.PHONY: all build test test-asan fuzz sim demo lint format synth bench sweep clean help
 
 all: build
 
 help:
 	@echo "make build   configure and compile everything into $(BUILD_DIR)/"
-	@echo "make test    build, then run every test through CTest (what CI runs)"
+	@echo "make test    build, run every test through CTest, then test-asan and a 10 s fuzz (CI)"
+	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
+	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
@@ -30,8 +32,25 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Everything CI runs: the CTest suite, the C++ again under ASan + UBSan, and a short fuzz run.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	$(MAKE) --no-print-directory test-asan
+	scripts/fuzz.sh 10 $(BUILD_DIR)/fuzz
+
+# The golden model, the CLI and their tests under AddressSanitizer and UndefinedBehaviorSanitizer
+# (any report fails); the RTL simulations run in the normal build only.
+test-asan:
+	cmake -S . -B $(BUILD_DIR)/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEIE_SANITIZE=ON \
+	  -DEIE_RTL_SIM=OFF > /dev/null
+	cmake --build $(BUILD_DIR)/asan -j $(JOBS)
+	cd $(BUILD_DIR)/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer on the model-file, .npy and IDX readers, FUZZ_SECONDS each (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 300
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz
 
 # The smoke set of the RTL regressions (tb/regressions.txt); `make test` runs all of them.
 sim: build

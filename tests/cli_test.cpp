@@ -144,5 +144,49 @@ TEST_F(Cli, BadInputsFailCleanly) {
   expect_failure("infer " + f("m.eie") + " -i " + f("nanx.npy") + " -o " + y, 1, "NaN", y);
 }
 
+TEST_F(Cli, MissingEmptyAndNonFiniteInputsFailCleanly) {
+  const std::string out = f("out.eie"), y = f("y.npy");
+  // Missing files, for every command that reads one.
+  expect_failure("infer " + f("none.eie") + " -i " + f("x.npy") + " -o " + y, 1, "none.eie", y);
+  expect_failure("report " + f("none.eie"), 1, "none.eie", y);
+  expect_failure("pack " + f("none.eie"), 1, "none.eie", y);
+  expect_failure("deep-compress --data-dir " + f("nodata") + " -o " + out, 1, "nodata", out);
+  expect_failure("dsd --data-dir " + f("nodata") + " --seeds 1", 1, "nodata", out);
+  expect_failure("generate --sizes 5 -o " + dir_.path(), 2, "at least an input and an output", out);
+  expect_failure("generate -o " + f("nodir"), 1, "nodir", out);
+  // Empty inputs: a 0-byte file, a weight matrix without inputs, a batch of no vectors.
+  test::write_bytes(f("empty.eie"), {});
+  expect_failure("report " + f("empty.eie"), 1, "not an EIE model file", y);
+  test::write_bytes(f("empty.npy"), {});
+  expect_failure("compress -l " + f("empty.npy") + " -o " + out, 1, "not a .npy file", out);
+  write_npy_f32(f("w0.npy"), {3, 0}, {});
+  expect_failure("compress -l " + f("w0.npy") + " -o " + out, 1, "w0.npy", out);
+  ASSERT_EQ(run_cli("compress " + layers() + " --quiet -o " + f("m.eie")).exit_code, 0);
+  write_npy_f32(f("x0.npy"), {0, 40}, {});
+  expect_failure("infer " + f("m.eie") + " -i " + f("x0.npy") + " -o " + y, 1, "x0.npy", y);
+  // Non-finite weights and biases.
+  write_npy_f32(f("inf.npy"), {2, 2}, {1.0f, INFINITY, 0.0f, 1.0f});
+  expect_failure("compress -l " + f("inf.npy") + " -o " + out, 1, "is inf", out);
+  write_npy_f32(f("ninf_b.npy"), {20}, std::vector<float>(20, -INFINITY));
+  expect_failure("compress -l " + f("w1.npy") + ":" + f("ninf_b.npy") + " -o " + out, 1,
+                 "ninf_b.npy", out);
+}
+
+TEST_F(Cli, PackChecksTheModelFitsTheConfiguredHardware) {
+  ASSERT_EQ(run_cli("compress " + layers() + " --quiet -o " + f("m.eie")).exit_code, 0);
+  const Result fits = run_cli("pack " + f("m.eie") +
+                              " --pe 4 --spmat-depth 1024 --ptr-depth 1024 "
+                              "--act-depth 64 --bias-depth 64 --max-layers 4");
+  EXPECT_EQ(fits.exit_code, 0) << fits.output;
+  EXPECT_NE(fits.output.find("fits 4 PEs"), std::string::npos) << fits.output;
+  const std::string none = f("none");
+  expect_failure("pack " + f("m.eie") + " --pe 4 --spmat-depth 1", 1, "sparse-matrix", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --ptr-depth 8", 1, "pointer", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --act-depth 2", 1, "activation", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --bias-depth 3", 1, "bias", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --max-layers 1", 1, "layer table", none);
+  expect_failure("pack " + f("m.eie") + " --spmat-depth 0", 2, "--spmat-depth", none);
+}
+
 }  // namespace
 }  // namespace eie

@@ -69,6 +69,12 @@ TEST(Idx, RejectsMalformedFiles) {
   expect_error([&] { read_idx_images(with({0, 0, 8})); }, "shorter than");
   expect_error([&] { read_idx_images(with(images_file(0, 2, 2))); }, "dimension 0 is 0");
   expect_error([&] { read_idx_images(dir.file("missing")); }, "missing");
+  // 2^16 x 2^24 x 2^24 bytes wraps 64 bits to 0: a 16-byte header alone must not pass.
+  expect_error(
+      [&] {
+        parse_idx_images({0, 0, 8, 3, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}, "wrap");
+      },
+      "wrap: header declares more than 2147483648 bytes");
 }
 
 TEST(Idx, LoadMnistChecksTheSplit) {

@@ -14,14 +14,49 @@ namespace eie::cli {
 int run_pack(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("model", po::value<std::string>()->required(), "model file")(
-      "pe,n", po::value<unsigned>()->default_value(64), "number of PEs");
+      "pe,n", po::value<unsigned>()->default_value(64), "number of PEs")(
+      "spmat-depth", po::value<uint32_t>(),
+      "check the model fits hardware with this many 64-bit sparse-matrix words per PE")(
+      "ptr-depth", po::value<uint32_t>(), "... pointers per PE (both banks)")(
+      "act-depth", po::value<uint32_t>(), "... activations per bank per PE")(
+      "bias-depth", po::value<uint32_t>(), "... biases per PE")("max-layers", po::value<uint32_t>(),
+                                                                "... layers in the layer table");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
-  if (!parse_args(args, "eie pack MODEL.eie [--pe N]", opts, pos, vm)) return kExitOk;
+  if (!parse_args(args, "eie pack MODEL.eie [--pe N] [--spmat-depth N --ptr-depth N ...]", opts,
+                  pos, vm)) {
+    return kExitOk;
+  }
   const unsigned num_pe = vm["pe"].as<unsigned>();
   if (num_pe == 0) throw UsageError("--pe must be at least 1");
   const ModelFile model = read_model(vm["model"].as<std::string>());
+
+  // Against a configured build (the eie_top parameters): a model that does not fit fails here
+  // with the memory, what it needs and what the build has. Memories not given are unbounded.
+  HwConfig hw;
+  hw.num_pe = num_pe;
+  hw.spmat_depth = hw.ptr_depth = hw.act_depth = hw.bias_depth = 1u << 24;
+  hw.max_layers = kMaxLayers;
+  bool check_fit = false;
+  for (const auto& [name, field] :
+       {std::pair{"spmat-depth", &hw.spmat_depth}, std::pair{"ptr-depth", &hw.ptr_depth},
+        std::pair{"act-depth", &hw.act_depth}, std::pair{"bias-depth", &hw.bias_depth},
+        std::pair{"max-layers", &hw.max_layers}}) {
+    if (!vm.count(name)) continue;
+    *field = vm[name].as<uint32_t>();
+    if (*field == 0) throw UsageError(fmt::format("--{} must be at least 1", name));
+    check_fit = true;
+  }
+  if (check_fit) {
+    hw.validate();
+    build_memory_image(model.net, hw);
+    fmt::print(
+        "{}: fits {} PEs with {} sparse-matrix words, {} pointers, {} activations, {} "
+        "biases per PE and {} layers\n",
+        vm["model"].as<std::string>(), num_pe, hw.spmat_depth, hw.ptr_depth, hw.act_depth,
+        hw.bias_depth, hw.max_layers);
+  }
 
   fmt::print("{} PEs; entries are 8 bits (v = [3:0], z = [7:4]), 8 per 64-bit word\n", num_pe);
   fmt::print("{:<12} {:>11} {:>10} {:>9} {:>11} {:>10} {:>11} {:>11} {:>8}\n", "layer", "shape",

@@ -7,6 +7,9 @@ namespace eie {
 
 namespace {
 
+// Far beyond any real IDX file (MNIST's training images are 47 MB), small enough for 32-bit counts.
+constexpr uint64_t kMaxItems = uint64_t{1} << 31;
+
 uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
   return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 | b[at + 3];
 }
@@ -27,6 +30,8 @@ std::vector<uint32_t> read_header(const std::vector<uint8_t>& b, const std::stri
     require(sizes.back() > 0 && sizes.back() <= (1u << 24), "{}: dimension {} is {}", path, d,
             sizes.back());
     total *= sizes.back();
+    // Three dimensions of up to 2^24 could wrap 64 bits and match a short file.
+    require(total <= kMaxItems, "{}: header declares more than {} bytes of data", path, kMaxItems);
   }
   const uint64_t expected = 4 + 4 * uint64_t{dims} + total;
   require(b.size() >= expected, "{}: truncated: header declares {} bytes of data, {} present", path,
@@ -39,7 +44,14 @@ std::vector<uint32_t> read_header(const std::vector<uint8_t>& b, const std::stri
 }  // namespace
 
 IdxImages read_idx_images(const std::string& path) {
-  const std::vector<uint8_t> b = read_file(path);
+  return parse_idx_images(read_file(path), path);
+}
+
+std::vector<uint8_t> read_idx_labels(const std::string& path) {
+  return parse_idx_labels(read_file(path), path);
+}
+
+IdxImages parse_idx_images(const std::vector<uint8_t>& b, const std::string& path) {
   const std::vector<uint32_t> s = read_header(b, path, 3, "images");
   IdxImages img;
   img.count = s[0];
@@ -49,8 +61,7 @@ IdxImages read_idx_images(const std::string& path) {
   return img;
 }
 
-std::vector<uint8_t> read_idx_labels(const std::string& path) {
-  const std::vector<uint8_t> b = read_file(path);
+std::vector<uint8_t> parse_idx_labels(const std::vector<uint8_t>& b, const std::string& path) {
   read_header(b, path, 1, "labels");
   return std::vector<uint8_t>(b.begin() + 8, b.end());
 }

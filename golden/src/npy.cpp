@@ -379,7 +379,10 @@ std::vector<uint8_t> make_header(const std::string& path, const char* descr,
 }  // namespace
 
 NpyArray read_npy(const std::string& path, NpyKind kind) {
-  const std::vector<uint8_t> bytes = read_file(path);
+  return parse_npy(read_file(path), path, kind);
+}
+
+NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& path, NpyKind kind) {
   if (bytes.size() < kMagicLen || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0) {
     fail("{}: not a .npy file (bad magic)", path);
   }

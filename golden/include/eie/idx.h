@@ -21,6 +21,9 @@ struct IdxImages {
 // dimensions), zero or absurd sizes, truncated data, trailing bytes.
 IdxImages read_idx_images(const std::string& path);
 std::vector<uint8_t> read_idx_labels(const std::string& path);
+// The same on a file's bytes; `source` names it in messages.
+IdxImages parse_idx_images(const std::vector<uint8_t>& bytes, const std::string& source);
+std::vector<uint8_t> parse_idx_labels(const std::vector<uint8_t>& bytes, const std::string& source);
 
 // A labelled split (images and labels of equal count, labels 0..9).
 struct LabelledSet {

@@ -24,6 +24,9 @@ enum class NpyKind { kFloat, kFloatOrInt16 };
 // malformed header, dtype not allowed (kFloat: only <f4/<f8), big-endian, Fortran order,
 // truncated data or trailing bytes.
 NpyArray read_npy(const std::string& path, NpyKind kind = NpyKind::kFloat);
+// The same on a file's bytes; `source` names it in messages.
+NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& source,
+                   NpyKind kind = NpyKind::kFloat);
 // The same, requiring a given number of dimensions (1 or 2), with a message naming `what`.
 NpyArray read_npy_dims(const std::string& path, size_t dims, const std::string& what,
                        NpyKind kind = NpyKind::kFloat);
