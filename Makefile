@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test test-asan fuzz sim demo lint format synth bench sweep clean help
+.PHONY: all build test test-asan fuzz soak sim demo lint format synth bench sweep clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make build   configure and compile everything into $(BUILD_DIR)/"
 	@echo "make test    build, run every test through CTest, then test-asan and a 10 s fuzz (CI)"
 	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
+	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
 	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
@@ -46,6 +47,14 @@ test-asan:
 	cmake --build $(BUILD_DIR)/asan -j $(JOBS)
 	cd $(BUILD_DIR)/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# Constrained-random RTL runs against the golden model from random initial states; SEEDS seeds
+# from FIRST, SHARD=i/N for a slice (a CI matrix or cluster job array).
+SEEDS ?= 1000
+FIRST ?= 1
+SHARD ?= 0/1
+soak: build
+	scripts/soak.py --seeds $(SEEDS) --first $(FIRST) --shard $(SHARD) --build-dir $(BUILD_DIR)
 
 # libFuzzer on the model-file, .npy and IDX readers, FUZZ_SECONDS each (scripts/fuzz.sh).
 FUZZ_SECONDS ?= 300

@@ -3,7 +3,18 @@
 namespace eie::tb {
 
 HostDriver::HostDriver(SimCtrl& sim, std::mt19937_64& rng, double idle_probability)
-    : sim_(sim), rng_(rng), idle_(idle_probability) {}
+    : sim_(sim), rng_(rng), idle_(idle_probability) {
+  // Every input the host drives starts idle: under --rand-reset they would otherwise power up
+  // random (a request the host never made).
+  Veie_top& dut = sim_.dut();
+  dut.host_req_valid_i = 0;
+  dut.host_req_write_i = 0;
+  dut.host_req_target_i = 0;
+  dut.host_req_pe_i = 0;
+  dut.host_req_addr_i = 0;
+  dut.host_req_wdata_i = 0;
+  dut.out_ready_i = 0;
+}
 
 void HostDriver::request(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data) {
   Veie_top& dut = sim_.dut();

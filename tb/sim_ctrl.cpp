@@ -6,8 +6,12 @@
 
 namespace eie::tb {
 
-SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles)
+SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t rand_reset_seed)
     : ctx_(std::make_unique<VerilatedContext>()), max_cycles_(max_cycles) {
+  if (rand_reset_seed != 0) {
+    ctx_->randReset(2);  // before the model is built: its constructor draws the initial values
+    ctx_->randSeed(static_cast<int>(rand_reset_seed & 0x7fffffff));
+  }
   // Assertion failures report and count instead of aborting, so the testbench can close the
   // trace and name the cycle.
   ctx_->fatalOnError(false);

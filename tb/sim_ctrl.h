@@ -18,7 +18,9 @@ namespace eie::tb {
 
 class SimCtrl {
  public:
-  SimCtrl(const std::string& trace_path, uint64_t max_cycles);
+  // rand_reset_seed != 0: every register and memory starts from random values drawn from that
+  // seed (Verilator's +verilator+rand+reset+2), so state read before it is reset or written shows.
+  SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t rand_reset_seed = 0);
   ~SimCtrl();
 
   Veie_top& dut() { return *dut_; }
