@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test test-asan fuzz soak sim demo lint format synth bench sweep clean help
+.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth bench sweep clean help
 
 all: build
 
@@ -17,6 +17,8 @@ help:
 	@echo "make test    build, run every test through CTest, then test-asan and a 10 s fuzz (CI)"
 	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
+	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
+	@echo "make mutation  RTL mutants the regression must catch (about 15 min)"
 	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
@@ -33,11 +35,15 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Everything CI runs: the CTest suite, the C++ again under ASan + UBSan, and a short fuzz run.
+# Everything CI runs: the CTest suite (soak.short included), then the short forms of the
+# reliability checks: the C++ under ASan + UBSan, 10 s of fuzzing per reader, coverage over 20
+# soak seeds, and one RTL mutant that the regression must catch.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 	$(MAKE) --no-print-directory test-asan
 	scripts/fuzz.sh 10 $(BUILD_DIR)/fuzz
+	scripts/coverage.py --seeds 20 --build-dir $(BUILD_DIR)
+	scripts/mutation.py --only bypass_dropped --seeds 10 --build-dir $(BUILD_DIR)
 
 # The golden model, the CLI and their tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails); the RTL simulations run in the normal build only.
@@ -55,6 +61,16 @@ FIRST ?= 1
 SHARD ?= 0/1
 soak: build
 	scripts/soak.py --seeds $(SEEDS) --first $(FIRST) --shard $(SHARD) --build-dir $(BUILD_DIR)
+
+# Line, branch, toggle and functional coverage of the RTL over directed runs and COV_SEEDS soak
+# seeds; report and annotated sources in $(BUILD_DIR)/coverage/report/.
+COV_SEEDS ?= 300
+coverage:
+	scripts/coverage.py --seeds $(COV_SEEDS) --build-dir $(BUILD_DIR)
+
+# Every RTL mutant in scripts/mutation.py must be caught by the regression.
+mutation:
+	scripts/mutation.py --build-dir $(BUILD_DIR)
 
 # libFuzzer on the model-file, .npy and IDX readers, FUZZ_SECONDS each (scripts/fuzz.sh).
 FUZZ_SECONDS ?= 300

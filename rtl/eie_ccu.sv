@@ -404,6 +404,18 @@ module eie_ccu #(
   end
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_broadcast_stall: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid && !fifos_ready_i);
+  cov_zero_group_skipped: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    g_load && new_mask == '0 && !to_output);
+  cov_output_backpressure: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    out_valid_q && !out_ready_i);
+  cov_multi_layer_run: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q == eie_pkg::CcuLoad && layer_q != '0);
+  cov_max_layers_run: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    state_q == eie_pkg::CcuLoad && 32'(layer_q) == MaxLayers - 1);
+
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(bcast_valid_o && !fifos_ready_i)) else $error("CCU: broadcast into a full FIFO");

@@ -286,6 +286,14 @@ module eie_pe #(
   assign pipe_valid_o = {b_valid, e_valid, entry_valid, m_valid, s_valid, fifo_valid};
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_fifo_full: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    count_i && active && fifo_level_o >= fifo_limit_i);
+  cov_fifo_full_below_depth: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    count_i && active && fifo_level_o >= fifo_limit_i && 32'(fifo_limit_i) < FifoDepth);
+  cov_push_and_pop: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    b_push && fifo_pop);
+
   // Host addresses beyond a memory would alias onto it: they are checked here, untruncated.
   int unsigned host_limit;
   always_comb begin

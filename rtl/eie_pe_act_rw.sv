@@ -180,6 +180,16 @@ module eie_pe_act_rw #(
   assign host_act_rdata_o  = act_rdata[rd_bank_q*ActW +: ActW];
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_writeback_saturates_high: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    wb_q && $signed(acc_rdata) > Act16Max);
+  cov_writeback_saturates_low: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    wb_q && $signed(acc_rdata) < Act16Min && !relu_i);
+  cov_relu_clamps: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    wb_q && relu_i && $signed(acc_rdata) < 0);
+  cov_bias_loaded: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    init_q && has_bias_i && bias_rdata != '0);
+
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       if (init_i && sweep_en_i && has_bias_i) begin

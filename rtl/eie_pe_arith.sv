@@ -135,6 +135,18 @@ module eie_pe_arith #(
   assign s_valid_o   = s_valid_q;
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_padding_entry: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    entry_valid_i && r_v == 4'd0);
+  cov_bypass_taken: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    s_valid_q && byp_valid_q && byp_row_q == s_row_q);
+  cov_acc_saturates_high: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    s_valid_q && s_sum[AccWidth] != s_sum[AccWidth-1] && !s_sum[AccWidth]);
+  cov_acc_saturates_low: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    s_valid_q && s_sum[AccWidth] != s_sum[AccWidth-1] && s_sum[AccWidth]);
+  cov_round_half: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    s_valid_q && w_frac_i != 4'd0 && (s_product_q & ((32'd1 << w_frac_i) - 1)) == s_half);
+
   // The specification (and the golden model) accumulate in int32; a narrower accumulator would
   // wrap where the specification saturates.
   initial assert (AccWidth >= 32) else $fatal(1, "eie_pe_arith: AccWidth %0d < 32", AccWidth);

@@ -100,6 +100,12 @@ module eie_pe_ptr_read #(
   assign host_rdata_o = b_odd_q ? odd_rdata : even_rdata;
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_empty_column_dropped: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    b_valid_q && !b_push_o);
+  cov_odd_pointer_index: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    b_valid_q && b_odd_q);
+
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       if (bcast_valid_i) begin

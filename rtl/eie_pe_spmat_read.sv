@@ -111,6 +111,14 @@ module eie_pe_spmat_read #(
   assign host_rdata_o  = rdata;
 
 `ifndef SYNTHESIS
+  // Functional coverage (Verilator --coverage builds; docs/verification.md).
+  cov_word_boundary_in_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    e_valid_q && !e_last && e_addr_q[2:0] == 3'd7);
+  cov_column_back_to_back: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    e_last && col_pop);
+  cov_single_entry_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    e_valid_q && e_first_q && e_last);
+
   always_ff @(posedge clk_i) begin
     if (rst_ni && e_valid_q) begin
       assert ((32'(e_addr_q) >> 3) < SpmatDepth)

@@ -33,6 +33,8 @@ BUILDS = {
     "eie_sim_pe6": dict(pe=6, fifo=2, spmat=512, ptr=1024, act=128, bias=256, layers=4, weight=3),
     "eie_sim_pe1": dict(pe=1, fifo=1, spmat=2048, ptr=1024, act=512, bias=512, layers=4, weight=2),
 }
+# The coverage build (scripts/coverage.py), never drawn by the soak itself.
+COVERAGE_BUILD = dict(pe=8, fifo=4, spmat=1024, ptr=2048, act=256, bias=512, layers=8)
 # Scenarios with fixed shapes (the rest take --sizes).
 FIXED_SCENARIOS = ["paper", "padding", "rounding", "sat-order"]
 
@@ -57,12 +59,15 @@ def fits(b, pes, sizes, wd):
             entries * 1.3 + 8 * len(sizes) <= 8 * b["spmat"] and len(sizes) - 1 <= b["layers"])
 
 
-def config_for(seed):
-    """The eie_sim build and arguments of a seed (deterministic)."""
+def config_for(seed, build=None):
+    """The eie_sim build and arguments of a seed (deterministic); `build` = (name, sizes) forces
+    one build (the coverage build)."""
     rng = random.Random(seed)
     names = list(BUILDS)
     name = rng.choices(names, weights=[BUILDS[n]["weight"] for n in names])[0]
     b = BUILDS[name]
+    if build:
+        name, b = build
     pes = b["pe"] if rng.random() < 0.4 else rng.randint(1, b["pe"])
     args = ["--seed", str(seed), "--rand-reset", str(seed), "--pe", str(pes),
             "--fifo", str(rng.randint(1, b["fifo"])),
@@ -73,16 +78,19 @@ def config_for(seed):
     if r < 0.1:
         # Fixed shapes, sized for the 64-PE build (the paper example is for 4 PEs).
         scenario = rng.choice(FIXED_SCENARIOS)
-        pes = 4 if scenario == "paper" else rng.choice([4, 5, 8, 16, 64])
+        if not build:
+            name, b = "eie_sim", BUILDS["eie_sim"]
+        pes = 4 if scenario == "paper" else rng.choice([p for p in (4, 5, 8, 16, 64)
+                                                        if p <= b["pe"]])
         args[args.index("--pe") + 1] = str(pes)
-        args[args.index("--fifo") + 1] = str(rng.randint(1, BUILDS["eie_sim"]["fifo"]))
+        args[args.index("--fifo") + 1] = str(rng.randint(1, b["fifo"]))
         args += ["--scenario", scenario]
         if scenario in ("paper", "padding"):
             args += ["--act-density", "1"]
-        return "eie_sim", args
+        return name, args
     scenario = "random" if r < 0.8 else rng.choice(["empty-cols", "imbalance"])
     for _ in range(100):
-        layers = rng.randint(1, min(4, b["layers"]))
+        layers = rng.randint(1, min(4 if rng.random() < 0.9 else 8, b["layers"]))
         cap = min(300, pes * b["act"])
         sizes = [rng.randint(1, cap) for _ in range(layers + 1)]
         wd = rng.choice([1.0, 0.5]) if rng.random() < 0.15 else log_uniform(rng, 0.005, 0.5)

@@ -1,5 +1,7 @@
 #include "host_driver.h"
 
+#include <fmt/format.h>
+
 namespace eie::tb {
 
 HostDriver::HostDriver(SimCtrl& sim, std::mt19937_64& rng, double idle_probability)
@@ -77,5 +79,39 @@ void HostDriver::write_input(const std::vector<int16_t>& x, uint32_t n) {
 }
 
 void HostDriver::start(uint32_t layers) { write(kTgtCtrl, 0, 0, layers); }
+
+void HostDriver::expect(Target target, uint32_t pe, uint32_t addr, uint64_t want,
+                        const char* what) {
+  const uint64_t got = read(target, pe, addr);
+  if (got != want) {
+    throw SimError(fmt::format("cycle {}: host read-back of {} (target {}, PE {}, address {}): "
+                               "0x{:x}, expected 0x{:x}",
+                               sim_.cycle(), what, static_cast<int>(target), pe, addr, got, want));
+  }
+}
+
+void HostDriver::check_image(const MemoryImage& image) {
+  for (size_t l = 0; l < image.layers.size(); ++l) {
+    const auto addr = static_cast<uint32_t>(l);
+    expect(kTgtLayer, 0, 2 * addr, image.layers[l].word0(), "layer descriptor word 0");
+    expect(kTgtLayer, 0, 2 * addr + 1, image.layers[l].word1(), "layer descriptor word 1");
+    for (uint32_t c = 0; c < 16; ++c) {
+      expect(kTgtCodebook, 0, 16 * addr + c, static_cast<uint16_t>(image.codebooks[l][c]),
+             "codebook entry");
+    }
+  }
+  for (uint32_t k = 0; k < image.pe.size(); ++k) {
+    const PeImage& pe = image.pe[k];
+    for (uint32_t a = 0; a < pe.spmat.size(); ++a) {
+      expect(kTgtSpmat, k, a, pe.spmat[a], "sparse-matrix word");
+    }
+    for (uint32_t a = 0; a < pe.pointers.size(); ++a) {
+      expect(kTgtPtr, k, a, pe.pointers[a], "pointer");
+    }
+    for (uint32_t a = 0; a < pe.bias.size(); ++a) {
+      expect(kTgtBias, k, a, static_cast<uint64_t>(int64_t{pe.bias[a]}), "bias");
+    }
+  }
+}
 
 }  // namespace eie::tb

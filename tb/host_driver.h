@@ -37,6 +37,10 @@ class HostDriver {
   // Input activation i goes to bank 0 of PE i % n at local index i / n.
   void write_input(const std::vector<int16_t>& x, uint32_t n);
   void start(uint32_t layers);
+  // Reads every word `load` wrote back through the host port; throws SimError on a difference.
+  void check_image(const MemoryImage& image);
+  // Reads a word and throws SimError naming it unless it equals `want`.
+  void expect(Target target, uint32_t pe, uint32_t addr, uint64_t want, const char* what);
   uint64_t requests() const { return requests_; }
 
  private:

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace eie::tb {
 
@@ -37,6 +40,16 @@ void SimCtrl::close_trace() {
     trace_->close();
     trace_.reset();
   }
+}
+
+bool SimCtrl::write_coverage(const std::string& path) {
+#if VM_COVERAGE
+  ctx_->coveragep()->write(path.c_str());
+  return true;
+#else
+  (void)path;
+  return false;
+#endif
 }
 
 void SimCtrl::eval_and_dump(uint64_t time) {

@@ -34,6 +34,8 @@ class SimCtrl {
   void add_sampler(std::function<void()> hook) { samplers_.push_back(std::move(hook)); }
   // Flushes and closes the trace (also done by the destructor).
   void close_trace();
+  // Coverage builds (Verilator --coverage): writes the counts so far; false in other builds.
+  bool write_coverage(const std::string& path);
 
  private:
   void eval_and_dump(uint64_t time);

@@ -3,6 +3,7 @@
 // memory sizes are compiled in); the active PE count and FIFO limit are set at run time.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <fstream>
@@ -29,7 +30,8 @@ namespace po = boost::program_options;
 namespace eie::tb {
 namespace {
 
-constexpr int kStateIdle = 0, kStateWriteback = 5, kStateOutput = 6;
+constexpr int kStateIdle = 0, kStateCompute = 3, kStateDrain = 4, kStateWriteback = 5,
+              kStateOutput = 6;
 
 HwConfig built_config() {
   HwConfig c;
@@ -71,6 +73,29 @@ struct RunStats {
   std::vector<uint64_t> layer_cycles;              // from Load to the end of Writeback
   uint64_t output_cycles = 0;
 };
+
+// The last layer's results where a host finds them after a run: activation i in the destination
+// bank (bank L % 2 after L layers) of PE i % n at local index i / n, and its accumulator, whose
+// int16 saturation (and ReLU) is that activation.
+void check_results(HostDriver& driver, const Network& net, const std::vector<int16_t>& y,
+                   uint32_t n, uint32_t act_depth) {
+  uint32_t act_addr_bits = 0;
+  while ((1u << act_addr_bits) < act_depth) ++act_addr_bits;
+  const uint32_t bank = static_cast<uint32_t>(net.layers.size() % 2);
+  const bool relu = net.layers.back().relu;
+  for (uint32_t i = 0; i < y.size(); ++i) {
+    const ActLocation at = locate_activation(i, n);
+    driver.expect(kTgtAct, at.pe, bank << act_addr_bits | at.local,
+                  static_cast<uint64_t>(int64_t{y[i]}), "result activation");
+    const auto acc = static_cast<int32_t>(driver.read(kTgtAcc, at.pe, at.local));
+    int32_t sat = std::clamp(acc, -32768, 32767);
+    if (relu && sat < 0) sat = 0;
+    if (sat != y[i]) {
+      throw SimError(fmt::format("result {}: accumulator {} read back saturates to {}, not {}", i,
+                                 acc, sat, y[i]));
+    }
+  }
+}
 
 int run(const po::variables_map& vm) {
   const HwConfig built = built_config();
@@ -173,6 +198,9 @@ int run(const po::variables_map& vm) {
   bool done = false;
   uint64_t broadcasts = 0;
   uint32_t limit = fifo_limit ? fifo_limit : built.fifo_depth;  // changes with --fifo-sweep
+  // Functional coverage the testbench counts per PE (the RTL's cover points count per module):
+  // compute cycles with the PE's queue at its limit, and with an entry in its pipeline.
+  std::vector<uint64_t> cov_fifo_full(built.num_pe, 0), cov_busy(built.num_pe, 0);
   const unsigned level_bits = [&] {
     unsigned b = 0;
     while ((1u << b) < built.fifo_depth + 1) ++b;
@@ -198,6 +226,12 @@ int run(const po::variables_map& vm) {
       return;
     }
     const int state = dut.state_o;
+    if (state == kStateCompute || state == kStateDrain) {
+      for (uint32_t k = 0; k < n; ++k) {
+        cov_fifo_full[k] += bits(dut.fifo_level_o, k * level_bits, level_bits) >= limit;
+        cov_busy[k] += bits(dut.pipe_valid_o, k * 6 + 4, 1);
+      }
+    }
     if (state != kStateIdle && state < kStateOutput) ++stats->layer_cycles.at(dut.layer_o);
     if (state == kStateOutput) ++stats->output_cycles;
     for (uint32_t k = 0; k < n; ++k) {
@@ -221,6 +255,16 @@ int run(const po::variables_map& vm) {
   sim.reset();
   driver.configure(config.active_pe, fifo_limit);
   driver.load(image);
+  const bool readback = vm.count("readback") > 0;
+  if (readback) {
+    driver.check_image(image);
+    driver.expect(kTgtCtrl, 0, 0,
+                  uint64_t{built.max_layers} << 32 | uint64_t{built.fifo_depth} << 16 |
+                      built.num_pe,
+                  "build parameters (control register 0)");
+    driver.expect(kTgtCtrl, 0, 2, n, "active PEs (control register 2)");
+    driver.expect(kTgtCtrl, 0, 3, limit, "FIFO limit (control register 3)");
+  }
   const uint64_t load_cycles = sim.cycle();
   std::vector<RunStats> runs;
   uint64_t checked = 0, rtl_correct = 0, golden_correct = 0;
@@ -264,6 +308,10 @@ int run(const po::variables_map& vm) {
     }
     rs.cycles = dut.cycles_o;
     checked += sb.checked();
+    if (readback) {
+      driver.expect(kTgtCtrl, 0, 1, rs.cycles, "run cycles (control register 1)");
+      check_results(driver, s.net, expected.back(), n, built.act_depth);
+    }
     board = nullptr;
     runs.push_back(rs);
   }
@@ -280,6 +328,12 @@ int run(const po::variables_map& vm) {
           fmt::format("PE {} busy for {} cycles but the golden model gives it {} "
                       "entries",
                       k, pe_stats[k][0], golden_busy[k]));
+    }
+  }
+  if (readback) {  // any write to the counters clears them
+    for (uint32_t k = 0; k < n; ++k) {
+      driver.write(kTgtStats, k, 0, 0);
+      for (uint32_t c = 0; c < 3; ++c) driver.expect(kTgtStats, k, c, 0, "cleared counter");
     }
   }
   sim.close_trace();
@@ -322,6 +376,9 @@ int run(const po::variables_map& vm) {
       "PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
       "{} cycles simulated at {:.0f} cycles/s\n",
       EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(), speed);
+  if (vm.count("coverage-file") && !sim.write_coverage(vm["coverage-file"].as<std::string>())) {
+    throw eie::Error(fmt::format("--coverage-file: {} is not a coverage build", EIE_VARIANT));
+  }
 
   if (vm.count("json")) {
     nlohmann::json j;
@@ -358,6 +415,7 @@ int run(const po::variables_map& vm) {
                            {"work_total_entries", rs.work_total},
                            {"work_busiest_pe_entries", rs.work_busiest}});
     }
+    j["coverage"] = {{"fifo_full_cycles_per_pe", cov_fifo_full}, {"busy_cycles_per_pe", cov_busy}};
     j["pe"] = nlohmann::json::array();
     for (const auto& p : pe_stats) {
       j["pe"].push_back({{"busy", p[0]}, {"idle", p[1]}, {"fifo_full", p[2]}});
@@ -403,6 +461,10 @@ int main(int argc, char** argv) {
       "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
                                                           "write an FST waveform to this file")(
       "max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")(
+      "coverage-file", po::value<std::string>(),
+      "coverage builds: write the line, toggle and cover-point counts of a passing run here")(
+      "readback", "also read every loaded memory, the control registers, each run's results "
+      "(activations and accumulators) and the cleared counters back through the host port")(
       "rand-reset", po::value<uint32_t>()->default_value(0),
       "start every register and memory from random values drawn from this seed (0: off)")(
       "json", po::value<std::string>(), "write a JSON report")(

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Mutation check: does the regression catch small, plausible RTL bugs?
+
+Each mutant is one edit to a throwaway copy of rtl/ (never to rtl/ itself), built as the 6-PE
+simulation (eie_sim_pe6) in BUILD/mutants/build and run on directed scenarios and soak seeds; a
+mutant is caught ("killed") when a run fails, and the first failure's message says how. The
+unmutated copy runs the same set first and must pass.
+
+Usage: scripts/mutation.py [--only NAME ...] [--seeds N] [--build-dir build]
+Exit status 1 if a mutant survives or the baseline fails. Report: BUILD/mutants/report.md.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import soak  # noqa: E402
+
+# name: (file, original text, mutated text, what the bug is)
+MUTANTS = {
+    "zero_count_off_by_one": (
+        "eie_pe_arith.sv", "prev_row_q + RowW'(r_z) + 1'b1", "prev_row_q + RowW'(r_z)",
+        "relative row index: row = previous + z instead of previous + z + 1"),
+    "bypass_dropped": (
+        "eie_pe_arith.sv",
+        "assign s_old    = (byp_valid_q && byp_row_q == s_row_q) ? byp_acc_q : $signed(acc_rdata_i);",
+        "assign s_old    = $signed(acc_rdata_i);",
+        "no forwarding of the accumulator written in the previous cycle"),
+    "fifo_full_one_late": (
+        "eie_pe.sv", "fifo_next < {1'b0, fifo_limit_i}", "fifo_next <= {1'b0, fifo_limit_i}",
+        "the PE reports ready with its queue already at the limit"),
+    "rounding_truncates": (
+        "eie_pe_arith.sv", "assign s_half   = $signed((32'd1 << w_frac_i) >> 1);",
+        "assign s_half   = '0;", "scaled products truncated instead of rounded half up"),
+    "padding_weight_from_codebook": (
+        "eie_pe_arith.sv", "assign r_weight = (r_v == 4'd0) ? '0 : codebook_i[{r_v, 4'b0000} +: ActW];",
+        "assign r_weight = codebook_i[{r_v, 4'b0000} +: ActW];",
+        "index 0 (padding) takes codebook[0] instead of exact zero"),
+    "accumulator_wraps": (
+        "eie_pe_arith.sv", "if (s_sum[AccWidth] != s_sum[AccWidth-1]) s_new = s_sum[AccWidth] ? AccMin : AccMax;\n    else s_new = s_sum[AccWidth-1:0];",
+        "s_new = s_sum[AccWidth-1:0];", "the 32-bit accumulator wraps instead of saturating"),
+    "relu_dropped": (
+        "eie_pe_act_rw.sv", "if (relu_i && wb_sat[ActW-1]) wb_sat = '0;", "",
+        "write-back ignores ReLU"),
+    "lnzd_highest_first": (
+        "eie_lnzd.sv", "for (int c = 3; c >= 0; c--) begin", "for (int c = 0; c < 4; c++) begin",
+        "the LNZD node picks its highest valid child instead of the lowest"),
+    "empty_column_pushed": (
+        "eie_pe_ptr_read.sv", "assign b_push_o     = b_valid_q && b_start_o != b_end_o;",
+        "assign b_push_o     = b_valid_q;", "columns with no entries enter the queue"),
+    "writeback_int16_saturation_dropped": (
+        "eie_pe_act_rw.sv", "if ($signed(acc_rdata) > Act16Max) wb_sat = 16'h7fff;\n    else if ($signed(acc_rdata) < Act16Min) wb_sat = 16'h8000;\n    else wb_sat",
+        "wb_sat", "write-back truncates to 16 bits instead of saturating"),
+}
+
+BUILD = ("eie_sim_pe6", soak.BUILDS["eie_sim_pe6"])
+DIRECTED = [
+    "--scenario rounding --pe 6 --seed 3",
+    "--scenario sat-order --pe 2",
+    "--sizes 120,100,60 --weight-density 0.5 --act-density 0.9 --wide --seed 15",
+    "--sizes 300,200,50 --weight-density 0.1 --act-density 0.5 --seed 25 --inferences 2",
+    "--sizes 400,250 --weight-density 0.02 --act-density 0.6 --seed 7",
+    "--scenario empty-cols --sizes 140,90 --weight-density 0.3 --act-density 0.8 --seed 8",
+    "--sizes 200,150 --weight-density 0.3 --act-density 0.8 --fifo 1 --seed 26",
+]
+
+
+def run_set(binary, seeds, jobs):
+    """Runs the directed scenarios and soak seeds; returns (runs, first failure or None)."""
+    cmds = [[binary] + a.split() + ["--quiet"] for a in DIRECTED]
+    cmds += [[binary] + soak.config_for(s, BUILD)[1] for s in range(1, seeds + 1)]
+
+    def one(cmd):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=120)
+        return cmd, p.returncode, p.stdout
+
+    first = None
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for cmd, rc, out in pool.map(one, cmds):
+            if rc != 0 and first is None:
+                lines = [l for l in out.splitlines() if l.strip()]
+                first = (" ".join(cmd[1:]), lines[-1] if lines else f"exit {rc}")
+    return len(cmds), first
+
+
+def build(build_dir, rtl_dir, jobs, log):
+    with open(log, "w") as f:
+        for cmd in (["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
+                     f"-DEIE_RTL_DIR={rtl_dir}"],
+                    ["cmake", "--build", build_dir, "-j", str(jobs), "--target", BUILD[0]]):
+            if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode != 0:
+                return False
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", nargs="*", choices=sorted(MUTANTS), help="these mutants only")
+    ap.add_argument("--seeds", type=int, default=40, help="soak seeds per mutant")
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    a = ap.parse_args()
+    work = os.path.join(a.build_dir, "mutants")
+    build_dir = os.path.join(work, "build")
+    os.makedirs(work, exist_ok=True)
+
+    def prepare(name):
+        rtl = os.path.join(work, name, "rtl")
+        shutil.rmtree(os.path.dirname(rtl), ignore_errors=True)
+        shutil.copytree(os.path.join(ROOT, "rtl"), rtl)
+        if name != "baseline":
+            file, old, new, _ = MUTANTS[name]
+            path = os.path.join(rtl, file)
+            text = open(path).read()
+            if text.count(old) != 1:
+                raise SystemExit(f"mutation: {name}: the text to mutate is not in {file} once "
+                                 f"(was the RTL changed? update MUTANTS)")
+            open(path, "w").write(text.replace(old, new))
+        return rtl
+
+    rows, survived = [], []
+    for name in ["baseline"] + (a.only or list(MUTANTS)):
+        t0 = time.time()
+        rtl = prepare(name)
+        log = os.path.join(work, name, "build.log")
+        if not build(build_dir, rtl, a.jobs, log):
+            # A mutant that does not compile tells nothing about the tests.
+            print(f"mutation: {name}: build failed, see {log}", file=sys.stderr)
+            return 1
+        runs, failure = run_set(os.path.join(build_dir, "tb", BUILD[0]), a.seeds, a.jobs)
+        secs = time.time() - t0
+        if name == "baseline":
+            if failure:
+                print(f"mutation: the unmutated RTL fails: {failure[0]}: {failure[1]}",
+                      file=sys.stderr)
+                return 1
+            print(f"baseline: {runs} runs pass ({secs:.0f} s)")
+            continue
+        verdict = "caught" if failure else "SURVIVED"
+        how = failure[1] if failure else "-"
+        print(f"{name}: {verdict} ({secs:.0f} s): {how}")
+        if failure:
+            print(f"  by: eie_sim_pe6 {failure[0]}")
+        else:
+            survived.append(name)
+        rows.append((name, MUTANTS[name][3], verdict, how))
+
+    md = ["| mutant | bug | result | first failing check |", "|---|---|---|---|"]
+    md += [f"| `{n}` | {d} | {v} | {h.replace('|', '/')} |" for n, d, v, h in rows]
+    open(os.path.join(work, "report.md"), "w").write("\n".join(md) + "\n")
+    caught = len(rows) - len(survived)
+    print(f"mutation: {caught} of {len(rows)} mutants caught" +
+          (f"; survived: {' '.join(survived)}" if survived else ""))
+    # Leave the build folder pointing at the real RTL for the next run's baseline.
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
