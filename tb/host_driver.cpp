@@ -84,9 +84,10 @@ void HostDriver::expect(Target target, uint32_t pe, uint32_t addr, uint64_t want
                         const char* what) {
   const uint64_t got = read(target, pe, addr);
   if (got != want) {
-    throw SimError(fmt::format("cycle {}: host read-back of {} (target {}, PE {}, address {}): "
-                               "0x{:x}, expected 0x{:x}",
-                               sim_.cycle(), what, static_cast<int>(target), pe, addr, got, want));
+    throw SimError(
+        fmt::format("cycle {}: host read-back of {} (target {}, PE {}, address {}): "
+                    "0x{:x}, expected 0x{:x}",
+                    sim_.cycle(), what, static_cast<int>(target), pe, addr, got, want));
   }
 }
 

@@ -258,10 +258,10 @@ int run(const po::variables_map& vm) {
   const bool readback = vm.count("readback") > 0;
   if (readback) {
     driver.check_image(image);
-    driver.expect(kTgtCtrl, 0, 0,
-                  uint64_t{built.max_layers} << 32 | uint64_t{built.fifo_depth} << 16 |
-                      built.num_pe,
-                  "build parameters (control register 0)");
+    driver.expect(
+        kTgtCtrl, 0, 0,
+        uint64_t{built.max_layers} << 32 | uint64_t{built.fifo_depth} << 16 | built.num_pe,
+        "build parameters (control register 0)");
     driver.expect(kTgtCtrl, 0, 2, n, "active PEs (control register 2)");
     driver.expect(kTgtCtrl, 0, 3, limit, "FIFO limit (control register 3)");
   }
@@ -463,7 +463,8 @@ int main(int argc, char** argv) {
       "max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")(
       "coverage-file", po::value<std::string>(),
       "coverage builds: write the line, toggle and cover-point counts of a passing run here")(
-      "readback", "also read every loaded memory, the control registers, each run's results "
+      "readback",
+      "also read every loaded memory, the control registers, each run's results "
       "(activations and accumulators) and the cleared counters back through the host port")(
       "rand-reset", po::value<uint32_t>()->default_value(0),
       "start every register and memory from random values drawn from this seed (0: off)")(

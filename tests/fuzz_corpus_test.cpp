@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "fuzz/fuzz_checks.h"
 #include "eie/file_io.h"
+#include "fuzz/fuzz_checks.h"
 
 namespace fs = std::filesystem;
 
