@@ -194,9 +194,9 @@ module eie_pe_act_rw #(
     if (rst_ni) begin
       if (init_i && sweep_en_i && has_bias_i) begin
         assert (32'(bias_base_i) + 32'(row_i) < BiasDepth)
-          else $error("%m: bias address %0d + %0d beyond %0d", bias_base_i, row_i, BiasDepth);
+          else $error("bias address %0d + %0d beyond %0d", bias_base_i, row_i, BiasDepth);
       end
-      assert (!(acc_we_i && init_q)) else $error("%m: accumulator write during the init sweep");
+      assert (!(acc_we_i && init_q)) else $error("accumulator write during the init sweep");
     end
   end
 `endif

@@ -154,10 +154,10 @@ module eie_pe_arith #(
   always_ff @(posedge clk_i) begin
     if (rst_ni && entry_valid_i) begin
       assert (r_v != 0 || r_z == 4'd15)
-        else $error("%m: padding entry with z = %0d (must be 15)", r_z);
-      assert (r_v != 0 || !entry_last_i) else $error("%m: padding entry ends a column");
+        else $error("padding entry with z = %0d (must be 15)", r_z);
+      assert (r_v != 0 || !entry_last_i) else $error("padding entry ends a column");
       assert (32'(r_row) < ActDepth)
-        else $error("%m: local row %0d outside %0d accumulators", r_row, ActDepth);
+        else $error("local row %0d outside %0d accumulators", r_row, ActDepth);
     end
   end
 `endif

@@ -110,11 +110,11 @@ module eie_pe_ptr_read #(
     if (rst_ni) begin
       if (bcast_valid_i) begin
         assert (32'(p_index) + 1 < PtrDepth)
-          else $error("%m: pointer index %0d beyond %0d pointers", p_index, PtrDepth);
+          else $error("pointer index %0d beyond %0d pointers", p_index, PtrDepth);
       end
       if (b_valid_q) begin
         assert (b_start_o <= b_end_o)
-          else $error("%m: pointers decrease (%0d > %0d)", b_start_o, b_end_o);
+          else $error("pointers decrease (%0d > %0d)", b_start_o, b_end_o);
       end
     end
   end

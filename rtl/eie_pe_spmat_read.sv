@@ -122,7 +122,7 @@ module eie_pe_spmat_read #(
   always_ff @(posedge clk_i) begin
     if (rst_ni && e_valid_q) begin
       assert ((32'(e_addr_q) >> 3) < SpmatDepth)
-        else $error("%m: entry address %0d beyond the sparse matrix", e_addr_q);
+        else $error("entry address %0d beyond the sparse matrix", e_addr_q);
     end
   end
 `endif

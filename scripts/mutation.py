@@ -65,7 +65,7 @@ DIRECTED = [
     "--scenario sat-order --pe 2",
     "--sizes 120,100,60 --weight-density 0.5 --act-density 0.9 --wide --seed 15",
     "--sizes 300,200,50 --weight-density 0.1 --act-density 0.5 --seed 25 --inferences 2",
-    "--sizes 400,250 --weight-density 0.02 --act-density 0.6 --seed 7",
+    "--sizes 400,250 --weight-density 0.02 --act-density 0.6 --seed 7 --dirty-codebook0",
     "--scenario empty-cols --sizes 140,90 --weight-density 0.3 --act-density 0.8 --seed 8",
     "--sizes 200,150 --weight-density 0.3 --act-density 0.8 --fifo 1 --seed 26",
 ]
@@ -85,8 +85,11 @@ def run_set(binary, seeds, jobs):
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for cmd, rc, out in pool.map(one, cmds):
             if rc != 0 and first is None:
-                lines = [l for l in out.splitlines() if l.strip()]
-                first = (" ".join(cmd[1:]), lines[-1] if lines else f"exit {rc}")
+                lines = [l.strip() for l in out.splitlines() if l.strip()]
+                # An RTL assertion's own message says more than the verdict line after it.
+                asserts = [l for l in lines if "Assertion failed" in l]
+                first = (" ".join(cmd[1:]),
+                         asserts[0] if asserts else lines[-1] if lines else f"exit {rc}")
     return len(cmds), first
 
 

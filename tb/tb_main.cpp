@@ -265,6 +265,11 @@ int run(const po::variables_map& vm) {
     driver.expect(kTgtCtrl, 0, 2, n, "active PEs (control register 2)");
     driver.expect(kTgtCtrl, 0, 3, limit, "FIFO limit (control register 3)");
   }
+  if (vm.count("dirty-codebook0")) {
+    for (uint32_t l = 0; l < image.layers.size(); ++l) {
+      driver.write(kTgtCodebook, 0, 16 * l, static_cast<uint16_t>(0x5a5a ^ (l * 0x1111)));
+    }
+  }
   const uint64_t load_cycles = sim.cycle();
   std::vector<RunStats> runs;
   uint64_t checked = 0, rtl_correct = 0, golden_correct = 0;
@@ -466,6 +471,9 @@ int main(int argc, char** argv) {
       "readback",
       "also read every loaded memory, the control registers, each run's results "
       "(activations and accumulators) and the cleared counters back through the host port")(
+      "dirty-codebook0",
+      "after loading, write a non-zero value into every layer's codebook entry 0: the format "
+      "fixes it at 0 and the hardware must ignore it (index 0 is exact zero)")(
       "rand-reset", po::value<uint32_t>()->default_value(0),
       "start every register and memory from random values drawn from this seed (0: off)")(
       "json", po::value<std::string>(), "write a JSON report")(
