@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sweeps on the RTL (the paper's Fig. 8 and Fig. 11), the nine benchmark layers (uniform):
 #   fifo: FIFO depth 1..256 at 64 PEs -> load-balance efficiency (ideal / cycles)
-#   pe:   PE count 1..64 at FIFO 8    -> speedup over 1 PE (the benchmark build has 64 PEs)
+#   pe:   PE count 1..256 at FIFO 8   -> speedup over 1 PE (1..64 on the 64-PE benchmark build,
+#         128 and 256 on eie_sim_pe256, which this script builds)
 # JSON per run in BUILD_DIR/sweep/, plots by scripts/plot_sweeps.py into docs/.
 # Usage: scripts/sweep.sh [BUILD_DIR] [fifo|pe|all]
 set -euo pipefail
@@ -21,11 +22,15 @@ if [ "$what" = fifo ] || [ "$what" = all ]; then
   done
 fi
 if [ "$what" = pe ] || [ "$what" = all ]; then
+  cmake --build "$build" -j "$(nproc)" --target eie_sim_pe256 > "$out/build_pe256.log" 2>&1 ||
+    { tail -20 "$out/build_pe256.log" >&2; exit 1; }
   for layer in "${layers[@]}"; do
-    for pes in 1 2 4 8 16 32 64; do
+    for pes in 1 2 4 8 16 32 64 128 256; do
+      bin=$sim
+      [ "$pes" -gt 64 ] && bin="$build/tb/eie_sim_pe256"
       # Large layers exceed a PE's 2^20-entry pointer range at low PE counts: the loader refuses
       # them, and the point is left out of the plot.
-      if ! "$sim" "${common[@]}" --layer "$layer" --pe "$pes" --fifo 8 \
+      if ! "$bin" "${common[@]}" --layer "$layer" --pe "$pes" --fifo 8 \
              --json "$out/pe.$layer.$pes.json" 2> "$out/pe.$layer.$pes.err"; then
         grep -q "beyond the 20-bit pointers\|SpmatDepth" "$out/pe.$layer.$pes.err" || {
           cat "$out/pe.$layer.$pes.err" >&2; exit 1; }

@@ -68,21 +68,26 @@ std::vector<int16_t> random_input(uint32_t n, double density, std::mt19937_64& r
 
 TEST(Inference, LayerMatchesDenseReferenceForAnyPeCount) {
   std::mt19937_64 rng(1602);
-  uint64_t saturations = 0;
+  // Sparse and dense inputs, narrow layers (where the kernel's plain adds are exact) and wide ones
+  // (saturating): saturation must show in both input classes.
+  uint64_t saturations_sparse = 0, saturations_dense = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const bool wide = trial % 3 == 0;
     const uint32_t rows = 1 + static_cast<uint32_t>(rng() % 150);
     const uint32_t cols = 1 + static_cast<uint32_t>(rng() % 150);
     Network net;
     net.layers.push_back(random_layer(rows, cols, 0.05 + 0.9 * (trial % 5) / 4.0, rng, wide));
-    const std::vector<int16_t> x = random_input(cols, 0.5, rng, wide);
-    const std::vector<int16_t> expect = dense_reference(net.layers[0], x, &saturations);
+    const bool dense_input = (trial / 5) % 2 == 1;
+    const std::vector<int16_t> x = random_input(cols, dense_input ? 0.9 : 0.25, rng, wide);
+    const std::vector<int16_t> expect =
+        dense_reference(net.layers[0], x, dense_input ? &saturations_dense : &saturations_sparse);
     for (uint32_t n : {1u, 3u, 4u, 64u}) {
       const GoldenModel g(net, n);
       ASSERT_EQ(g.run_layer(0, x), expect) << "trial " << trial << " N " << n;
     }
   }
-  EXPECT_GT(saturations, 0u) << "the wide trials must exercise saturation";
+  EXPECT_GT(saturations_sparse, 0u) << "the wide sparse-input trials must exercise saturation";
+  EXPECT_GT(saturations_dense, 0u) << "the wide dense-input trials must exercise saturation";
 }
 
 TEST(Inference, NetworkChainsLayersAndExposesEachOutput) {

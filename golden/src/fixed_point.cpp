@@ -7,18 +7,6 @@
 
 namespace eie {
 
-int16_t saturate_int16(int64_t x) {
-  if (x > std::numeric_limits<int16_t>::max()) return std::numeric_limits<int16_t>::max();
-  if (x < std::numeric_limits<int16_t>::min()) return std::numeric_limits<int16_t>::min();
-  return static_cast<int16_t>(x);
-}
-
-int32_t saturate_int32(int64_t x) {
-  if (x > std::numeric_limits<int32_t>::max()) return std::numeric_limits<int32_t>::max();
-  if (x < std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(x);
-}
-
 int32_t scale_product(int32_t p, int w_frac) {
   if (w_frac == 0) return p;
   // |p| <= 2^30 and the rounding constant is <= 2^14, so the sum cannot overflow int32; the

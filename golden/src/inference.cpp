@@ -22,43 +22,81 @@ uint64_t LayerWork::max_entries() const {
 GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), num_pe_(num_pe) {
   require(num_pe >= 1, "number of PEs must be at least 1");
   net_.validate();
-  for (const Layer& layer : net_.layers) packed_.push_back(pack(layer.weights, num_pe));
+  for (const Layer& layer : net_.layers) {
+    packed_.push_back(pack(layer.weights, num_pe));
+    const PackedLayer& p = packed_.back();
+    DecodedLayer d;
+    d.col_ptr.reserve(layer.inputs() + size_t{1});
+    d.col_ptr.push_back(0);
+    for (uint32_t j = 0; j < layer.inputs(); ++j) {
+      for (uint32_t k = 0; k < num_pe; ++k) {
+        const PeSlice& s = p.pe[k];
+        uint32_t local = 0;
+        for (uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e, ++local) {
+          local += entry_z(s.entries[e]);
+          if (entry_v(s.entries[e]) == 0) continue;  // padding adds exactly 0
+          d.row.push_back(local * num_pe + k);
+          d.v.push_back(static_cast<uint8_t>(entry_v(s.entries[e])));
+        }
+      }
+      d.col_ptr.push_back(static_cast<uint32_t>(d.row.size()));
+    }
+    std::vector<uint32_t> row_entries(layer.outputs(), 0);
+    for (uint32_t r : d.row) ++row_entries[r];
+    int64_t max_scaled = 0;
+    for (int16_t c : layer.codebook) {
+      for (int32_t a : {-32768, 32767}) {
+        max_scaled = std::max<int64_t>(max_scaled, std::abs(scale_product(a * c, layer.w_frac)));
+      }
+    }
+    d.never_saturates = true;
+    for (uint32_t i = 0; i < layer.outputs(); ++i) {
+      const int64_t bias = layer.bias.empty() ? 0 : std::abs(int64_t{layer.bias[i]});
+      if (bias + int64_t{row_entries[i]} * max_scaled > INT32_MAX) {
+        d.never_saturates = false;
+      }
+    }
+    decoded_.push_back(std::move(d));
+  }
 }
 
 std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>& input,
                                             LayerWork* work) const {
   const Layer& layer = net_.layers[l];
   const PackedLayer& p = packed_[l];
+  const DecodedLayer& d = decoded_[l];
   require(input.size() == layer.inputs(), "{} takes {} inputs, got {}", layer_label(net_, l),
           layer.inputs(), input.size());
-  // Destination registers start at the bias (docs/arithmetic.md).
+  const auto nonzero = static_cast<size_t>(
+      std::count_if(input.begin(), input.end(), [](int16_t a) { return a != 0; }));
+  if (work != nullptr) {
+    work->nonzero_inputs = nonzero;  // the leading-non-zero detector never broadcasts zeros
+    work->entries_per_pe.assign(num_pe_, 0);
+    for (uint32_t k = 0; k < num_pe_; ++k) {
+      for (uint32_t j = 0; j < layer.inputs(); ++j) {
+        if (input[j] != 0) work->entries_per_pe[k] += p.pe[k].ptr[j + 1] - p.pe[k].ptr[j];
+      }
+    }
+  }
+  // Destination registers start at the bias (docs/arithmetic.md); each row then accumulates its
+  // entries' scaled products in broadcast order (increasing column; zero inputs are never
+  // broadcast), saturating at every step; padding adds exactly 0 and is not decoded.
   std::vector<int32_t> acc(layer.outputs(), 0);
   if (!layer.bias.empty()) std::copy(layer.bias.begin(), layer.bias.end(), acc.begin());
-  if (work != nullptr) {
-    work->nonzero_inputs = 0;
-    work->entries_per_pe.assign(num_pe_, 0);
-  }
   for (uint32_t j = 0; j < layer.inputs(); ++j) {
-    const int16_t a = input[j];
-    if (a == 0) continue;  // the leading-non-zero detector never broadcasts zeros
-    if (work != nullptr) ++work->nonzero_inputs;
-    // The 16 scaled products a * codebook[v] of this column, once, not once per entry:
-    // mac_step(acc, a, w) = saturate_int32(acc + scale_product(a * w)).
+    if (input[j] == 0) continue;
+    // The 16 scaled products a_j * codebook[v] of this column, once, not once per entry.
     std::array<int32_t, kCodebookSize> scaled{};
     for (size_t v = 0; v < scaled.size(); ++v) {
-      scaled[v] = scale_product(int32_t{a} * layer.codebook[v], layer.w_frac);
+      scaled[v] = scale_product(int32_t{input[j]} * layer.codebook[v], layer.w_frac);
     }
-    for (uint32_t k = 0; k < num_pe_; ++k) {
-      const PeSlice& s = p.pe[k];
-      int32_t* dst = acc.data() + k;
-      const uint8_t* entry = s.entries.data() + s.ptr[j];
-      const uint8_t* end = s.entries.data() + s.ptr[j + 1];
-      for (size_t local = 0; entry != end; ++entry, ++local) {
-        local += entry_z(*entry);
-        int32_t& d = dst[local * num_pe_];
-        d = saturate_int32(int64_t{d} + scaled[entry_v(*entry)]);  // padding adds exactly 0
+    if (d.never_saturates) {
+      for (uint32_t e = d.col_ptr[j]; e < d.col_ptr[j + 1]; ++e) acc[d.row[e]] += scaled[d.v[e]];
+    } else {
+      for (uint32_t e = d.col_ptr[j]; e < d.col_ptr[j + 1]; ++e) {
+        int32_t& r = acc[d.row[e]];
+        r = saturate_int32(int64_t{r} + scaled[d.v[e]]);
       }
-      if (work != nullptr) work->entries_per_pe[k] += s.ptr[j + 1] - s.ptr[j];
     }
   }
   std::vector<int16_t> out(layer.outputs());

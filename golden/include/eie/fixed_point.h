@@ -10,8 +10,13 @@ namespace eie {
 constexpr int kActFracDefault = 8;  // 1.0 = 256
 constexpr int kMaxFrac = 15;        // w_frac and act_frac lie in [0, 15]
 
-int16_t saturate_int16(int64_t x);
-int32_t saturate_int32(int64_t x);
+// Inline: the inference kernel calls them once per entry.
+inline int16_t saturate_int16(int64_t x) {
+  return static_cast<int16_t>(x > INT16_MAX ? INT16_MAX : x < INT16_MIN ? INT16_MIN : x);
+}
+inline int32_t saturate_int32(int64_t x) {
+  return static_cast<int32_t>(x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : x);
+}
 
 // Product p = a * w is exact in int32. s = (p + 2^(w_frac-1)) >> w_frac (arithmetic shift, so
 // ties round towards +infinity); s = p when w_frac = 0.
