@@ -24,25 +24,10 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
   net_.validate();
   for (const Layer& layer : net_.layers) {
     packed_.push_back(pack(layer.weights, num_pe));
-    const PackedLayer& p = packed_.back();
     DecodedLayer d;
-    d.col_ptr.reserve(layer.inputs() + size_t{1});
-    d.col_ptr.push_back(0);
-    for (uint32_t j = 0; j < layer.inputs(); ++j) {
-      for (uint32_t k = 0; k < num_pe; ++k) {
-        const PeSlice& s = p.pe[k];
-        uint32_t local = 0;
-        for (uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e, ++local) {
-          local += entry_z(s.entries[e]);
-          if (entry_v(s.entries[e]) == 0) continue;  // padding adds exactly 0
-          d.row.push_back(local * num_pe + k);
-          d.v.push_back(static_cast<uint8_t>(entry_v(s.entries[e])));
-        }
-      }
-      d.col_ptr.push_back(static_cast<uint32_t>(d.row.size()));
-    }
+    d.matrix = unpack(packed_.back());
     std::vector<uint32_t> row_entries(layer.outputs(), 0);
-    for (uint32_t r : d.row) ++row_entries[r];
+    for (uint32_t r : d.matrix.row_idx) ++row_entries[r];
     int64_t max_scaled = 0;
     for (int16_t c : layer.codebook) {
       for (int32_t a : {-32768, 32767}) {
@@ -65,16 +50,17 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
   const Layer& layer = net_.layers[l];
   const PackedLayer& p = packed_[l];
   const DecodedLayer& d = decoded_[l];
+  const CodeMatrix& m = d.matrix;
   require(input.size() == layer.inputs(), "{} takes {} inputs, got {}", layer_label(net_, l),
           layer.inputs(), input.size());
-  const auto nonzero = static_cast<size_t>(
-      std::count_if(input.begin(), input.end(), [](int16_t a) { return a != 0; }));
   if (work != nullptr) {
-    work->nonzero_inputs = nonzero;  // the leading-non-zero detector never broadcasts zeros
+    work->nonzero_inputs = 0;
     work->entries_per_pe.assign(num_pe_, 0);
-    for (uint32_t k = 0; k < num_pe_; ++k) {
-      for (uint32_t j = 0; j < layer.inputs(); ++j) {
-        if (input[j] != 0) work->entries_per_pe[k] += p.pe[k].ptr[j + 1] - p.pe[k].ptr[j];
+    for (uint32_t j = 0; j < layer.inputs(); ++j) {
+      if (input[j] == 0) continue;  // the leading-non-zero detector never broadcasts zeros
+      ++work->nonzero_inputs;
+      for (uint32_t k = 0; k < num_pe_; ++k) {
+        work->entries_per_pe[k] += p.pe[k].ptr[j + 1] - p.pe[k].ptr[j];
       }
     }
   }
@@ -91,11 +77,13 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
       scaled[v] = scale_product(int32_t{input[j]} * layer.codebook[v], layer.w_frac);
     }
     if (d.never_saturates) {
-      for (uint32_t e = d.col_ptr[j]; e < d.col_ptr[j + 1]; ++e) acc[d.row[e]] += scaled[d.v[e]];
+      for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {
+        acc[m.row_idx[e]] += scaled[m.code[e]];
+      }
     } else {
-      for (uint32_t e = d.col_ptr[j]; e < d.col_ptr[j + 1]; ++e) {
-        int32_t& r = acc[d.row[e]];
-        r = saturate_int32(int64_t{r} + scaled[d.v[e]]);
+      for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {
+        int32_t& r = acc[m.row_idx[e]];
+        r = saturate_int32(int64_t{r} + scaled[m.code[e]]);
       }
     }
   }

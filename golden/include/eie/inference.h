@@ -37,15 +37,12 @@ class GoldenModel {
                                         std::vector<LayerWork>* work = nullptr) const;
 
  private:
-  // A layer's entries decoded once from the packed format (the same relative-index walk the
-  // hardware does): per column, the absolute row and weight index of every entry but padding,
-  // all PEs together. The kernel walks these; packed_ stays the hardware's view and gives the
-  // work counts. Each row gets at most one entry per column, so the order within a column does
-  // not change the saturating sums.
+  // A layer's entries decoded once from the packed format (unpack: the same relative-index walk
+  // the hardware does; padding dropped) as a matrix of absolute rows. The kernel walks these;
+  // packed_ stays the hardware's view and gives the work counts. Each row gets at most one entry
+  // per column, so the order within a column does not change the saturating sums.
   struct DecodedLayer {
-    std::vector<uint32_t> col_ptr;  // cols + 1
-    std::vector<uint32_t> row;
-    std::vector<uint8_t> v;
+    CodeMatrix matrix;
     // No input can take any row beyond int32: |bias| + its entries x the largest |scaled
     // product| fits, so plain adds are exact (saturation would never act).
     bool never_saturates = false;
