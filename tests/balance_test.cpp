@@ -50,6 +50,40 @@ TEST(Balance, PermutationEvensOutThePes) {
   }
 }
 
+// Rows of equal work, the even ones in columns 0..31 and the odd ones in columns 64..95: dealing
+// by work alone puts every early row in PE 0 and every late one in PE 1, so each PE idles while
+// the other works through its half of the columns. The refinement must mix them.
+TEST(Balance, WorkIsEvenWithinColumnWindows) {
+  const uint32_t rows = 16, cols = 96;
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    const uint32_t first = i % 2 == 0 ? 0 : 64;
+    for (uint32_t j = first; j < first + 32; j += 2) dense[size_t{i} * cols + j] = 1;
+  }
+  const CodeMatrix m = CodeMatrix::from_dense(rows, cols, dense);
+  const CodeMatrix b = permute_rows(m, balance_rows(m, 2));
+  for (uint32_t pe = 0; pe < 2; ++pe) {
+    uint32_t early = 0, late = 0;
+    for (uint32_t j = 0; j < cols; ++j) {
+      for (uint32_t e = b.col_ptr[j]; e < b.col_ptr[j + 1]; ++e) {
+        if (b.row_idx[e] % 2 == pe) ++(j < 64 ? early : late);
+      }
+    }
+    EXPECT_EQ(early, 64u) << "PE " << pe;
+    EXPECT_EQ(late, 64u) << "PE " << pe;
+  }
+}
+
+// Within a PE the densest rows come first, so short zero runs need no padding entries.
+TEST(Balance, DenseRowsComeFirstWithinAPe) {
+  std::mt19937_64 rng(3);
+  const CodeMatrix m = skewed(64, 200, rng);
+  const CodeMatrix b = permute_rows(m, balance_rows(m, 4));
+  std::vector<uint32_t> nnz(b.rows, 0);
+  for (uint32_t r : b.row_idx) ++nnz[r];
+  for (uint32_t i = 4; i < b.rows; ++i) EXPECT_GE(nnz[i - 4], nnz[i]) << "row " << i;
+}
+
 TEST(Balance, NetworkComputesTheSameFunctionUpToTheOutputOrder) {
   std::mt19937_64 rng(2);
   Network net;
