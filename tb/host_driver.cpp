@@ -52,36 +52,6 @@ void HostDriver::configure(uint32_t active_pe, uint32_t fifo_limit) {
   write(kTgtCtrl, 0, 3, fifo_limit);
 }
 
-namespace {
-
-// Every word of the memory image with its host address, in load order.
-template <typename Fn>
-void for_each_word(const MemoryImage& image, Fn&& fn) {
-  for (size_t l = 0; l < image.layers.size(); ++l) {
-    const auto addr = static_cast<uint32_t>(l);
-    fn(kTgtLayer, 0u, 2 * addr, image.layers[l].word0(), "layer descriptor word 0");
-    fn(kTgtLayer, 0u, 2 * addr + 1, image.layers[l].word1(), "layer descriptor word 1");
-    for (uint32_t c = 0; c < 16; ++c) {
-      fn(kTgtCodebook, 0u, 16 * addr + c, uint64_t{static_cast<uint16_t>(image.codebooks[l][c])},
-         "codebook entry");
-    }
-  }
-  for (uint32_t k = 0; k < image.pe.size(); ++k) {
-    const PeImage& pe = image.pe[k];
-    for (uint32_t a = 0; a < pe.spmat.size(); ++a) {
-      fn(kTgtSpmat, k, a, pe.spmat[a], "sparse-matrix word");
-    }
-    for (uint32_t a = 0; a < pe.pointers.size(); ++a) {
-      fn(kTgtPtr, k, a, uint64_t{pe.pointers[a]}, "pointer");
-    }
-    for (uint32_t a = 0; a < pe.bias.size(); ++a) {
-      fn(kTgtBias, k, a, uint64_t{static_cast<uint32_t>(pe.bias[a])}, "bias");
-    }
-  }
-}
-
-}  // namespace
-
 void HostDriver::load(const MemoryImage& image) {
   for_each_word(image, [&](Target t, uint32_t pe, uint32_t addr, uint64_t word, const char*) {
     write(t, pe, addr, word);

@@ -1,0 +1,71 @@
+#include "backdoor.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+
+#include "Veie_top__Dpi.h"
+#include "svdpi.h"
+
+namespace eie::tb {
+namespace {
+
+struct RamScope {
+  svScope scope;
+  uint32_t width, depth;
+};
+
+// Every eie_ram instance by hierarchical name below the model's own name (eie_top.g_pe[0]...),
+// filled by the instances' initial blocks.
+std::map<std::string, RamScope>& rams() {
+  static std::map<std::string, RamScope> map;
+  return map;
+}
+
+void write_ram(const std::string& name, uint32_t addr, uint64_t word) {
+  const auto it = rams().find(name);
+  if (it == rams().end()) {
+    throw SimError(fmt::format(
+        "back door: no RAM instance {} ({} registered{}{}; is the model built with EIE_BACKDOOR?)",
+        name, rams().size(), rams().empty() ? "" : ", the first ",
+        rams().empty() ? "" : rams().begin()->first));
+  }
+  if (addr >= it->second.depth) {
+    throw SimError(
+        fmt::format("back door: address {} beyond {}'s depth {}", addr, name, it->second.depth));
+  }
+  svSetScope(it->second.scope);
+  eie_backdoor_write(addr, word);
+}
+
+}  // namespace
+
+void backdoor_load(HostDriver& driver, const MemoryImage& image) {
+  for_each_word(image, [&](Target t, uint32_t pe, uint32_t addr, uint64_t word, const char*) {
+    const std::string prefix = fmt::format("eie_top.g_pe[{}].u_pe.", pe);
+    switch (t) {
+      case kTgtSpmat:
+        write_ram(prefix + "u_spmat_read.u_spmat", addr, word);
+        break;
+      case kTgtPtr:  // even pointer indices in one bank, odd in the other, at index / 2
+        write_ram(prefix + (addr % 2 == 0 ? "u_ptr_read.u_ptr_even" : "u_ptr_read.u_ptr_odd"),
+                  addr / 2, word);
+        break;
+      case kTgtBias:
+        write_ram(prefix + "u_act_rw.u_bias", addr, word);
+        break;
+      default:
+        driver.write(t, pe, addr, word);
+    }
+  });
+}
+
+}  // namespace eie::tb
+
+// DPI import of rtl/eie_ram.sv: called once per instance at time 0.
+void eie_backdoor_register(uint32_t width, uint32_t depth) {
+  const svScope scope = svGetScope();
+  const std::string name = svGetNameFromScope(scope);
+  eie::tb::rams()[name.substr(name.find('.') + 1)] = {scope, width, depth};
+}
