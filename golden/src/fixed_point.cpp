@@ -7,15 +7,6 @@
 
 namespace eie {
 
-int32_t scale_product(int32_t p, int w_frac) {
-  if (w_frac == 0) return p;
-  // |p| <= 2^30 and the rounding constant is <= 2^14, so the sum cannot overflow int32; the
-  // widening keeps the expression obviously safe. >> on a negative value is arithmetic (C++20
-  // guarantees it; every C++17 compiler we target does it too).
-  const int64_t rounded = static_cast<int64_t>(p) + (int64_t{1} << (w_frac - 1));
-  return static_cast<int32_t>(rounded >> w_frac);
-}
-
 int32_t mac_step(int32_t acc, int16_t a, int16_t w, int w_frac) {
   const int32_t p = static_cast<int32_t>(a) * static_cast<int32_t>(w);
   return saturate_int32(static_cast<int64_t>(acc) + scale_product(p, w_frac));

@@ -26,6 +26,12 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
     packed_.push_back(pack(layer.weights, num_pe));
     DecodedLayer d;
     d.matrix = unpack(packed_.back());
+    require(layer.outputs() < (1u << 28), "{} has {} rows; the golden kernel handles up to 2^28",
+            layer_label(net_, packed_.size() - 1), layer.outputs());
+    d.entries.resize(d.matrix.nnz());
+    for (size_t e = 0; e < d.entries.size(); ++e) {
+      d.entries[e] = d.matrix.row_idx[e] << 4 | d.matrix.code[e];
+    }
     std::vector<uint32_t> row_entries(layer.outputs(), 0);
     for (uint32_t r : d.matrix.row_idx) ++row_entries[r];
     int64_t max_scaled = 0;
@@ -69,6 +75,11 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
   // broadcast), saturating at every step; padding adds exactly 0 and is not decoded.
   std::vector<int32_t> acc(layer.outputs(), 0);
   if (!layer.bias.empty()) std::copy(layer.bias.begin(), layer.bias.end(), acc.begin());
+  // Raw pointers and hoisted bounds: acc (int32) may alias col_ptr (uint32) as far as the
+  // compiler knows, which would reload the bound after every add.
+  int32_t* const a = acc.data();
+  const uint32_t* const col = m.col_ptr.data();
+  const uint32_t* const entries = d.entries.data();
   for (uint32_t j = 0; j < layer.inputs(); ++j) {
     if (input[j] == 0) continue;
     // The 16 scaled products a_j * codebook[v] of this column, once, not once per entry.
@@ -76,14 +87,13 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
     for (size_t v = 0; v < scaled.size(); ++v) {
       scaled[v] = scale_product(int32_t{input[j]} * layer.codebook[v], layer.w_frac);
     }
+    const uint32_t* const end = entries + col[j + 1];
     if (d.never_saturates) {
-      for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {
-        acc[m.row_idx[e]] += scaled[m.code[e]];
-      }
+      for (const uint32_t* e = entries + col[j]; e != end; ++e) a[*e >> 4] += scaled[*e & 0xF];
     } else {
-      for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {
-        int32_t& r = acc[m.row_idx[e]];
-        r = saturate_int32(int64_t{r} + scaled[m.code[e]]);
+      for (const uint32_t* e = entries + col[j]; e != end; ++e) {
+        int32_t& r = a[*e >> 4];
+        r = saturate_int32(int64_t{r} + scaled[*e & 0xF]);
       }
     }
   }

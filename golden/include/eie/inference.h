@@ -43,6 +43,9 @@ class GoldenModel {
   // per column, so the order within a column does not change the saturating sums.
   struct DecodedLayer {
     CodeMatrix matrix;
+    // matrix's entries as row << 4 | weight index, column by column: one load per entry in the
+    // kernel's inner loop.
+    std::vector<uint32_t> entries;
     // No input can take any row beyond int32: |bias| + its entries x the largest |scaled
     // product| fits, so plain adds are exact (saturation would never act).
     bool never_saturates = false;
