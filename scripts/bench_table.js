@@ -2,6 +2,7 @@
 // per layer and variant, RTL cycles for the layer (descriptor load to write-back), time at
 // 800 MHz, the interleaving bound (the busiest PE's entries, padding included), the ideal
 // (all entries / 64), load-balance efficiency (ideal / cycles), and the paper's EIE times.
+// Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, and DIR/cpu.json.
 // Usage: node scripts/bench_table.js DIR LAYER...
 'use strict';
 const fs = require('fs');
@@ -53,7 +54,9 @@ const md = ['| ' + head.join(' | ') + ' |', '|' + head.map(() => '---').join('|'
 fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
 fs.writeFileSync(path.join(dir, 'bench.md'), md);
 process.stdout.write(text);
-const speed = JSON.parse(fs.readFileSync(path.join(dir, 'speed.json'))).cycles_per_second;
+// bench.sh's speed run (absent in result folders from before it existed).
+const speedFile = path.join(dir, 'speed.json');
+const speed = fs.existsSync(speedFile) ? JSON.parse(fs.readFileSync(speedFile)) : null;
 if (Object.keys(cpu).length) {
   const chead = ['layer', 'dense GEMV us', 'CSR SpMV us', 'golden us', 'RTL us (uniform)',
                  'GEMV / RTL', 'CSR / RTL', 'golden / CSR'];
@@ -75,5 +78,7 @@ if (Object.keys(cpu).length) {
   fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
 }
 console.log(`\nefficiency = ideal / RTL cycles; RTL cycles count the layer from its descriptor load ` +
-            `to the end of write-back.\nsimulation speed: ${f(speed)} cycles/s ` +
-            `(64-PE benchmark build, Alex-6, 10 inferences, testbench checks included). JSON: ${path.join(dir, 'bench.json')}`);
+            `to the end of write-back.` +
+            (speed ? `\nsimulation speed: ${f(speed.cycles_per_second)} cycles/s (64-PE benchmark ` +
+                     `build, ${speed.inferences} inferences of the speed run, testbench checks ` +
+                     `included).` : '') + ` JSON: ${path.join(dir, 'bench.json')}`);

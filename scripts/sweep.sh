@@ -4,7 +4,7 @@
 #   pe:   PE count 1..256 at FIFO 8   -> speedup over 1 PE (1..64 on the 64-PE benchmark build,
 #         128 and 256 on eie_sim_pe256, which this script builds)
 # Every run preloads the layer through the back door (tb/backdoor.h): the 256-PE model simulates
-# at about 7,500 cycles/s, and the host port would take minutes to hours to write every PE's
+# about 5,000 cycles/s, and the host port would take minutes to hours to write every PE's
 # pointers; the regressions cover the front door.
 # JSON per run in BUILD_DIR/sweep/, plots by scripts/plot_sweeps.py into docs/.
 # Usage: scripts/sweep.sh [BUILD_DIR] [fifo|pe|all]

@@ -26,10 +26,11 @@ std::map<std::string, RamScope>& rams() {
 void write_ram(const std::string& name, uint32_t addr, uint64_t word) {
   const auto it = rams().find(name);
   if (it == rams().end()) {
-    throw SimError(fmt::format(
-        "back door: no RAM instance {} ({} registered{}{}; is the model built with EIE_BACKDOOR?)",
-        name, rams().size(), rams().empty() ? "" : ", the first ",
-        rams().empty() ? "" : rams().begin()->first));
+    throw SimError(
+        fmt::format("back door: no RAM instance {} ({} registered{}{}; RAM hierarchy renamed, or "
+                    "called before the model's first evaluation?)",
+                    name, rams().size(), rams().empty() ? "" : ", the first ",
+                    rams().empty() ? "" : rams().begin()->first));
   }
   if (addr >= it->second.depth) {
     throw SimError(

@@ -9,8 +9,9 @@
 namespace eie {
 
 // The refinement evens out work per window of this many columns and tries this many swaps per
-// row: chosen on the EIE benchmark layers at 64 PEs and FIFO depth 8, where windows of 16 to 64
-// columns did equally well, single columns worse, and more tries bought little.
+// row: chosen with a queue model of the 64-PE array at FIFO depth 8 on the EIE benchmark layers
+// (docs/benchmarks.md), where windows of 16 to 64 columns did equally well, single columns
+// worse, and 200 tries per row gained under 1.5 points over 40.
 constexpr uint32_t kRefineWindowCols = 32;
 constexpr uint32_t kRefineTriesPerRow = 40;
 
@@ -19,7 +20,8 @@ namespace {
 // Refinement: swaps of two rows between PEs that make the PEs' work more even window by window
 // of columns (the sum over PEs and windows of the squared entry counts falls), so that the work
 // arriving with any stretch of broadcast activations is spread evenly and fewer broadcasts stall
-// behind a full FIFO. A swap may not lift either PE above the busiest PE's total. Deterministic
+// behind a full FIFO. A swap may not lift either PE above the busiest PE's total of non-zeros
+// (padding, which depends on the final layout, is not counted). Deterministic
 // (fixed seed). row_win lists each row's entries by window (repeats allowed).
 void refine_windows(const std::vector<std::vector<uint32_t>>& row_win, uint32_t windows,
                     uint32_t num_pe, std::vector<uint32_t>& pe_of, std::vector<uint64_t>& load) {

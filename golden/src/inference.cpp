@@ -26,7 +26,8 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
     packed_.push_back(pack(layer.weights, num_pe));
     DecodedLayer d;
     d.matrix = unpack(packed_.back());
-    require(layer.outputs() < (1u << 28), "{} has {} rows; the golden kernel handles up to 2^28",
+    require(layer.outputs() < (1u << 28),
+            "{} has {} rows; the golden kernel handles fewer than 2^28",
             layer_label(net_, packed_.size() - 1), layer.outputs());
     d.entries.resize(d.matrix.nnz());
     for (size_t e = 0; e < d.entries.size(); ++e) {

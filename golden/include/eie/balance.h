@@ -15,11 +15,12 @@ namespace eie {
 // A permutation new_row[old_row] of m's rows for N PEs, in three steps:
 // 1. totals: rows sorted by non-zeros, largest first, each given to the PE with the least work
 //    so far among those with a free local row (every PE keeps its local row count);
-// 2. windows: seeded random swaps of two rows between PEs, kept when they make every PE's work
-//    more even within windows of 32 columns (sum of squared per-PE, per-window entry counts)
-//    without lifting either PE above the busiest total, so the FIFOs fill less often;
-// 3. layout: within each PE the densest rows first, which shortens the zero runs that padding
-//    entries must bridge.
+// 2. windows: seeded random swaps of two rows between PEs, kept when they make the two PEs'
+//    work more even within windows of 32 columns (their sum of squared per-window entry counts
+//    falls) without lifting either above the busiest total of non-zeros (padding is not
+//    counted), so the FIFOs fill less often;
+// 3. layout: within each PE the densest rows first (as step 1 alone lays them out), which
+//    shortens the zero runs that padding entries must bridge.
 // Deterministic: the same matrix and N give the same permutation.
 std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe);
 
