@@ -110,6 +110,11 @@ def config_for(seed, build=None):
         args.append("--relu-last")
     if rng.random() < 0.2:
         args.append("--dirty-codebook0")
+    # Drawn last, so that adding them left every earlier seed's configuration as it was.
+    if rng.random() < 0.2:
+        args.append("--balance")
+    if rng.random() < 0.2:
+        args.append("--backdoor")
     return name, args
 
 
