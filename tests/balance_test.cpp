@@ -74,6 +74,22 @@ TEST(Balance, WorkIsEvenWithinColumnWindows) {
   }
 }
 
+TEST(Balance, OptionsSkipTheRefinementOrRejectEmptyWindows) {
+  const uint32_t rows = 16, cols = 96;
+  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    const uint32_t first = i % 2 == 0 ? 0 : 64;
+    for (uint32_t j = first; j < first + 32; j += 2) dense[size_t{i} * cols + j] = 1;
+  }
+  const CodeMatrix m = CodeMatrix::from_dense(rows, cols, dense);
+  // No swaps: the greedy deal alone leaves every early row in PE 0.
+  const CodeMatrix b = permute_rows(m, balance_rows(m, 2, {32, 0}));
+  for (uint32_t j = 0; j < 64; ++j) {
+    for (uint32_t e = b.col_ptr[j]; e < b.col_ptr[j + 1]; ++e) EXPECT_EQ(b.row_idx[e] % 2, 0u);
+  }
+  EXPECT_THROW(balance_rows(m, 2, {0, 40}), Error);
+}
+
 // Within a PE the densest rows come first, so short zero runs need no padding entries.
 TEST(Balance, DenseRowsComeFirstWithinAPe) {
   std::mt19937_64 rng(3);

@@ -8,13 +8,6 @@
 
 namespace eie {
 
-// The refinement evens out work per window of this many columns and tries this many swaps per
-// row: chosen with a queue model of the 64-PE array at FIFO depth 8 on the EIE benchmark layers
-// (docs/benchmarks.md), where windows of 16 to 64 columns did equally well, single columns
-// worse, and 200 tries per row gained under 1.5 points over 40.
-constexpr uint32_t kRefineWindowCols = 32;
-constexpr uint32_t kRefineTriesPerRow = 40;
-
 namespace {
 
 // Refinement: swaps of two rows between PEs that make the PEs' work more even window by window
@@ -24,7 +17,8 @@ namespace {
 // (padding, which depends on the final layout, is not counted). Deterministic
 // (fixed seed). row_win lists each row's entries by window (repeats allowed).
 void refine_windows(const std::vector<std::vector<uint32_t>>& row_win, uint32_t windows,
-                    uint32_t num_pe, std::vector<uint32_t>& pe_of, std::vector<uint64_t>& load) {
+                    uint32_t num_pe, uint32_t tries_per_row, std::vector<uint32_t>& pe_of,
+                    std::vector<uint64_t>& load) {
   const uint32_t rows = static_cast<uint32_t>(row_win.size());
   if (num_pe < 2 || rows < 2) return;
   std::vector<std::vector<int32_t>> count(num_pe, std::vector<int32_t>(windows, 0));
@@ -34,7 +28,7 @@ void refine_windows(const std::vector<std::vector<uint32_t>>& row_win, uint32_t 
   const uint64_t max_load = *std::max_element(load.begin(), load.end());
   std::vector<int32_t> diff(windows, 0);  // r - s, window by window
   std::mt19937_64 rng(0x5eed);
-  const uint64_t tries = uint64_t{kRefineTriesPerRow} * rows;
+  const uint64_t tries = uint64_t{tries_per_row} * rows;
   for (uint64_t t = 0; t < tries; ++t) {
     const uint32_t r = static_cast<uint32_t>(rng() % rows);
     const uint32_t s = static_cast<uint32_t>(rng() % rows);
@@ -81,13 +75,15 @@ void refine_windows(const std::vector<std::vector<uint32_t>>& row_win, uint32_t 
 
 }  // namespace
 
-std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe) {
+std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
+                                   const BalanceOptions& options) {
   require(num_pe >= 1, "row balancing needs at least one PE");
+  require(options.window_cols >= 1, "row balancing needs windows of at least one column");
   // Each row's entries by column window; a row's work is its entry count.
   std::vector<std::vector<uint32_t>> row_win(m.rows);
   for (uint32_t j = 0; j < m.cols; ++j) {
     for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {
-      row_win[m.row_idx[e]].push_back(j / kRefineWindowCols);
+      row_win[m.row_idx[e]].push_back(j / options.window_cols);
     }
   }
   std::vector<uint32_t> order(m.rows);
@@ -110,8 +106,9 @@ std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe) {
     --free_rows[best];
     pe_of[r] = best;
   }
-  refine_windows(row_win, (m.cols + kRefineWindowCols - 1) / kRefineWindowCols, num_pe, pe_of,
-                 load);
+  const auto windows =
+      static_cast<uint32_t>((uint64_t{m.cols} + options.window_cols - 1) / options.window_cols);
+  refine_windows(row_win, windows, num_pe, options.tries_per_row, pe_of, load);
   // Within a PE the densest rows come first: entries cluster at low local rows, so fewer zero
   // runs exceed what a 4-bit relative index spans, and fewer padding entries are needed.
   std::vector<uint32_t> new_row(m.rows);

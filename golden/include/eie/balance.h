@@ -21,8 +21,15 @@ namespace eie {
 //    counted), so the FIFOs fill less often;
 // 3. layout: within each PE the densest rows first (as step 1 alone lays them out), which
 //    shortens the zero runs that padding entries must bridge.
-// Deterministic: the same matrix and N give the same permutation.
-std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe);
+// Deterministic: the same matrix, N and options give the same permutation.
+struct BalanceOptions {
+  // Defaults chosen with golden/bench/queue_model.cpp on the EIE benchmark layers at 64 PEs and
+  // FIFO depth 8 (docs/benchmarks.md); tries_per_row = 0 skips step 2.
+  uint32_t window_cols = 32;
+  uint32_t tries_per_row = 40;
+};
+std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
+                                   const BalanceOptions& options = {});
 
 // Applies balance_rows to every layer (rows, biases, and the next layer's columns) and records
 // the final output order. The result computes the same function up to that order; accumulation
