@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "eie/inference.h"
 #include "test_util.h"
@@ -52,41 +53,43 @@ TEST(Balance, PermutationEvensOutThePes) {
 
 // Rows of equal work, the even ones in columns 0..31 and the odd ones in columns 64..95: dealing
 // by work alone puts every early row in PE 0 and every late one in PE 1, so each PE idles while
-// the other works through its half of the columns. The refinement must mix them.
-TEST(Balance, WorkIsEvenWithinColumnWindows) {
+// the other works through its half of the columns.
+CodeMatrix early_and_late_rows() {
   const uint32_t rows = 16, cols = 96;
   std::vector<uint8_t> dense(size_t{rows} * cols, 0);
   for (uint32_t i = 0; i < rows; ++i) {
     const uint32_t first = i % 2 == 0 ? 0 : 64;
     for (uint32_t j = first; j < first + 32; j += 2) dense[size_t{i} * cols + j] = 1;
   }
-  const CodeMatrix m = CodeMatrix::from_dense(rows, cols, dense);
+  return CodeMatrix::from_dense(rows, cols, dense);
+}
+
+// Entries PE `pe` of 2 holds in columns 0..63 (early) and 64.. (late).
+std::pair<uint32_t, uint32_t> early_late_entries(const CodeMatrix& b, uint32_t pe) {
+  uint32_t early = 0, late = 0;
+  for (uint32_t j = 0; j < b.cols; ++j) {
+    for (uint32_t e = b.col_ptr[j]; e < b.col_ptr[j + 1]; ++e) {
+      if (b.row_idx[e] % 2 == pe) ++(j < 64 ? early : late);
+    }
+  }
+  return {early, late};
+}
+
+// The refinement must mix the early and late rows.
+TEST(Balance, WorkIsEvenWithinColumnWindows) {
+  const CodeMatrix m = early_and_late_rows();
   const CodeMatrix b = permute_rows(m, balance_rows(m, 2));
   for (uint32_t pe = 0; pe < 2; ++pe) {
-    uint32_t early = 0, late = 0;
-    for (uint32_t j = 0; j < cols; ++j) {
-      for (uint32_t e = b.col_ptr[j]; e < b.col_ptr[j + 1]; ++e) {
-        if (b.row_idx[e] % 2 == pe) ++(j < 64 ? early : late);
-      }
-    }
-    EXPECT_EQ(early, 64u) << "PE " << pe;
-    EXPECT_EQ(late, 64u) << "PE " << pe;
+    EXPECT_EQ(early_late_entries(b, pe), std::make_pair(64u, 64u)) << "PE " << pe;
   }
 }
 
 TEST(Balance, OptionsSkipTheRefinementOrRejectEmptyWindows) {
-  const uint32_t rows = 16, cols = 96;
-  std::vector<uint8_t> dense(size_t{rows} * cols, 0);
-  for (uint32_t i = 0; i < rows; ++i) {
-    const uint32_t first = i % 2 == 0 ? 0 : 64;
-    for (uint32_t j = first; j < first + 32; j += 2) dense[size_t{i} * cols + j] = 1;
-  }
-  const CodeMatrix m = CodeMatrix::from_dense(rows, cols, dense);
+  const CodeMatrix m = early_and_late_rows();
   // No swaps: the greedy deal alone leaves every early row in PE 0.
   const CodeMatrix b = permute_rows(m, balance_rows(m, 2, {32, 0}));
-  for (uint32_t j = 0; j < 64; ++j) {
-    for (uint32_t e = b.col_ptr[j]; e < b.col_ptr[j + 1]; ++e) EXPECT_EQ(b.row_idx[e] % 2, 0u);
-  }
+  EXPECT_EQ(early_late_entries(b, 0), std::make_pair(128u, 0u));
+  EXPECT_EQ(early_late_entries(b, 1), std::make_pair(0u, 128u));
   EXPECT_THROW(balance_rows(m, 2, {0, 40}), Error);
 }
 

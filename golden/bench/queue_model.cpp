@@ -89,8 +89,8 @@ int run(int argc, char** argv) {
   po::options_description opts(
       "eie_queue_model: load balance of the nine EIE benchmark layers in a queue model of the PE "
       "array\nOptions");
-  opts.add_options()("help,h", "this text")(
-      "pe", po::value(&pes)->default_value(pes), "number of PEs")(
+  opts.add_options()("help,h", "this text")("pe", po::value(&pes)->default_value(pes),
+                                            "number of PEs")(
       "fifo", po::value(&fifo)->default_value(fifo), "activation FIFO depth (columns)")(
       "width", po::value(&width)->default_value(width), "broadcasts per cycle")(
       "window", po::value(&window)->default_value(window), "row balancing: window in columns")(
@@ -104,9 +104,10 @@ int run(int argc, char** argv) {
   }
   po::notify(vm);
   require(pes >= 1 && fifo >= 1 && width >= 1, "--pe, --fifo and --width must be at least 1");
-  fmt::print("model, {} PEs, FIFO {}, {} broadcast(s) per cycle; balanced: window {}, {} tries "
-             "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
-             pes, fifo, width, window, tries);
+  fmt::print(
+      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle; balanced: window {}, {} tries "
+      "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
+      pes, fifo, width, window, tries);
   fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}\n", "layer", "variant", "interleaved",
              "balanced totals", "balanced windows");
   for (const BenchmarkLayer& b : benchmark_layers()) {
