@@ -23,7 +23,7 @@ std::map<std::string, RamScope>& rams() {
   return map;
 }
 
-void write_ram(const std::string& name, uint32_t addr, uint64_t word) {
+const RamScope& find_ram(const std::string& name) {
   const auto it = rams().find(name);
   if (it == rams().end()) {
     throw SimError(
@@ -32,29 +32,48 @@ void write_ram(const std::string& name, uint32_t addr, uint64_t word) {
                     name, rams().size(), rams().empty() ? "" : ", the first ",
                     rams().empty() ? "" : rams().begin()->first));
   }
-  if (addr >= it->second.depth) {
-    throw SimError(
-        fmt::format("back door: address {} beyond {}'s depth {}", addr, name, it->second.depth));
+  return it->second;
+}
+
+void write_ram(const RamScope& ram, uint32_t addr, uint64_t word) {
+  if (addr >= ram.depth) {
+    throw SimError(fmt::format("back door: address {} beyond {}'s depth {}", addr,
+                               svGetNameFromScope(ram.scope), ram.depth));
   }
-  svSetScope(it->second.scope);
+  svSetScope(ram.scope);
   eie_backdoor_write(addr, word);
+}
+
+// One PE's back-door RAMs, looked up by name once per PE rather than once per word.
+struct PeRams {
+  const RamScope *spmat, *ptr_even, *ptr_odd, *bias;
+};
+
+PeRams find_pe_rams(uint32_t pe) {
+  const std::string prefix = fmt::format("eie_top.g_pe[{}].u_pe.", pe);
+  return {&find_ram(prefix + "u_spmat_read.u_spmat"), &find_ram(prefix + "u_ptr_read.u_ptr_even"),
+          &find_ram(prefix + "u_ptr_read.u_ptr_odd"), &find_ram(prefix + "u_act_rw.u_bias")};
 }
 
 }  // namespace
 
 void backdoor_load(HostDriver& driver, const MemoryImage& image) {
+  uint32_t current = UINT32_MAX;
+  PeRams r{};
   for_each_word(image, [&](Target t, uint32_t pe, uint32_t addr, uint64_t word, const char*) {
-    const std::string prefix = fmt::format("eie_top.g_pe[{}].u_pe.", pe);
+    if ((t == kTgtSpmat || t == kTgtPtr || t == kTgtBias) && pe != current) {
+      r = find_pe_rams(pe);
+      current = pe;
+    }
     switch (t) {
       case kTgtSpmat:
-        write_ram(prefix + "u_spmat_read.u_spmat", addr, word);
+        write_ram(*r.spmat, addr, word);
         break;
       case kTgtPtr:  // even pointer indices in one bank, odd in the other, at index / 2
-        write_ram(prefix + (addr % 2 == 0 ? "u_ptr_read.u_ptr_even" : "u_ptr_read.u_ptr_odd"),
-                  addr / 2, word);
+        write_ram(addr % 2 == 0 ? *r.ptr_even : *r.ptr_odd, addr / 2, word);
         break;
       case kTgtBias:
-        write_ram(prefix + "u_act_rw.u_bias", addr, word);
+        write_ram(*r.bias, addr, word);
         break;
       default:
         driver.write(t, pe, addr, word);
