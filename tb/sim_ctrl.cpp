@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "eie/error.h"
 #include "verilated_fst_c.h"
 #if VM_COVERAGE
 #include "verilated_cov.h"
@@ -21,9 +22,11 @@ SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t ra
   if (!trace_path.empty()) ctx_->traceEverOn(true);
   dut_ = std::make_unique<Veie_top>(ctx_.get(), "eie");
   if (!trace_path.empty()) {
+    trace_file_ = std::make_unique<TempOutput>(trace_path);
     trace_ = std::make_unique<VerilatedFstC>();
     dut_->trace(trace_.get(), 99);
-    trace_->open(trace_path.c_str());
+    trace_->open(trace_file_->temp_path().c_str());
+    if (!trace_->isOpen()) fail("{}: cannot open the trace for writing", trace_path);
   }
   dut_->clk_i = 0;
   dut_->rst_ni = 0;
@@ -31,7 +34,11 @@ SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t ra
 }
 
 SimCtrl::~SimCtrl() {
-  close_trace();
+  try {
+    close_trace();
+  } catch (const Error& e) {
+    fmt::print(stderr, "eie_sim: error: {}\n", e.what());
+  }
   dut_->final();
 }
 
@@ -39,12 +46,16 @@ void SimCtrl::close_trace() {
   if (trace_) {
     trace_->close();
     trace_.reset();
+    trace_file_->commit();
+    trace_file_.reset();
   }
 }
 
 bool SimCtrl::write_coverage(const std::string& path) {
 #if VM_COVERAGE
-  ctx_->coveragep()->write(path.c_str());
+  TempOutput out(path);
+  ctx_->coveragep()->write(out.temp_path().c_str());
+  out.commit();
   return true;
 #else
   (void)path;

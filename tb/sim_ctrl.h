@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "Veie_top.h"
+#include "eie/file_io.h"
 #include "verilated.h"
 
 class VerilatedFstC;
@@ -20,6 +21,9 @@ class SimCtrl {
  public:
   // rand_reset_seed != 0: every register and memory starts from random values drawn from that
   // seed (Verilator's +verilator+rand+reset+2), so state read before it is reset or written shows.
+  // The trace is written under a temporary name beside trace_path (created here, so a path that
+  // cannot be written fails before the run) and moved into place when it is closed, whether the
+  // run passed or failed: a failing run's trace is the one a user wants.
   SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t rand_reset_seed = 0);
   ~SimCtrl();
 
@@ -32,9 +36,10 @@ class SimCtrl {
   // edge, then the falling half. Throws SimError past max_cycles.
   void tick();
   void add_sampler(std::function<void()> hook) { samplers_.push_back(std::move(hook)); }
-  // Flushes and closes the trace (also done by the destructor).
+  // Flushes, closes and moves the trace into place (also done by the destructor).
   void close_trace();
-  // Coverage builds (Verilator --coverage): writes the counts so far; false in other builds.
+  // Coverage builds (Verilator --coverage): writes the counts so far (atomically, as
+  // write_output); false in other builds.
   bool write_coverage(const std::string& path);
 
  private:
@@ -43,6 +48,7 @@ class SimCtrl {
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Veie_top> dut_;
   std::unique_ptr<VerilatedFstC> trace_;
+  std::unique_ptr<TempOutput> trace_file_;
   std::vector<std::function<void()>> samplers_;
   uint64_t cycle_ = 0;
   uint64_t max_cycles_;

@@ -2,6 +2,7 @@
 // it appears, against the golden model. One binary per hardware build (NumPe, FifoDepth and
 // memory sizes are compiled in); the active PE count and FIFO limit are set at run time.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -12,11 +13,14 @@
 #include <random>
 
 #include "backdoor.h"
+#include "cli/options.h"
 #include "eie/balance.h"
 #include "eie/classify.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
+#include "eie/idx.h"
 #include "eie/inference.h"
+#include "eie/limits.h"
 #include "eie/memory_image.h"
 #include "eie/model_file.h"
 #include "eie/npy.h"
@@ -46,25 +50,46 @@ HwConfig built_config() {
   return c;
 }
 
-std::vector<uint32_t> parse_sizes(const std::string& s) {
-  std::vector<uint32_t> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t comma = s.find(',', start);
-    const std::string item = s.substr(start, comma == std::string::npos ? comma : comma - start);
-    size_t used = 0;
-    unsigned long v = 0;
-    try {
-      v = std::stoul(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
+// Stimulus held in memory (every input vector of the run, 16 bits a value): 256 MiB.
+constexpr uint64_t kMaxStimulusBytes = uint64_t{1} << 28;
+constexpr int64_t kMaxInferences = 1000000;
+const std::vector<std::string> kScenarios = {"random",  "empty-cols", "imbalance", "paper",
+                                             "padding", "rounding",   "sat-order", "benchmark"};
+
+// The layer shapes a generated scenario asks for, checked against the build before anything is
+// drawn: a 100000-wide layer would otherwise be generated in full (gigabytes) before the loader
+// refuses it. Weights are checked by their expected count against the sparse-matrix memory.
+void check_scenario_fits(const std::vector<uint32_t>& sizes, double weight_density,
+                         const HwConfig& config) {
+  Network shape;
+  for (size_t l = 0; l + 1 < sizes.size(); ++l) {
+    const uint32_t n = config.pes();
+    for (const uint32_t width : {sizes[l], sizes[l + 1]}) {
+      require((width + n - 1) / n <= config.act_depth,
+              "--sizes: layer {} ({}x{}): {} values need {} activation registers per PE on {} "
+              "PEs; the hardware has {} (ActDepth)",
+              l + 1, sizes[l + 1], sizes[l], width, (width + n - 1) / n, n, config.act_depth);
     }
-    if (used == 0 || used != item.size() || v == 0) fail("--sizes: '{}' is not a width", item);
-    out.push_back(static_cast<uint32_t>(v));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    const double words = static_cast<double>(sizes[l]) * sizes[l + 1] * weight_density / n / 8;
+    require(words <= 2.0 * config.spmat_depth,
+            "--sizes: layer {} ({}x{}) at --weight-density {} needs about {:.0f} sparse-matrix "
+            "words per PE; the hardware has {} (SpmatDepth)",
+            l + 1, sizes[l + 1], sizes[l], weight_density, words, config.spmat_depth);
+    Layer layer;
+    layer.weights.rows = sizes[l + 1];
+    layer.weights.cols = sizes[l];
+    layer.weights.col_ptr.assign(size_t{sizes[l]} + 1, 0);
+    shape.layers.push_back(layer);
   }
-  return out;
+  build_memory_image(shape, config);  // layer table, pointers and biases of the empty shape
+}
+
+// Every stored input vector must fit kMaxStimulusBytes.
+void check_stimulus(uint64_t inferences, uint64_t width) {
+  require(inferences * width * 2 <= kMaxStimulusBytes,
+          "--inferences {}: {} input vectors of {} values need {} MiB of stimulus; the limit is {} "
+          "MiB (split the run over several --seed values)",
+          inferences, inferences, width, inferences * width * 2 >> 20, kMaxStimulusBytes >> 20);
 }
 
 struct RunStats {
@@ -99,39 +124,81 @@ void check_results(HostDriver& driver, const Network& net, const std::vector<int
 }
 
 int run(const po::variables_map& vm) {
+  using cli::int_option_as;
+  using cli::real_option;
   const HwConfig built = built_config();
   HwConfig config = built;
-  config.active_pe = vm["pe"].as<uint32_t>();
-  const uint32_t fifo_limit = vm["fifo"].as<uint32_t>();
-  require(fifo_limit <= built.fifo_depth, "--fifo {}: this build has FifoDepth {}", fifo_limit,
-          built.fifo_depth);
-  const uint64_t seed = vm["seed"].as<uint64_t>();
-  uint32_t inferences = vm["inferences"].as<uint32_t>();
+  config.active_pe = int_option_as<uint32_t>(vm, "pe", 0, built.num_pe);
+  const auto fifo_limit = int_option_as<uint32_t>(vm, "fifo", 0, built.fifo_depth);
+  const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
+  auto inferences = int_option_as<uint32_t>(vm, "inferences", 1, kMaxInferences);
+  const auto limit_digits = int_option_as<uint32_t>(vm, "limit", 1, kMaxInferences);
+  const double weight_density = real_option(vm, "weight-density", 0, 1);
+  const double act_density = real_option(vm, "act-density", 0, 1);
+  // A probability of 1 would idle the host or refuse every result forever.
+  const double idle = real_option(vm, "idle", 0, 1, true);
+  const double backpressure = real_option(vm, "backpressure", 0, 1, true);
+  const auto max_cycles = int_option_as<uint64_t>(vm, "max-cycles", 1, INT64_MAX);
+  const auto rand_reset = int_option_as<uint32_t>(vm, "rand-reset", 0, UINT32_MAX);
+  const uint64_t want =
+      vm.count("expect-cycles") ? int_option_as<uint64_t>(vm, "expect-cycles", 0, INT64_MAX) : 0;
+  const std::string scenario = vm["scenario"].as<std::string>();
+  if (std::find(kScenarios.begin(), kScenarios.end(), scenario) == kScenarios.end()) {
+    throw cli::UsageError(
+        fmt::format("--scenario '{}': not one of {}", scenario, fmt::join(kScenarios, ", ")));
+  }
+  if (vm.count("layer")) {
+    try {
+      find_benchmark_layer(vm["layer"].as<std::string>());
+    } catch (const Error& e) {
+      throw cli::UsageError(std::string("--layer: ") + e.what());
+    }
+  }
   // --fifo-sweep: the first input again at every listed FIFO limit (one load, many runs).
   std::vector<uint32_t> sweep;
   if (vm.count("fifo-sweep")) {
-    for (uint32_t v : parse_sizes(vm["fifo-sweep"].as<std::string>())) {
-      require(v <= built.fifo_depth, "--fifo-sweep {}: this build has FifoDepth {}", v,
-              built.fifo_depth);
+    for (unsigned v : cli::parse_size_list(vm["fifo-sweep"].as<std::string>(), "--fifo-sweep",
+                                           built.fifo_depth)) {
       sweep.push_back(v);
     }
     inferences = 1;
   }
-  if (vm.count("mnist")) inferences = vm["limit"].as<uint32_t>();
-  require(inferences >= 1, "--inferences must be at least 1");
+  if (vm.count("mnist")) inferences = limit_digits;
+
+  // Outputs are checked before any work: a trace or report that cannot be written, or one that
+  // would overwrite an input, fails now rather than after the run.
+  std::vector<cli::PathArg> inputs;
+  for (const char* name : {"model", "input"}) {
+    if (vm.count(name)) inputs.push_back({fmt::format("--{}", name), vm[name].as<std::string>()});
+  }
+  if (vm.count("mnist")) {
+    for (const std::string& f : mnist_files(vm["mnist"].as<std::string>())) {
+      inputs.push_back({"--mnist", f});
+    }
+  }
+  std::vector<cli::PathArg> outputs;
+  for (const char* name : {"json", "trace", "coverage-file"}) {
+    if (vm.count(name)) outputs.push_back({fmt::format("--{}", name), vm[name].as<std::string>()});
+  }
+  cli::check_outputs(outputs, inputs, vm.count("force") > 0);
+  const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
+  std::FILE* info = cli::info_stream({json_path});
   std::mt19937_64 rng(seed);
 
   // Stimulus: a model file with inputs, or a generated scenario.
   Scenario s;
   std::vector<uint8_t> labels;  // with --mnist: the class of each input
   if (vm.count("model")) {
+    cli::set_stage("reading the model");
     s.net = read_model(vm["model"].as<std::string>()).net;
+    check_shape_budget(s.net, config.pes(), vm["model"].as<std::string>());
+    if (!vm.count("mnist")) check_stimulus(inferences, s.net.inputs());
     if (vm.count("mnist")) {
       const Mnist data = load_mnist(vm["mnist"].as<std::string>());
       require(data.test.images.size() == s.net.inputs(),
               "MNIST images have {} pixels, the model takes {} inputs", data.test.images.size(),
               s.net.inputs());
-      const size_t count = std::min<size_t>(vm["limit"].as<uint32_t>(), data.test.labels.size());
+      const size_t count = std::min<size_t>(limit_digits, data.test.labels.size());
       for (size_t i = 0; i < count; ++i) {
         s.inputs.push_back(quantize_pixels(data.test.images, i, s.net.act_frac));
         labels.push_back(data.test.labels[i]);
@@ -151,20 +218,33 @@ int run(const po::variables_map& vm) {
           std::vector<int16_t> raw(row.begin(), row.end());
           s.inputs.push_back(raw);
         } else {
-          s.inputs.push_back(quantize_activations(row, s.net.act_frac));
+          try {
+            s.inputs.push_back(quantize_activations(row, s.net.act_frac));
+          } catch (const Error& e) {
+            fail("{}: input {} of the batch: {}", path, b, e.what());
+          }
         }
       }
     }
     while (s.inputs.size() < inferences) {
-      s.inputs.push_back(
-          random_activations(s.net.inputs(), vm["act-density"].as<double>(), false, rng));
+      s.inputs.push_back(random_activations(s.net.inputs(), act_density, false, rng));
     }
   } else {
+    cli::set_stage("generating the scenario");
     ScenarioOptions o;
-    o.name = vm["scenario"].as<std::string>();
-    if (vm.count("sizes")) o.sizes = parse_sizes(vm["sizes"].as<std::string>());
-    o.weight_density = vm["weight-density"].as<double>();
-    o.act_density = vm["act-density"].as<double>();
+    o.name = scenario;
+    if (vm.count("sizes")) {
+      for (unsigned w : cli::parse_size_list(vm["sizes"].as<std::string>(), "--sizes")) {
+        o.sizes.push_back(w);
+      }
+      check_scenario_fits(o.sizes, weight_density, config);
+      check_stimulus(inferences, o.sizes.front());
+    }
+    if (o.name == "benchmark" && vm.count("layer")) {
+      check_stimulus(inferences, find_benchmark_layer(vm["layer"].as<std::string>()).inputs);
+    }
+    o.weight_density = weight_density;
+    o.act_density = act_density;
     o.wide = vm.count("wide") > 0;
     o.relu_last = vm.count("relu-last") > 0;
     o.num_pe = config.pes();
@@ -177,21 +257,22 @@ int run(const po::variables_map& vm) {
   if (vm.count("balance")) s.net = balance_network(s.net, config.pes());
   if (!sweep.empty()) s.inputs.resize(sweep.size(), s.inputs.front());
   inferences = static_cast<uint32_t>(s.inputs.size());
+  cli::set_stage("building the memory image");
   const MemoryImage image = build_memory_image(s.net, config);
   const uint32_t n = config.pes();
   const GoldenModel golden(s.net, n);
   const bool quiet = vm.count("quiet") > 0;
   if (!quiet) {
-    fmt::print("eie_sim [{}]: {} layers, {} PEs active of {}, FIFO {} of {}, seed {}\n",
+    fmt::print(info, "eie_sim [{}]: {} layers, {} PEs active of {}, FIFO {} of {}, seed {}\n",
                EIE_VARIANT, s.net.layers.size(), n, built.num_pe,
                fifo_limit ? fifo_limit : built.fifo_depth, built.fifo_depth, seed);
   }
 
-  SimCtrl sim(vm.count("trace") ? vm["trace"].as<std::string>() : "",
-              vm["max-cycles"].as<uint64_t>(), vm["rand-reset"].as<uint32_t>());
+  cli::set_stage("simulating");
+  SimCtrl sim(vm.count("trace") ? vm["trace"].as<std::string>() : "", max_cycles, rand_reset);
   Veie_top& dut = sim.dut();
-  HostDriver driver(sim, rng, vm["idle"].as<double>());
-  std::bernoulli_distribution stall(vm["backpressure"].as<double>());
+  HostDriver driver(sim, rng, idle);
+  std::bernoulli_distribution stall(backpressure);
 
   // Monitor: sampled before every rising edge.
   Scoreboard* board = nullptr;
@@ -354,7 +435,6 @@ int run(const po::variables_map& vm) {
   uint64_t run_cycles = 0;
   for (const RunStats& rs : runs) run_cycles += rs.cycles;
   if (vm.count("expect-cycles")) {
-    const uint64_t want = vm["expect-cycles"].as<uint64_t>();
     if (runs.front().cycles != want) {
       throw SimError(fmt::format("the first run took {} cycles, --expect-cycles {}",
                                  runs.front().cycles, want));
@@ -365,30 +445,31 @@ int run(const po::variables_map& vm) {
     for (size_t l = 0; l < s.net.layers.size(); ++l) {
       uint64_t c = 0;
       for (const RunStats& rs : runs) c += rs.layer_cycles[l];
-      fmt::print("  layer {} ({}x{}): {} cycles per inference\n", l + 1, s.net.layers[l].outputs(),
-                 s.net.layers[l].inputs(), c / runs.size());
+      fmt::print(info, "  layer {} ({}x{}): {} cycles per inference\n", l + 1,
+                 s.net.layers[l].outputs(), s.net.layers[l].inputs(), c / runs.size());
     }
     uint64_t busy = 0, busiest = 0;
     for (const auto& p : pe_stats) {
       busy += p[0];
       busiest = std::max(busiest, p[0]);
     }
-    fmt::print("  PE busy cycles: total {}, busiest {}, mean {:.1f}; broadcasts {}\n", busy,
+    fmt::print(info, "  PE busy cycles: total {}, busiest {}, mean {:.1f}; broadcasts {}\n", busy,
                busiest, static_cast<double>(busy) / n, broadcasts);
   }
   if (!labels.empty()) {
     const double per = static_cast<double>(run_cycles) / inferences;
-    fmt::print(
-        "MNIST test digits 1..{}: RTL accuracy {:.2f}% ({} correct), golden model {:.2f}% "
-        "({} correct); {:.0f} cycles per inference = {:.0f} inferences/s at 800 MHz\n",
-        inferences, 100.0 * rtl_correct / inferences, rtl_correct,
-        100.0 * golden_correct / inferences, golden_correct, per, 800e6 / per);
+    fmt::print(info,
+               "MNIST test digits 1..{}: RTL accuracy {:.2f}% ({} correct), golden model {:.2f}% "
+               "({} correct); {:.0f} cycles per inference = {:.0f} inferences/s at 800 MHz\n",
+               inferences, 100.0 * rtl_correct / inferences, rtl_correct,
+               100.0 * golden_correct / inferences, golden_correct, per, 800e6 / per);
     if (rtl_correct != golden_correct) throw SimError("RTL and golden accuracy differ");
   }
-  fmt::print(
-      "PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
-      "{} cycles simulated at {:.0f} cycles/s\n",
-      EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(), speed);
+  fmt::print(info,
+             "PASS [{}]: {} inference(s), {} outputs checked, {} run cycles ({} per inference), "
+             "{} cycles simulated at {:.0f} cycles/s\n",
+             EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(),
+             speed);
   if (vm.count("coverage-file") && !sim.write_coverage(vm["coverage-file"].as<std::string>())) {
     throw eie::Error(fmt::format("--coverage-file: {} is not a coverage build", EIE_VARIANT));
   }
@@ -435,7 +516,7 @@ int run(const po::variables_map& vm) {
       j["pe"].push_back({{"busy", p[0]}, {"idle", p[1]}, {"fifo_full", p[2]}});
     }
     const std::string text = j.dump(2) + "\n";
-    write_file_atomic(vm["json"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
+    write_output(json_path, std::vector<uint8_t>(text.begin(), text.end()));
   }
   return 0;
 }
@@ -451,7 +532,7 @@ int main(int argc, char** argv) {
       "inputs for --model as .npy, (inputs,) or (batch, inputs)")(
       "mnist", po::value<std::string>(),
       "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
-      "limit", po::value<uint32_t>()->default_value(2000), "test digits to run with --mnist")(
+      "limit", po::value<int64_t>()->default_value(2000), "test digits to run with --mnist")(
       "fifo-sweep", po::value<std::string>(),
       "run the first input once per FIFO limit in this list, e.g. 1,2,4,8")(
       "scenario", po::value<std::string>()->default_value("random"),
@@ -465,16 +546,16 @@ int main(int argc, char** argv) {
       "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(
       "wide", "full-range weights, biases and inputs (saturation everywhere)")(
       "relu-last", "ReLU on the last generated layer too")(
-      "seed", po::value<uint64_t>()->default_value(1),
+      "seed", po::value<int64_t>()->default_value(1),
       "random seed (stimulus, idle, back-pressure)")(
-      "inferences,n", po::value<uint32_t>()->default_value(1), "input vectors to run")(
-      "pe", po::value<uint32_t>()->default_value(0), "active PEs at run time (0 = all built)")(
-      "fifo", po::value<uint32_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")(
+      "inferences,n", po::value<int64_t>()->default_value(1), "input vectors to run")(
+      "pe", po::value<int64_t>()->default_value(0), "active PEs at run time (0 = all built)")(
+      "fifo", po::value<int64_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")(
       "idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")(
       "backpressure", po::value<double>()->default_value(0.3),
       "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
                                                           "write an FST waveform to this file")(
-      "max-cycles", po::value<uint64_t>()->default_value(50000000), "fail after this many cycles")(
+      "max-cycles", po::value<int64_t>()->default_value(50000000), "fail after this many cycles")(
       "coverage-file", po::value<std::string>(),
       "coverage builds: write the line, toggle and cover-point counts of a passing run here")(
       "backdoor",
@@ -486,30 +567,35 @@ int main(int argc, char** argv) {
       "dirty-codebook0",
       "after loading, write a non-zero value into every layer's codebook entry 0: the format "
       "fixes it at 0 and the hardware must ignore it (index 0 is exact zero)")(
-      "rand-reset", po::value<uint32_t>()->default_value(0),
+      "rand-reset", po::value<int64_t>()->default_value(0),
       "start every register and memory from random values drawn from this seed (0: off)")(
-      "json", po::value<std::string>(), "write a JSON report")(
-      "expect-cycles", po::value<uint64_t>(), "fail unless the first run takes exactly N cycles")(
+      "json", po::value<std::string>(), "write a JSON report (- : standard output)")(
+      "force", "write --json, --trace or --coverage-file even where it is an input file")(
+      "expect-cycles", po::value<int64_t>(), "fail unless the first run takes exactly N cycles")(
       "quiet,q", "print only the verdict line");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "eie_sim: " << e.what() << "\n" << opts;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << "usage: eie_sim [options]\n\n" << opts;
-    return 0;
-  }
-  try {
-    return eie::tb::run(vm);
-  } catch (const eie::tb::SimError& e) {
-    fmt::print(stderr, "FAIL [{}]: {}\n", EIE_VARIANT, e.what());
-    return 1;
-  } catch (const eie::Error& e) {
-    fmt::print(stderr, "eie_sim: error: {}\n", e.what());
-    return 1;
-  }
+  // Every failure ends in a message and an exit code (eie::cli::guarded_main): 2 for a
+  // command-line mistake, 1 for bad input, a failed check (FAIL) or a resource limit.
+  return eie::cli::guarded_main(
+      "eie_sim",
+      [&] {
+        po::variables_map vm;
+        try {
+          po::store(po::parse_command_line(argc, argv, opts), vm);
+          po::notify(vm);
+        } catch (const po::error& e) {
+          throw eie::cli::UsageError(e.what());
+        }
+        if (vm.count("help")) {
+          std::cout << "usage: eie_sim [options]\n\n" << opts;
+          return 0;
+        }
+        try {
+          return eie::tb::run(vm);
+        } catch (const eie::tb::SimError& e) {
+          std::fflush(stdout);
+          fmt::print(stderr, "FAIL [{}]: {}\n", EIE_VARIANT, e.what());
+          return 1;
+        }
+      },
+      "(eie_sim --help lists the options)\n");
 }

@@ -14,23 +14,8 @@
 namespace eie {
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-Result run_cli(const std::string& args) {
-  const std::string cmd = std::string(EIE_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = test::CliResult;
+using test::run_cli;
 
 class Cli : public ::testing::Test {
  protected:
@@ -120,7 +105,7 @@ TEST_F(Cli, BadInputsFailCleanly) {
                  "3 values for 2 layers", out);
   expect_failure("compress " + layers() + " --density 0.5 --quality 1 -o " + out, 2, "not both",
                  out);
-  expect_failure("compress " + layers() + " --density 1.5 -o " + out, 1, "density", out);
+  expect_failure("compress " + layers() + " --density 1.5 -o " + out, 2, "--density 1.5", out);
   expect_failure("compress " + layers() + " --clusters 16 -o " + out, 2, "--clusters", out);
   expect_failure("compress " + layers() + " --bogus -o " + out, 2, "bogus", out);
   expect_failure("compress " + layers(), 2, "output", out);

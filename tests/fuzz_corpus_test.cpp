@@ -20,7 +20,8 @@ size_t replay(const std::string& target, void (*check)(const uint8_t*, size_t)) 
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       SCOPED_TRACE(entry.path().string());
-      const std::vector<uint8_t> bytes = eie::read_file(entry.path().string());
+      const std::vector<uint8_t> bytes =
+          eie::read_file(entry.path().string(), 1u << 20, "corpus file");
       check(bytes.data(), bytes.size());
       ++count;
     }

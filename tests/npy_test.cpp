@@ -1,4 +1,4 @@
-// Tests for eie::read_file / write_file_atomic and the .npy reader and writers: round trips,
+// Tests for the .npy reader and writers: round trips,
 // byte-exact files as NumPy writes them, and one test per rejection path.
 #include "eie/npy.h"
 
@@ -19,6 +19,7 @@
 namespace eie {
 namespace {
 
+using test::error_message;
 using test::TempDir;
 
 std::vector<uint8_t> to_bytes(const std::string& s) { return {s.begin(), s.end()}; }
@@ -62,21 +63,6 @@ std::string f4_header(const std::string& shape) {
   return ::testing::AssertionFailure() << "message \"" << text << "\" lacks \"" << phrase << "\"";
 }
 
-// Runs f, requires it to throw eie::Error, and returns the message.
-template <typename F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw an exception that is not eie::Error: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
 class NpyTest : public ::testing::Test {
  protected:
   // Writes bytes to w.npy, requires read_npy to reject it, and checks the message starts with the
@@ -98,75 +84,6 @@ class NpyTest : public ::testing::Test {
   TempDir dir_;
   const std::string path_ = dir_.file("w.npy");
 };
-
-// ---------------------------------------------------------------------------------------------
-// read_file / write_file_atomic
-
-TEST(FileIoTest, ReadFileReturnsExactBytes) {
-  TempDir dir;
-  const std::vector<uint8_t> bytes = {0, 1, 2, 0xFF, '\n', 0x93, 0};
-  test::write_bytes(dir.file("a.bin"), bytes);
-  EXPECT_EQ(read_file(dir.file("a.bin")), bytes);
-}
-
-TEST(FileIoTest, ReadFileOfEmptyFileIsEmpty) {
-  TempDir dir;
-  test::write_bytes(dir.file("empty"), {});
-  EXPECT_TRUE(read_file(dir.file("empty")).empty());
-}
-
-TEST(FileIoTest, ReadFileMissingNamesPathAndReason) {
-  TempDir dir;
-  const std::string path = dir.file("missing.bin");
-  const std::string message = error_message([&] { read_file(path); });
-  EXPECT_TRUE(Contains(message, path));
-  EXPECT_TRUE(Contains(message, std::strerror(ENOENT)));
-}
-
-TEST(FileIoTest, ReadFileOfDirectoryNamesPathAndReason) {
-  TempDir dir;
-  const std::string message = error_message([&] { read_file(dir.path()); });
-  EXPECT_TRUE(Contains(message, dir.path()));
-  EXPECT_TRUE(Contains(message, std::strerror(EISDIR)));
-}
-
-TEST(FileIoTest, WriteFileAtomicWritesAndLeavesNoTemporary) {
-  TempDir dir;
-  const std::string path = dir.file("out.bin");
-  write_file_atomic(path, {1, 2, 3, 4});
-  EXPECT_EQ(test::read_bytes(path), (std::vector<uint8_t>{1, 2, 3, 4}));
-  // Overwriting with shorter contents must replace, not partially overwrite.
-  write_file_atomic(path, {9});
-  EXPECT_EQ(test::read_bytes(path), std::vector<uint8_t>{9});
-  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"out.bin"});
-}
-
-TEST(FileIoTest, WriteFileAtomicWritesEmptyFile) {
-  TempDir dir;
-  write_file_atomic(dir.file("empty"), {});
-  EXPECT_TRUE(test::file_exists(dir.file("empty")));
-  EXPECT_TRUE(test::read_bytes(dir.file("empty")).empty());
-}
-
-TEST(FileIoTest, WriteFileAtomicIntoMissingDirectoryFailsAndLeavesNothing) {
-  TempDir dir;
-  const std::string path = dir.file("no_such_dir/out.bin");
-  const std::string message = error_message([&] { write_file_atomic(path, {1, 2, 3}); });
-  EXPECT_TRUE(Contains(message, path));
-  EXPECT_TRUE(Contains(message, std::strerror(ENOENT)));
-  EXPECT_TRUE(test::list_dir(dir.path()).empty());
-}
-
-TEST(FileIoTest, WriteFileAtomicRemovesTemporaryWhenRenameFails) {
-  TempDir dir;
-  // A directory at the target path: the temporary is written, then rename() fails.
-  const std::string path = dir.file("out");
-  ASSERT_EQ(mkdir(path.c_str(), 0755), 0);
-  const std::string message = error_message([&] { write_file_atomic(path, {1, 2, 3}); });
-  EXPECT_TRUE(Contains(message, path));
-  EXPECT_TRUE(Contains(message, "rename"));
-  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"out"});
-}
 
 // ---------------------------------------------------------------------------------------------
 // Round trips through the writers

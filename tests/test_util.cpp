@@ -2,8 +2,10 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -48,6 +50,21 @@ std::vector<std::string> list_dir(const std::string& path) {
     closedir(d);
   }
   return names;
+}
+
+CliResult run_cli(const std::string& args, long memory_kb) {
+  // Braces: redirections inside args apply to the command, the outer 2>&1 to what is left.
+  std::string cmd = "{ " + std::string(EIE_CLI_PATH) + " " + args + "; } 2>&1";
+  if (memory_kb > 0) cmd = "ulimit -v " + std::to_string(memory_kb) + "; " + cmd;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  CliResult r{-1, ""};
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
 }
 
 CodeMatrix random_code_matrix(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng) {

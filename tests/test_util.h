@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eie/error.h"
@@ -33,19 +34,39 @@ bool file_exists(const std::string& path);
 // Names of the entries of a folder (no "." or "..").
 std::vector<std::string> list_dir(const std::string& path);
 
-// A random rows x cols index matrix: each position non-zero with probability density, indices
-// uniform in 1..15.
+// Runs the `eie` command line with `args` (a shell fragment) and returns its exit code and its
+// stdout and stderr together; with memory_kb > 0 under `ulimit -v memory_kb`, so that a
+// regression to gigabytes fails instead of swapping.
+struct CliResult {
+  int exit_code;
+  std::string output;
+};
+CliResult run_cli(const std::string& args, long memory_kb = 0);
+
+// Runs f, requires it to throw eie::Error, and returns the message.
+template <typename F>
+std::string error_message(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw an exception that is not eie::Error: " << e.what();
+    return {};
+  }
+  ADD_FAILURE() << "did not throw";
+  return {};
+}
+
 // Runs f and expects an eie::Error whose message contains `fragment`.
 template <typename F>
 void expect_error(F&& f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected eie::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
+  const std::string message = error_message(std::forward<F>(f));
+  EXPECT_NE(message.find(fragment), std::string::npos) << message;
 }
 
+// A random rows x cols index matrix: each position non-zero with probability density, indices
+// uniform in 1..15.
 CodeMatrix random_code_matrix(uint32_t rows, uint32_t cols, double density, std::mt19937_64& rng);
 
 }  // namespace eie::test

@@ -16,9 +16,12 @@
 #include <iostream>
 #include <random>
 
+#include "cli/options.h"
 #include "eie/balance.h"
 #include "eie/benchmark_layers.h"
 #include "eie/error.h"
+#include "eie/limits.h"
+#include "eie/model_file.h"
 #include "eie/sparse_format.h"
 
 namespace eie {
@@ -84,26 +87,34 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
 
 int run(int argc, char** argv) {
   namespace po = boost::program_options;
-  uint32_t pes = 64, fifo = 8, width = 1, window = 32, tries = 40;
-  uint64_t seed = 1;
+  using cli::int_option_as;
   po::options_description opts(
       "eie_queue_model: load balance of the nine EIE benchmark layers in a queue model of the PE "
       "array\nOptions");
-  opts.add_options()("help,h", "this text")("pe", po::value(&pes)->default_value(pes),
+  opts.add_options()("help,h", "this text")("pe", po::value<int64_t>()->default_value(64),
                                             "number of PEs")(
-      "fifo", po::value(&fifo)->default_value(fifo), "activation FIFO depth (columns)")(
-      "width", po::value(&width)->default_value(width), "broadcasts per cycle")(
-      "window", po::value(&window)->default_value(window), "row balancing: window in columns")(
-      "tries", po::value(&tries)->default_value(tries), "row balancing: swap tries per row")(
-      "seed", po::value(&seed)->default_value(seed), "seed of the layers and activations");
+      "fifo", po::value<int64_t>()->default_value(8), "activation FIFO depth (columns)")(
+      "width", po::value<int64_t>()->default_value(1), "broadcasts per cycle")(
+      "window", po::value<int64_t>()->default_value(32), "row balancing: window in columns")(
+      "tries", po::value<int64_t>()->default_value(40), "row balancing: swap tries per row")(
+      "seed", po::value<int64_t>()->default_value(1), "seed of the layers and activations");
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw cli::UsageError(e.what());
+  }
   if (vm.count("help")) {
     std::cout << opts << "\n";
     return 0;
   }
-  po::notify(vm);
-  require(pes >= 1 && fifo >= 1 && width >= 1, "--pe, --fifo and --width must be at least 1");
+  const auto pes = int_option_as<uint32_t>(vm, "pe", 1, kMaxPe);
+  const auto fifo = int_option_as<uint32_t>(vm, "fifo", 1, 1 << 16);
+  const auto width = int_option_as<uint32_t>(vm, "width", 1, pes);
+  const auto window = int_option_as<uint32_t>(vm, "window", 1, kMaxDimension);
+  const auto tries = int_option_as<uint32_t>(vm, "tries", 0, 1000000);
+  const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   fmt::print(
       "model, {} PEs, FIFO {}, {} broadcast(s) per cycle; balanced: window {}, {} tries "
       "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
@@ -134,10 +145,5 @@ int run(int argc, char** argv) {
 }  // namespace eie
 
 int main(int argc, char** argv) {
-  try {
-    return eie::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "eie_queue_model: error: " << e.what() << "\n";
-    return 1;
-  }
+  return eie::cli::guarded_main("eie_queue_model", [&] { return eie::run(argc, argv); });
 }

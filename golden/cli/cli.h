@@ -1,23 +1,14 @@
-// Shared pieces of the `eie` command-line tool: the command table and option parsing helpers.
+// The `eie` command-line tool: its command table and argument parsing (options.h has what it
+// shares with eie_sim).
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
 
+#include "eie/kmeans.h"
+#include "options.h"
+
 namespace eie::cli {
-
-namespace po = boost::program_options;
-
-// Exit codes: 0 success, 1 bad input or failed processing, 2 bad command line.
-constexpr int kExitOk = 0;
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
-// Thrown for command-line mistakes (unknown option, missing argument): exit code 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct Command {
   const char* name;
@@ -39,9 +30,15 @@ bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 const po::options_description& options,
                 const po::positional_options_description& positional, po::variables_map& vm);
 
-// "a,b,c" -> {"a", "b", "c"}; empty items are errors.
-std::vector<std::string> split_list(const std::string& list, const std::string& what);
-std::vector<double> parse_number_list(const std::string& list, const std::string& what);
-std::vector<unsigned> parse_size_list(const std::string& list, const std::string& what);
+// Bounds of the training options (anything beyond is a typo, not an experiment).
+constexpr int64_t kMaxEpochs = 10000;
+constexpr double kMaxLearningRate = 100.0;
+
+// --sizes of a network to train: widths, input first, at least two, whose dense weights fit
+// kMaxTrainWeights (limits.h).
+std::vector<int> training_sizes(const std::string& list);
+
+// --init: a k-means initialisation name (a usage error otherwise).
+KmeansInit kmeans_init_option(const std::string& name);
 
 }  // namespace eie::cli

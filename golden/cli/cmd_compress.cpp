@@ -10,6 +10,8 @@
 #include "eie/balance.h"
 #include "eie/compress.h"
 #include "eie/error.h"
+#include "eie/fixed_point.h"
+#include "eie/limits.h"
 #include "eie/model_file.h"
 #include "eie/npy.h"
 #include "eie/report.h"
@@ -90,20 +92,21 @@ int run_compress(const std::vector<std::string>& args) {
       "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")(
       "quality,q", po::value<std::string>(),
       "prune |w| <= quality x std(w), one value or one per layer (instead of --density)")(
-      "clusters,k", po::value<int>()->default_value(15), "shared weights per layer, 1..15")(
+      "clusters,k", po::value<int64_t>()->default_value(15), "shared weights per layer, 1..15")(
       "init", po::value<std::string>()->default_value("linear"),
       "k-means initialisation: linear, density or random")(
       "rel-bits", po::value<std::string>()->default_value("auto"),
       "relative index width in the file, 1..8, or auto (smallest file per layer)")(
       "no-huffman", "store fixed-width streams (the P+Q stage) instead of Huffman codes")(
-      "act-frac", po::value<int>()->default_value(kActFracDefault),
+      "act-frac", po::value<int64_t>()->default_value(kActFracDefault),
       "fractional bits of the int16 activations, 0..15")(
       "relu-last", "apply ReLU on the last layer too (by default it has none)")(
       "names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")(
       "transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")(
-      "seed", po::value<uint64_t>()->default_value(1), "seed for random k-means initialisation")(
-      "balance-pe", po::value<unsigned>()->default_value(0),
+      "seed", po::value<int64_t>()->default_value(1), "seed for random k-means initialisation")(
+      "balance-pe", po::value<int64_t>()->default_value(0),
       "permute each layer's rows to even out the work of this many PEs (0: off)")(
+      "force", "write the output even where it is one of the input files")(
       "quiet", "do not print the compression report");
   po::variables_map vm;
   if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts, {},
@@ -111,10 +114,15 @@ int run_compress(const std::vector<std::string>& args) {
     return kExitOk;
   }
   std::vector<LayerFiles> files;
+  std::vector<PathArg> inputs;
   for (const std::string& spec : vm["layer"].as<std::vector<std::string>>()) {
     files.push_back(parse_layer_spec(spec));
+    inputs.push_back({"--layer", files.back().weights});
+    if (!files.back().bias.empty()) inputs.push_back({"--layer", files.back().bias});
   }
   const size_t n = files.size();
+  const std::string out = vm["output"].as<std::string>();
+  check_outputs({{"--output", out}}, inputs, vm.count("force") > 0);
   if (vm.count("density") && vm.count("quality")) {
     throw UsageError("give --density or --quality, not both");
   }
@@ -123,22 +131,23 @@ int run_compress(const std::vector<std::string>& args) {
   if (vm.count("density")) {
     density =
         per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), n, "--density");
+    for (double d : density) {
+      if (d < 0 || d > 1) throw UsageError(fmt::format("--density {}: must lie in [0, 1]", d));
+    }
   }
   if (vm.count("quality")) {
     quality =
         per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), n, "--quality");
+    for (double q : quality) {
+      if (q < 0) throw UsageError(fmt::format("--quality {}: must be at least 0", q));
+    }
   }
-  const int clusters = vm["clusters"].as<int>();
-  if (clusters < 1 || clusters > 15) throw UsageError("--clusters must lie in 1..15");
-  const KmeansInit init = parse_kmeans_init(vm["init"].as<std::string>());
+  const int clusters = int_option_as<int>(vm, "clusters", 1, kCodebookSize - 1);
+  const KmeansInit init = kmeans_init_option(vm["init"].as<std::string>());
   const std::string rel = vm["rel-bits"].as<std::string>();
   int rel_bits = 0;
-  if (rel != "auto") {
-    rel_bits = static_cast<int>(parse_size_list(rel, "--rel-bits")[0]);
-    if (rel_bits > 8) throw UsageError("--rel-bits must be auto or lie in 1..8");
-  }
-  const int act_frac = vm["act-frac"].as<int>();
-  if (act_frac < 0 || act_frac > 15) throw UsageError("--act-frac must lie in 0..15");
+  if (rel != "auto") rel_bits = static_cast<int>(parse_size_list(rel, "--rel-bits", 8)[0]);
+  const int act_frac = int_option_as<int>(vm, "act-frac", 0, kMaxFrac);
   std::vector<std::string> names;
   if (vm.count("names")) {
     names = split_list(vm["names"].as<std::string>(), "--names");
@@ -147,7 +156,8 @@ int run_compress(const std::vector<std::string>& args) {
     }
   }
   const bool huffman = vm.count("no-huffman") == 0;
-  const uint64_t seed = vm["seed"].as<uint64_t>();
+  const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
+  const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
 
   Network net;
   net.act_frac = act_frac;
@@ -165,20 +175,22 @@ int run_compress(const std::vector<std::string>& args) {
     // A weight that is exactly zero carries nothing: it is never stored.
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] && layer.weights[i] != 0.0f;
     const SharedWeights shared = share_weights(layer, mask, clusters, init, seed + l);
-    net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
+    try {
+      net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
+    } catch (const Error& e) {
+      fail("{}: {}", files[l].weights, e.what());
+    }
   }
-  if (const unsigned pes = vm["balance-pe"].as<unsigned>(); pes > 0)
-    net = balance_network(net, pes);
+  if (balance_pe > 0) net = balance_network(net, balance_pe);
   ModelFile model = make_model_file(std::move(net), huffman);
   if (rel_bits != 0) {
     for (LayerCoding& c : model.coding) c.rel_bits = rel_bits;
   }
-  const std::string out = vm["output"].as<std::string>();
   write_model(out, model);
   if (!vm.count("quiet")) {
     const CompressionReport report = make_report(model);
-    fmt::print("{}\nwrote {} ({} bytes, {} layers)\n", format_report_text(report), out,
-               report.file_bytes, model.net.layers.size());
+    fmt::print(info_stream({out}), "{}\nwrote {} ({} bytes, {} layers)\n",
+               format_report_text(report), out, report.file_bytes, model.net.layers.size());
   }
   return kExitOk;
 }

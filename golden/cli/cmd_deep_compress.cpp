@@ -10,6 +10,9 @@
 #include "eie/deep_compression.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
+#include "eie/fixed_point.h"
+#include "eie/idx.h"
+#include "eie/limits.h"
 #include "eie/report.h"
 
 namespace eie::cli {
@@ -24,93 +27,106 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")(
       "density,d", po::value<std::string>()->default_value("0.08,0.09,0.26"),
       "kept fraction per layer after pruning")(
-      "epochs", po::value<int>()->default_value(d.dense.epochs), "dense training epochs")(
-      "lr", po::value<float>()->default_value(d.dense.lr), "dense learning rate")(
-      "prune-steps", po::value<int>()->default_value(d.prune_steps), "pruning iterations")(
-      "retrain-epochs", po::value<int>()->default_value(d.retrain.epochs),
+      "epochs", po::value<int64_t>()->default_value(d.dense.epochs), "dense training epochs")(
+      "lr", po::value<double>()->default_value(d.dense.lr, fmt::format("{}", d.dense.lr)),
+      "dense learning rate")("prune-steps", po::value<int64_t>()->default_value(d.prune_steps),
+                             "pruning iterations")(
+      "retrain-epochs", po::value<int64_t>()->default_value(d.retrain.epochs),
       "masked retraining epochs per pruning step")(
-      "finetune-epochs", po::value<int>()->default_value(d.finetune.epochs),
+      "finetune-epochs", po::value<int64_t>()->default_value(d.finetune.epochs),
       "centroid fine-tuning epochs")(
-      "finetune-lr", po::value<float>()->default_value(d.finetune.lr),
+      "finetune-lr",
+      po::value<double>()->default_value(d.finetune.lr, fmt::format("{}", d.finetune.lr)),
       "centroid learning rate (a centroid's gradient sums its weights' gradients)")(
-      "retrain-lr", po::value<float>()->default_value(d.retrain.lr),
-      "masked retraining learning rate")("weight-decay",
-                                         po::value<float>()->default_value(d.dense.weight_decay),
-                                         "L2 weight decay in dense training and retraining")(
-      "clusters,k", po::value<int>()->default_value(d.clusters), "shared weights per layer, 1..15")(
-      "init", po::value<std::string>()->default_value("linear"), "linear, density or random")(
-      "act-frac", po::value<int>()->default_value(-1),
+      "retrain-lr",
+      po::value<double>()->default_value(d.retrain.lr, fmt::format("{}", d.retrain.lr)),
+      "masked retraining learning rate")(
+      "weight-decay",
+      po::value<double>()->default_value(d.dense.weight_decay,
+                                         fmt::format("{}", d.dense.weight_decay)),
+      "L2 weight decay in dense training and retraining")(
+      "clusters,k", po::value<int64_t>()->default_value(d.clusters),
+      "shared weights per layer, 1..15")("init", po::value<std::string>()->default_value("linear"),
+                                         "linear, density or random")(
+      "act-frac", po::value<int64_t>()->default_value(-1),
       "activation fractional bits, 0..15 (-1: calibrate on the training set)")(
-      "dropout", po::value<float>()->default_value(0.0f), "dropout on hidden layers")(
-      "no-huffman", "store fixed-width streams")("seed", po::value<uint64_t>()->default_value(1),
+      "dropout", po::value<double>()->default_value(0.0), "dropout on hidden layers")(
+      "no-huffman", "store fixed-width streams")("seed", po::value<int64_t>()->default_value(1),
                                                  "seed (initialisation, order, k-means)")(
-      "balance-pe", po::value<unsigned>()->default_value(0),
+      "balance-pe", po::value<int64_t>()->default_value(0),
       "permute each layer's rows to even out the work of this many PEs (0: off)")(
-      "quiet", "no per-epoch lines");
+      "force", "write the outputs even where one is an input file")("quiet", "no per-epoch lines");
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
                   vm)) {
     return kExitOk;
   }
   PipelineOptions o;
-  o.sizes.clear();
-  for (unsigned s : parse_size_list(vm["sizes"].as<std::string>(), "--sizes")) {
-    o.sizes.push_back(static_cast<int>(s));
-  }
+  o.sizes = training_sizes(vm["sizes"].as<std::string>());
   o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
   if (o.density.size() != o.sizes.size() - 1) {
     throw UsageError(
         fmt::format("--density: {} values for {} layers", o.density.size(), o.sizes.size() - 1));
   }
-  o.dense.epochs = vm["epochs"].as<int>();
-  o.dense.lr = vm["lr"].as<float>();
-  o.retrain.lr = vm["retrain-lr"].as<float>();
-  o.finetune.lr = vm["finetune-lr"].as<float>();
-  o.dense.weight_decay = o.retrain.weight_decay = vm["weight-decay"].as<float>();
-  o.prune_steps = vm["prune-steps"].as<int>();
-  o.retrain.epochs = vm["retrain-epochs"].as<int>();
-  o.finetune.epochs = vm["finetune-epochs"].as<int>();
-  o.clusters = vm["clusters"].as<int>();
-  if (o.clusters < 1 || o.clusters > 15) throw UsageError("--clusters must lie in 1..15");
-  o.init = parse_kmeans_init(vm["init"].as<std::string>());
-  o.act_frac = vm["act-frac"].as<int>();
-  if (o.act_frac < -1 || o.act_frac > 15) throw UsageError("--act-frac must lie in -1..15");
-  o.dense.dropout = o.retrain.dropout = vm["dropout"].as<float>();
-  o.huffman = vm.count("no-huffman") == 0;
-  o.seed = vm["seed"].as<uint64_t>();
-  if (o.dense.epochs < 0 || o.retrain.epochs < 0 || o.finetune.epochs < 0 || o.prune_steps < 1) {
-    throw UsageError("epoch counts must be >= 0 and --prune-steps >= 1");
+  for (double v : o.density) {
+    if (v <= 0 || v > 1) throw UsageError(fmt::format("--density {}: must lie in (0, 1]", v));
   }
+  o.dense.epochs = int_option_as<int>(vm, "epochs", 0, kMaxEpochs);
+  o.retrain.epochs = int_option_as<int>(vm, "retrain-epochs", 0, kMaxEpochs);
+  o.finetune.epochs = int_option_as<int>(vm, "finetune-epochs", 0, kMaxEpochs);
+  o.prune_steps = int_option_as<int>(vm, "prune-steps", 1, kMaxEpochs);
+  o.dense.lr = static_cast<float>(real_option(vm, "lr", 0, kMaxLearningRate));
+  o.retrain.lr = static_cast<float>(real_option(vm, "retrain-lr", 0, kMaxLearningRate));
+  o.finetune.lr = static_cast<float>(real_option(vm, "finetune-lr", 0, kMaxLearningRate));
+  o.dense.weight_decay = o.retrain.weight_decay =
+      static_cast<float>(real_option(vm, "weight-decay", 0, 1));
+  o.clusters = int_option_as<int>(vm, "clusters", 1, kCodebookSize - 1);
+  o.init = kmeans_init_option(vm["init"].as<std::string>());
+  o.act_frac = int_option_as<int>(vm, "act-frac", -1, kMaxFrac);
+  o.dense.dropout = o.retrain.dropout = static_cast<float>(real_option(vm, "dropout", 0, 1, true));
+  o.huffman = vm.count("no-huffman") == 0;
+  o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
+  const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
+
+  const std::string out = vm["output"].as<std::string>();
+  const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
+  std::vector<PathArg> inputs;
+  for (const std::string& f : mnist_files(vm["data-dir"].as<std::string>())) {
+    inputs.push_back({"--data-dir", f});
+  }
+  check_outputs({{"--output", out}, {json.empty() ? "" : "--json", json}}, inputs,
+                vm.count("force") > 0);
+  std::FILE* info = info_stream({out, json});
 
   const std::string dir = vm["data-dir"].as<std::string>();
   const Mnist data = load_mnist(dir);
-  fmt::print("data: {} train / {} test images from {}\n", data.train.labels.size(),
+  fmt::print(info, "data: {} train / {} test images from {}\n", data.train.labels.size(),
              data.test.labels.size(), dir);
   const bool quiet = vm.count("quiet") > 0;
   PipelineResult r = deep_compress(data, o, [&](const std::string& line) {
-    if (!quiet || line.rfind("  ", 0) != 0) fmt::print("{}\n", line);
-    std::fflush(stdout);
+    if (!quiet || line.rfind("  ", 0) != 0) fmt::print(info, "{}\n", line);
+    std::fflush(info);
   });
-  if (const unsigned n = vm["balance-pe"].as<unsigned>(); n > 0) {
-    r.model = make_model_file(balance_network(r.model.net, n), o.huffman);
+  if (balance_pe > 0) {
+    r.model = make_model_file(balance_network(r.model.net, balance_pe), o.huffman);
     const double acc = golden_accuracy(r.model.net, data.test);
-    fmt::print("rows balanced for {} PEs: fixed-point accuracy {:.2f}%\n", n, 100 * acc);
+    fmt::print(info, "rows balanced for {} PEs: fixed-point accuracy {:.2f}%\n", balance_pe,
+               100 * acc);
     r.stages.back().fixed_accuracy = acc;
   }
-  const std::string out = vm["output"].as<std::string>();
   write_model(out, r.model);
   const CompressionReport report = make_report(r.model);
-  fmt::print("\n{}\n{}", describe_stages(r), format_report_text(report));
+  fmt::print(info, "\n{}\n{}", describe_stages(r), format_report_text(report));
   const double fixed = r.stages.back().fixed_accuracy;
-  fmt::print(
-      "\nwrote {}: {} bytes, {:.1f}x smaller than float32; fixed-point accuracy {:.2f}% "
-      "vs dense float {:.2f}% ({:+.2f} points)\n",
-      out, report.file_bytes, report.ratio(), 100 * fixed, 100 * r.dense_float_accuracy,
-      100 * (fixed - r.dense_float_accuracy));
-  if (vm.count("json")) {
+  fmt::print(info,
+             "\nwrote {}: {} bytes, {:.1f}x smaller than float32; fixed-point accuracy {:.2f}% "
+             "vs dense float {:.2f}% ({:+.2f} points)\n",
+             out, report.file_bytes, report.ratio(), 100 * fixed, 100 * r.dense_float_accuracy,
+             100 * (fixed - r.dense_float_accuracy));
+  if (!json.empty()) {
     const std::string text = "{\"pipeline\": " + stages_json(r) +
                              ", \"compression\": " + format_report_json(report) + "}\n";
-    write_file_atomic(vm["json"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
+    write_output(json, std::vector<uint8_t>(text.begin(), text.end()));
   }
   return kExitOk;
 }

@@ -1,11 +1,14 @@
 // eie generate: a seeded random fully connected network and input batch as .npy files, the
 // hand-over format of PyTorch users, for demos and tests of the compress -> infer flow.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <random>
 
 #include "cli.h"
+#include "eie/error.h"
+#include "eie/limits.h"
 #include "eie/npy.h"
 
 namespace eie::cli {
@@ -15,8 +18,8 @@ int run_generate(const std::vector<std::string>& args) {
   opts.add_options()("sizes,s", po::value<std::string>()->default_value("784,300,100,10"),
                      "layer widths, input first (784,300,100,10 is LeNet-300-100)")(
       "out-dir,o", po::value<std::string>()->required(), "existing folder for the .npy files")(
-      "batch,b", po::value<unsigned>()->default_value(4), "input vectors in x.npy")(
-      "seed", po::value<uint64_t>()->default_value(1), "random seed");
+      "batch,b", po::value<int64_t>()->default_value(4), "input vectors in x.npy")(
+      "seed", po::value<int64_t>()->default_value(1), "random seed");
   po::variables_map vm;
   if (!parse_args(args, "eie generate -o DIR [--sizes 784,300,100,10] [--batch N] [--seed S]", opts,
                   {}, vm)) {
@@ -24,10 +27,24 @@ int run_generate(const std::vector<std::string>& args) {
   }
   const std::vector<unsigned> sizes = parse_size_list(vm["sizes"].as<std::string>(), "--sizes");
   if (sizes.size() < 2) throw UsageError("--sizes needs at least an input and an output width");
-  const unsigned batch = vm["batch"].as<unsigned>();
-  if (batch == 0) throw UsageError("--batch must be at least 1");
+  const auto batch = int_option_as<size_t>(vm, "batch", 1, INT32_MAX);
+  // Every file written must be one the readers take back (limits.h): checked before any is.
+  const auto check_fits = [](const std::string& name, uint64_t values, const std::string& why) {
+    if (values * 4 + 128 > kMaxNpyFileBytes) {
+      throw UsageError(
+          fmt::format("{}: {} float32 values ({} MiB); a .npy file may hold at most {} MiB ({})",
+                      name, values, values * 4 >> 20, kMaxNpyFileBytes >> 20, why));
+    }
+  };
+  check_fits("x.npy", uint64_t{batch} * sizes[0], "lower --batch or the input width");
+  for (size_t l = 0; l + 1 < sizes.size(); ++l) {
+    check_fits(fmt::format("w{}.npy", l + 1), uint64_t{sizes[l]} * sizes[l + 1], "lower --sizes");
+  }
   const std::string dir = vm["out-dir"].as<std::string>();
-  std::mt19937_64 rng(vm["seed"].as<uint64_t>());
+  if (dir.empty()) throw UsageError("--out-dir: the path is empty");
+  struct stat st {};
+  require(::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode), "--out-dir {}: not a folder", dir);
+  std::mt19937_64 rng(int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX));
 
   for (size_t l = 0; l + 1 < sizes.size(); ++l) {
     const size_t in = sizes[l], out = sizes[l + 1];

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "eie/error.h"
 #include "eie/inference.h"
+#include "eie/limits.h"
 #include "eie/model_file.h"
 #include "eie/npy.h"
 
@@ -17,18 +18,26 @@ int run_infer(const std::vector<std::string>& args) {
       "fixed point, int16 values are taken as fixed point already")(
       "output,o", po::value<std::string>()->required(), "output .npy, same batch layout")(
       "raw", "write int16 fixed-point outputs instead of float32")(
-      "pe", po::value<unsigned>()->default_value(64), "PEs the work statistics are counted for")(
-      "stats", "print per-layer work: non-zero inputs, entries, the busiest PE, balance");
+      "pe", po::value<int64_t>()->default_value(64), "PEs the work statistics are counted for")(
+      "stats", "print per-layer work: non-zero inputs, entries, the busiest PE, balance")(
+      "force", "write the output even where it is an input file");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
   if (!parse_args(args, "eie infer MODEL.eie -i X.npy -o Y.npy [--raw] [--stats]", opts, pos, vm)) {
     return kExitOk;
   }
-  const unsigned num_pe = vm["pe"].as<unsigned>();
-  if (num_pe == 0) throw UsageError("--pe must be at least 1");
+  const auto num_pe = int_option_as<uint32_t>(vm, "pe", 1, kMaxPe);
+  const std::string model_path = vm["model"].as<std::string>();
   const std::string input_path = vm["input"].as<std::string>();
-  const ModelFile model = read_model(vm["model"].as<std::string>());
+  const std::string out = vm["output"].as<std::string>();
+  check_outputs({{"--output", out}}, {{"MODEL", model_path}, {"--input", input_path}},
+                vm.count("force") > 0);
+  std::FILE* info = info_stream({out});
+  set_stage("reading the model");
+  const ModelFile model = read_model(model_path);
+  check_shape_budget(model.net, num_pe, model_path);
+  set_stage("preparing the golden model");
   const GoldenModel golden(model.net, num_pe);
   const NpyArray x = read_npy(input_path, NpyKind::kFloatOrInt16);
   require(x.shape.size() == 1 || x.shape.size() == 2,
@@ -39,6 +48,12 @@ int run_infer(const std::vector<std::string>& args) {
   require(width == model.net.inputs(), "{}: {} values per input but the model takes {}", input_path,
           width, model.net.inputs());
   require(batch > 0, "{}: the input batch is empty", input_path);
+  // The outputs are held, then written as one .npy file the readers must take back.
+  const uint64_t out_bytes = uint64_t{batch} * model.net.outputs() * (vm.count("raw") ? 2 : 4);
+  require(out_bytes + 128 <= kMaxNpyFileBytes,
+          "{}: {} inputs x {} outputs make a {} MiB output; a .npy file may hold at most {} MiB",
+          input_path, batch, model.net.outputs(), out_bytes >> 20, kMaxNpyFileBytes >> 20);
+  set_stage("running inference");
 
   const uint32_t outputs = model.net.outputs();
   std::vector<int16_t> y_raw;
@@ -50,7 +65,11 @@ int run_infer(const std::vector<std::string>& args) {
     if (x.dtype == "<i2") {
       for (double v : row) in.push_back(static_cast<int16_t>(v));
     } else {
-      in = quantize_activations(row, model.net.act_frac);
+      try {
+        in = quantize_activations(row, model.net.act_frac);
+      } catch (const Error& e) {
+        fail("{}: input {} of the batch: {}", input_path, b, e.what());
+      }
     }
     const auto outs = golden.run(in, &work[b]);
     const std::vector<int16_t> y = original_order(model.net, outs.back());  // undo row balancing
@@ -58,7 +77,6 @@ int run_infer(const std::vector<std::string>& args) {
   }
   std::vector<size_t> shape =
       x.shape.size() == 2 ? std::vector<size_t>{batch, outputs} : std::vector<size_t>{outputs};
-  const std::string out = vm["output"].as<std::string>();
   if (vm.count("raw")) {
     write_npy_i16(out, shape, y_raw);
   } else {
@@ -69,7 +87,7 @@ int run_infer(const std::vector<std::string>& args) {
     write_npy_f32(out, shape, y);
   }
   if (vm.count("stats")) {
-    fmt::print("{:<12} {:>10} {:>12} {:>12} {:>10} {:>8}\n", "layer", "nz inputs", "entries",
+    fmt::print(info, "{:<12} {:>10} {:>12} {:>12} {:>10} {:>8}\n", "layer", "nz inputs", "entries",
                "busiest PE", "ideal", "balance");
     for (size_t l = 0; l < model.net.layers.size(); ++l) {
       uint64_t nz = 0, total = 0, busiest = 0;
@@ -79,13 +97,14 @@ int run_infer(const std::vector<std::string>& args) {
         busiest += w[l].max_entries();
       }
       const double ideal = static_cast<double>(total) / num_pe;
-      fmt::print("{:<12} {:>10} {:>12} {:>12} {:>10.1f} {:>8.3f}\n", layer_label(model.net, l), nz,
-                 total, busiest, ideal, busiest ? ideal / static_cast<double>(busiest) : 1.0);
+      fmt::print(info, "{:<12} {:>10} {:>12} {:>12} {:>10.1f} {:>8.3f}\n",
+                 layer_label(model.net, l), nz, total, busiest, ideal,
+                 busiest ? ideal / static_cast<double>(busiest) : 1.0);
     }
-    fmt::print("(summed over {} input(s) at {} PEs; balance = ideal / busiest PE)\n", batch,
+    fmt::print(info, "(summed over {} input(s) at {} PEs; balance = ideal / busiest PE)\n", batch,
                num_pe);
   }
-  fmt::print("wrote {} ({} output(s) of {} values)\n", out, batch, outputs);
+  fmt::print(info, "wrote {} ({} output(s) of {} values)\n", out, batch, outputs);
   return kExitOk;
 }
 

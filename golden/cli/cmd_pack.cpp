@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "cli.h"
+#include "eie/error.h"
+#include "eie/limits.h"
 #include "eie/memory_image.h"
 #include "eie/model_file.h"
 #include "eie/sparse_format.h"
@@ -14,13 +16,13 @@ namespace eie::cli {
 int run_pack(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("model", po::value<std::string>()->required(), "model file")(
-      "pe,n", po::value<unsigned>()->default_value(64), "number of PEs")(
-      "spmat-depth", po::value<uint32_t>(),
+      "pe,n", po::value<int64_t>()->default_value(64), "number of PEs")(
+      "spmat-depth", po::value<int64_t>(),
       "check the model fits hardware with this many 64-bit sparse-matrix words per PE")(
-      "ptr-depth", po::value<uint32_t>(), "... pointers per PE (both banks)")(
-      "act-depth", po::value<uint32_t>(), "... activations per bank per PE")(
-      "bias-depth", po::value<uint32_t>(), "... biases per PE")("max-layers", po::value<uint32_t>(),
-                                                                "... layers in the layer table");
+      "ptr-depth", po::value<int64_t>(), "... pointers per PE (both banks)")(
+      "act-depth", po::value<int64_t>(), "... activations per bank per PE")(
+      "bias-depth", po::value<int64_t>(), "... biases per PE")("max-layers", po::value<int64_t>(),
+                                                               "... layers in the layer table");
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
@@ -28,9 +30,9 @@ int run_pack(const std::vector<std::string>& args) {
                   pos, vm)) {
     return kExitOk;
   }
-  const unsigned num_pe = vm["pe"].as<unsigned>();
-  if (num_pe == 0) throw UsageError("--pe must be at least 1");
+  const auto num_pe = int_option_as<uint32_t>(vm, "pe", 1, kMaxPe);
   const ModelFile model = read_model(vm["model"].as<std::string>());
+  check_shape_budget(model.net, num_pe, vm["model"].as<std::string>());
 
   // Against a configured build (the eie_top parameters): a model that does not fit fails here
   // with the memory, what it needs and what the build has. Memories not given are unbounded.
@@ -44,12 +46,15 @@ int run_pack(const std::vector<std::string>& args) {
         std::pair{"act-depth", &hw.act_depth}, std::pair{"bias-depth", &hw.bias_depth},
         std::pair{"max-layers", &hw.max_layers}}) {
     if (!vm.count(name)) continue;
-    *field = vm[name].as<uint32_t>();
-    if (*field == 0) throw UsageError(fmt::format("--{} must be at least 1", name));
+    *field = int_option_as<uint32_t>(vm, name, 1, kMaxDimension);
     check_fit = true;
   }
   if (check_fit) {
-    hw.validate();
+    try {
+      hw.validate();
+    } catch (const Error& e) {
+      throw UsageError(e.what());
+    }
     build_memory_image(model.net, hw);
     fmt::print(
         "{}: fits {} PEs with {} sparse-matrix words, {} pointers, {} activations, {} "

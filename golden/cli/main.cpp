@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "eie/error.h"
+#include "eie/limits.h"
 
 namespace eie::cli {
 
@@ -57,52 +58,29 @@ bool parse_args(const std::vector<std::string>& args, const std::string& usage,
   return true;
 }
 
-std::vector<std::string> split_list(const std::string& list, const std::string& what) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = list.find(',', start);
-    std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (item.empty()) throw UsageError(fmt::format("{}: empty item in list '{}'", what, list));
-    items.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+std::vector<int> training_sizes(const std::string& list) {
+  std::vector<int> sizes;
+  uint64_t weights = 0;
+  for (unsigned s : parse_size_list(list, "--sizes")) {
+    if (!sizes.empty()) weights += uint64_t{s} * static_cast<unsigned>(sizes.back());
+    sizes.push_back(static_cast<int>(s));
   }
-  return items;
+  if (sizes.size() < 2) throw UsageError("--sizes needs at least an input and an output width");
+  if (weights > kMaxTrainWeights) {
+    throw UsageError(fmt::format(
+        "--sizes {}: {} weights; training holds at most {} (docs/reliability.md, \"Resource "
+        "limits\")",
+        list, weights, kMaxTrainWeights));
+  }
+  return sizes;
 }
 
-std::vector<double> parse_number_list(const std::string& list, const std::string& what) {
-  std::vector<double> out;
-  for (const std::string& item : split_list(list, what)) {
-    size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size()) throw UsageError(fmt::format("{}: '{}' is not a number", what, item));
-    out.push_back(v);
+KmeansInit kmeans_init_option(const std::string& name) {
+  try {
+    return parse_kmeans_init(name);
+  } catch (const eie::Error& e) {
+    throw UsageError(std::string("--init: ") + e.what());
   }
-  return out;
-}
-
-std::vector<unsigned> parse_size_list(const std::string& list, const std::string& what) {
-  std::vector<unsigned> out;
-  for (const std::string& item : split_list(list, what)) {
-    size_t used = 0;
-    unsigned long v = 0;
-    try {
-      v = item[0] == '-' ? 0 : std::stoul(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || v == 0 || v > (1u << 24)) {
-      throw UsageError(fmt::format("{}: '{}' is not a size in 1..{}", what, item, 1u << 24));
-    }
-    out.push_back(static_cast<unsigned>(v));
-  }
-  return out;
 }
 
 }  // namespace eie::cli
@@ -136,16 +114,5 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "eie: '{}' is not a command. See 'eie --help'.\n", name);
     return kExitUsage;
   }
-  try {
-    return command->run(args);
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "eie {}: {}\n", name, e.what());
-    return kExitUsage;
-  } catch (const eie::Error& e) {
-    fmt::print(stderr, "eie {}: error: {}\n", name, e.what());
-    return kExitError;
-  } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "eie {}: error: out of memory\n", name);
-    return kExitError;
-  }
+  return guarded_main("eie " + name, [&] { return command->run(args); });
 }

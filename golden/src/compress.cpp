@@ -90,7 +90,11 @@ Layer to_fixed_layer(const FloatLayer& layer, const SharedWeights& shared, int a
   out.name = layer.name;
   out.weights = shared.codes;
   out.relu = layer.relu;
-  out.w_frac = shared.centroids.empty() ? kMaxFrac : choose_w_frac(shared.centroids);
+  try {
+    out.w_frac = shared.centroids.empty() ? kMaxFrac : choose_w_frac(shared.centroids);
+  } catch (const Error& e) {
+    fail("{}: {}", layer.name.empty() ? "layer" : layer.name, e.what());
+  }
   for (size_t c = 0; c < shared.centroids.size(); ++c) {
     out.codebook[c + 1] = to_fixed16(shared.centroids[c], out.w_frac);
   }

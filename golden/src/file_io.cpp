@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -36,13 +39,48 @@ class FdGuard {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-}  // namespace
-
-std::vector<uint8_t> read_file(const std::string& path) {
+int open_retry(const char* path, int flags, mode_t mode = 0) {
   int fd;
   do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::open(path, flags, mode);
   } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+// Writes everything or returns the errno of the failure (0 on success).
+int write_all(int fd, const std::vector<uint8_t>& bytes) {
+  const uint8_t* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+std::string folder_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// New files get the permissions the user's umask allows, as a shell redirection would.
+mode_t new_file_mode() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+}  // namespace
+
+std::vector<uint8_t> read_file(const std::string& path, uint64_t limit, const std::string& what,
+                               const SizeBound& bound) {
+  const int fd = open_retry(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("{}: cannot open for reading: {}", path, errno_text(errno));
   FdGuard guard(fd);
 
@@ -50,13 +88,30 @@ std::vector<uint8_t> read_file(const std::string& path) {
   if (::fstat(fd, &st) != 0) fail("{}: cannot stat: {}", path, errno_text(errno));
   // Opening a directory read-only succeeds on Linux; say so up front instead of failing in read().
   if (S_ISDIR(st.st_mode)) fail("{}: cannot read: {}", path, errno_text(EISDIR));
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limit) {
+    fail("{}: {} bytes; a {} may hold at most {} bytes (docs/reliability.md)", path, st.st_size,
+         what, limit);
+  }
 
   std::vector<uint8_t> bytes;
   if (S_ISREG(st.st_mode) && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
-  // Read until EOF rather than trusting st_size: pipes and /proc files report 0.
+  // Read until EOF or one byte past the bound rather than trusting st_size: pipes and devices
+  // report 0, and /dev/zero never ends.
   uint8_t buffer[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const uint64_t allowed = std::min(limit, bound ? bound(bytes) : limit);
+    if (bytes.size() > allowed) {
+      if (allowed == limit) {
+        fail("{}: more than {} bytes; a {} may hold at most {} bytes (docs/reliability.md)", path,
+             limit, what, limit);
+      }
+      // One byte past what the format allows (a read may have brought more): the parser names
+      // the trailing bytes.
+      bytes.resize(static_cast<size_t>(allowed) + 1);
+      break;
+    }
+    const uint64_t want = std::min<uint64_t>(sizeof buffer, allowed + 1 - bytes.size());
+    const ssize_t n = ::read(fd, buffer, static_cast<size_t>(want));
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("{}: cannot read: {}", path, errno_text(errno));
@@ -67,47 +122,112 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return bytes;
 }
 
-void write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes) {
+int stream_descriptor(const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    const size_t len = std::strlen(prefix);
+    if (path.size() > len && path.compare(0, len, prefix) == 0 &&
+        path.find_first_not_of("0123456789", len) == std::string::npos && path.size() - len < 9) {
+      return std::atoi(path.c_str() + len);
+    }
+  }
+  return -1;
+}
+
+std::string resolve_symlinks(const std::string& path) {
+  std::string p = path;
+  for (int hop = 0; hop < 40; ++hop) {  // the kernel's own limit (ELOOP after 40)
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) {
+      if (errno == ENOENT) return p;  // a new file (or a dangling link's target)
+      fail("{}: cannot stat {}: {}", path, p, errno_text(errno));
+    }
+    if (!S_ISLNK(st.st_mode)) return p;
+    char target[PATH_MAX];
+    const ssize_t n = ::readlink(p.c_str(), target, sizeof target - 1);
+    if (n < 0) fail("{}: cannot read the symbolic link {}: {}", path, p, errno_text(errno));
+    const std::string t(target, static_cast<size_t>(n));
+    p = !t.empty() && t[0] == '/' ? t : folder_of(p) + "/" + t;
+  }
+  fail("{}: {}", path, errno_text(ELOOP));
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+TempOutput::TempOutput(const std::string& path) : path_(path), target_(resolve_symlinks(path)) {
+  struct stat st {};
+  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    fail("{}: not a regular file; this output is written in place and needs one", path);
+  }
   // Same folder as the target so that rename() is atomic (never crosses a file system).
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::string name = target_ + ".tmp.XXXXXX";
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) fail("{}: cannot create a temporary file {}: {}", path, name, errno_text(errno));
+  ::fchmod(fd, S_ISREG(st.st_mode) ? st.st_mode & 07777 : new_file_mode());
+  ::close(fd);
+  temp_ = name;
+}
 
-  int fd;
-  do {
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) fail("{}: cannot create temporary file {}: {}", path, tmp, errno_text(errno));
+TempOutput::~TempOutput() {
+  if (!committed_) ::unlink(temp_.c_str());
+}
 
-  // Any failure after this point must not leave the temporary behind.
-  auto give_up = [&](const char* step, int err) {
-    ::unlink(tmp.c_str());
-    fail("{}: cannot write ({} failed on {}): {}", path, step, tmp, errno_text(err));
-  };
+void TempOutput::commit() {
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp_.c_str());
+    committed_ = true;
+    fail("{}: cannot move {} into place: {}", path_, temp_, errno_text(err));
+  }
+  committed_ = true;
+}
 
-  {
+void write_output(const std::string& path, const std::vector<uint8_t>& bytes) {
+  require(!path.empty(), "output path is empty");
+  // Standard streams: written through, never replaced (a shell redirection may append).
+  if (const int fd = stream_descriptor(path); fd >= 0) {
+    if (const int err = write_all(fd, bytes); err != 0) {
+      fail("{}: cannot write: {}", path, errno_text(err));
+    }
+    if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
+      fail("{}: cannot write: {}", path, errno_text(errno));
+    }
+    return;
+  }
+  const std::string target = resolve_symlinks(path);
+  struct stat st {};
+  const bool exists = ::stat(target.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) fail("{}: is a folder, not a file", path);
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A FIFO or device: written through; a reader or the device decides where the bytes go.
+    const int fd = open_retry(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) fail("{}: cannot open for writing: {}", path, errno_text(errno));
     FdGuard guard(fd);
-    const uint8_t* p = bytes.data();
-    size_t left = bytes.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        guard.close();
-        give_up("write", err);
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
+    if (const int err = write_all(fd, bytes); err != 0) {
+      fail("{}: cannot write: {}", path, errno_text(err));
     }
-    // Data must be on disk before the rename makes it visible, or a crash can leave an empty file.
-    if (::fsync(fd) != 0) {
-      const int err = errno;
-      guard.close();
-      give_up("fsync", err);
-    }
-    if (guard.close() != 0) give_up("close", errno);
+    if (guard.close() != 0) fail("{}: cannot write: {}", path, errno_text(errno));
+    return;
   }
 
-  if (::rename(tmp.c_str(), path.c_str()) != 0) give_up("rename", errno);
+  TempOutput out(path);
+  const int fd = open_retry(out.temp_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) fail("{}: cannot open {}: {}", path, out.temp_path(), errno_text(errno));
+  FdGuard guard(fd);
+  const auto give_up = [&](const char* step, int err) {
+    fail("{}: cannot write ({} failed on {}): {}", path, step, out.temp_path(), errno_text(err));
+  };
+  if (const int err = write_all(fd, bytes); err != 0) give_up("write", err);
+  // Data must be on disk before the rename makes it visible, or a crash can leave an empty file.
+  if (::fsync(fd) != 0) give_up("fsync", errno);
+  if (guard.close() != 0) give_up("close", errno);
+  out.commit();
 }
 
 }  // namespace eie

@@ -2,6 +2,7 @@
 
 #include "eie/error.h"
 #include "eie/file_io.h"
+#include "eie/limits.h"
 
 namespace eie {
 
@@ -41,14 +42,33 @@ std::vector<uint32_t> read_header(const std::vector<uint8_t>& b, const std::stri
   return sizes;
 }
 
+// Header (magic and dimensions) plus the data the dimensions declare; past a bad magic or a
+// declared size over the limit, nothing more is read (the parser names the problem).
+uint64_t idx_size_bound(const std::vector<uint8_t>& b) {
+  if (b.size() < 4) return kMaxIdxFileBytes;
+  if (b[0] != 0 || b[1] != 0 || b[2] != 0x08 || b[3] == 0 || b[3] > 3) return 4;
+  const size_t header = 4 + 4 * size_t{b[3]};
+  if (b.size() < header) return header;
+  uint64_t total = 1;
+  for (size_t d = 0; d < b[3]; ++d) {
+    total *= be32(b, 4 + 4 * d);
+    if (total > kMaxItems) return header;
+  }
+  return header + total;
+}
+
+std::vector<uint8_t> read_idx(const std::string& path) {
+  return read_file(path, kMaxIdxFileBytes, "IDX file", idx_size_bound);
+}
+
 }  // namespace
 
 IdxImages read_idx_images(const std::string& path) {
-  return parse_idx_images(read_file(path), path);
+  return parse_idx_images(read_idx(path), path);
 }
 
 std::vector<uint8_t> read_idx_labels(const std::string& path) {
-  return parse_idx_labels(read_file(path), path);
+  return parse_idx_labels(read_idx(path), path);
 }
 
 IdxImages parse_idx_images(const std::vector<uint8_t>& b, const std::string& path) {
@@ -64,6 +84,16 @@ IdxImages parse_idx_images(const std::vector<uint8_t>& b, const std::string& pat
 std::vector<uint8_t> parse_idx_labels(const std::vector<uint8_t>& b, const std::string& path) {
   read_header(b, path, 1, "labels");
   return std::vector<uint8_t>(b.begin() + 8, b.end());
+}
+
+std::vector<std::string> mnist_files(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const char* prefix : {"train", "t10k"}) {
+    for (const char* kind : {"images-idx3", "labels-idx1"}) {
+      files.push_back(fmt::format("{}/{}-{}-ubyte", dir, prefix, kind));
+    }
+  }
+  return files;
 }
 
 Mnist load_mnist(const std::string& dir) {

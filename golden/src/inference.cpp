@@ -7,6 +7,7 @@
 
 #include "eie/error.h"
 #include "eie/fixed_point.h"
+#include "eie/limits.h"
 
 namespace eie {
 
@@ -20,8 +21,9 @@ uint64_t LayerWork::max_entries() const {
 }
 
 GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), num_pe_(num_pe) {
-  require(num_pe >= 1, "number of PEs must be at least 1");
+  require(num_pe >= 1 && num_pe <= kMaxPe, "number of PEs {} outside 1..{}", num_pe, kMaxPe);
   net_.validate();
+  check_shape_budget(net_, num_pe);
   for (const Layer& layer : net_.layers) {
     packed_.push_back(pack(layer.weights, num_pe));
     DecodedLayer d;

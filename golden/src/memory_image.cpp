@@ -1,6 +1,7 @@
 #include "eie/memory_image.h"
 
 #include "eie/error.h"
+#include "eie/limits.h"
 #include "eie/sparse_format.h"
 
 namespace eie {
@@ -34,6 +35,7 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
   config.validate();
   net.validate();
   const uint32_t n = config.pes();
+  check_shape_budget(net, n);
   require(net.layers.size() <= config.max_layers,
           "network has {} layers but the hardware's layer table holds {} (MaxLayers)",
           net.layers.size(), config.max_layers);

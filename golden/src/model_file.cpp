@@ -1,5 +1,6 @@
 #include "eie/model_file.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -8,6 +9,7 @@
 #include "eie/error.h"
 #include "eie/file_io.h"
 #include "eie/huffman.h"
+#include "eie/limits.h"
 #include "eie/relative_index.h"
 
 namespace eie {
@@ -179,7 +181,10 @@ void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
 }
 
 // Reads one layer section; `coding` receives how its streams were stored.
-Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, LayerCoding& coding) {
+// `shape_total` accumulates the shape words of the layers so far (limits.h), checked before the
+// layer's buffers are allocated.
+Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, LayerCoding& coding,
+                 uint64_t& shape_total) {
   const std::string at = fmt::format("layer {}", index + 1);
   const uint32_t section = r.u32(at + " section length");
   require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source, at,
@@ -199,6 +204,7 @@ Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, Layer
   require(rows >= 1 && rows <= kMaxDimension && cols >= 1 && cols <= kMaxDimension,
           "{}: {} shape {}x{} outside 1..{} per dimension", source, where, rows, cols,
           kMaxDimension);
+  add_shape_words(shape_total, rows, cols, 0, fmt::format("{}: {}", source, where));
   const uint8_t flags = r.u8(where + " flags");
   require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits", source,
           where, flags);
@@ -343,9 +349,10 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   const uint32_t layers = r.u32("layer count");
   require(layers >= 1 && layers <= kMaxLayers, "{}: layer count {} outside 1..{}", source, layers,
           kMaxLayers);
+  uint64_t shape_total = 0;
   for (uint32_t l = 0; l < layers; ++l) {
     LayerCoding coding;
-    model.net.layers.push_back(read_layer(r, source, l, coding));
+    model.net.layers.push_back(read_layer(r, source, l, coding, shape_total));
     model.coding.push_back(coding);
   }
   if (version >= 2) {
@@ -367,10 +374,37 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   return model;
 }
 
-ModelFile read_model(const std::string& path) { return parse_model(read_file(path), path); }
+uint64_t model_size_bound(const std::vector<uint8_t>& head) {
+  const auto u32_at = [&](size_t at) {
+    return uint32_t{head[at]} | uint32_t{head[at + 1]} << 8 | uint32_t{head[at + 2]} << 16 |
+           uint32_t{head[at + 3]} << 24;
+  };
+  if (head.size() < kHeaderBytes) return kMaxModelFileBytes;
+  // Not a model, or a header the parser rejects: nothing more is needed to say so.
+  if (std::memcmp(head.data(), kModelMagic, 8) != 0) return 8;
+  const unsigned version = head[8] | unsigned{head[9]} << 8;
+  const uint32_t layers = u32_at(16);
+  if (layers == 0 || layers > kMaxLayers) return kHeaderBytes;
+  // Walk the section lengths read so far; the size is known once the last one is in.
+  uint64_t pos = kHeaderBytes;
+  for (uint32_t l = 0; l < layers; ++l) {
+    if (pos + 4 > head.size()) return kMaxModelFileBytes;
+    pos += 4 + uint64_t{u32_at(static_cast<size_t>(pos))};
+    if (pos > kMaxModelFileBytes) return kMaxModelFileBytes;
+  }
+  if (version >= 2) {
+    if (pos + 4 > head.size()) return kMaxModelFileBytes;
+    pos += 4 + 4 * uint64_t{u32_at(static_cast<size_t>(pos))};
+  }
+  return std::min<uint64_t>(pos + kTrailerBytes, kMaxModelFileBytes);
+}
+
+ModelFile read_model(const std::string& path) {
+  return parse_model(read_file(path, kMaxModelFileBytes, "model file", model_size_bound), path);
+}
 
 void write_model(const std::string& path, const ModelFile& model) {
-  write_file_atomic(path, serialize_model(model));
+  write_output(path, serialize_model(model));
 }
 
 ModelFile make_model_file(Network net, bool huffman) {

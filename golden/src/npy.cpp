@@ -1,5 +1,6 @@
 #include "eie/npy.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -9,6 +10,7 @@
 
 #include "eie/error.h"
 #include "eie/file_io.h"
+#include "eie/limits.h"
 
 namespace eie {
 namespace {
@@ -378,8 +380,41 @@ std::vector<uint8_t> make_header(const std::string& path, const char* descr,
 
 }  // namespace
 
+namespace {
+
+// The size the preamble and header declare: preamble + header + shape x item size. Anything the
+// parser will reject stops the read where it is.
+uint64_t npy_size_bound(const std::vector<uint8_t>& head, NpyKind kind) {
+  if (head.size() < kMagicLen + 4) return kMaxNpyFileBytes;
+  if (std::memcmp(head.data(), kMagic, kMagicLen) != 0) return kMagicLen;
+  const unsigned major = head[kMagicLen];
+  const size_t len_size = major == 1 ? 2 : 4;
+  const size_t prefix = kMagicLen + 2 + len_size;
+  if (head.size() < prefix) return kMaxNpyFileBytes;
+  const uint64_t header_len = load_le(head.data() + kMagicLen + 2, len_size);
+  if (head.size() < prefix + header_len) return std::min(kMaxNpyFileBytes, prefix + header_len);
+  try {
+    const std::string_view text(reinterpret_cast<const char*>(head.data() + prefix),
+                                static_cast<size_t>(header_len));
+    const Header header = parse_header("", text);
+    const size_t item = item_size("", header.descr, kind);
+    size_t count = 0;
+    if (!shape_product(header.shape, &count) || count > kMaxNpyFileBytes / item) {
+      return head.size();
+    }
+    return prefix + header_len + uint64_t{count} * item;
+  } catch (const Error&) {
+    return head.size();  // the parser names the problem
+  }
+}
+
+}  // namespace
+
 NpyArray read_npy(const std::string& path, NpyKind kind) {
-  return parse_npy(read_file(path), path, kind);
+  const auto bound = [kind](const std::vector<uint8_t>& head) {
+    return npy_size_bound(head, kind);
+  };
+  return parse_npy(read_file(path, kMaxNpyFileBytes, ".npy file", bound), path, kind);
 }
 
 NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& path, NpyKind kind) {
@@ -461,7 +496,7 @@ void write_npy_f32(const std::string& path, const std::vector<size_t>& shape,
     std::memcpy(&bits, &f, sizeof bits);
     store_le(out, bits, 4);
   }
-  write_file_atomic(path, out);
+  write_output(path, out);
 }
 
 void write_npy_i16(const std::string& path, const std::vector<size_t>& shape,
@@ -469,7 +504,7 @@ void write_npy_i16(const std::string& path, const std::vector<size_t>& shape,
   std::vector<uint8_t> out = make_header(path, "<i2", shape, values.size());
   out.reserve(out.size() + values.size() * 2);
   for (int16_t v : values) store_le(out, static_cast<uint16_t>(v), 2);
-  write_file_atomic(path, out);
+  write_output(path, out);
 }
 
 }  // namespace eie

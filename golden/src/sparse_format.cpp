@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "eie/error.h"
+#include "eie/limits.h"
 
 namespace eie {
 
@@ -99,7 +100,9 @@ size_t PackedLayer::max_entries() const {
 }
 
 PackedLayer pack(const CodeMatrix& m, uint32_t num_pe) {
-  require(num_pe >= 1, "number of PEs must be at least 1");
+  require(num_pe >= 1 && num_pe <= kMaxPe, "number of PEs {} outside 1..{}", num_pe, kMaxPe);
+  uint64_t words = 0;
+  add_shape_words(words, m.rows, m.cols, num_pe, "matrix");
   m.validate();
   PackedLayer p;
   p.rows = m.rows;

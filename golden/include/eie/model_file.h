@@ -50,6 +50,9 @@ std::vector<uint8_t> serialize_model(const ModelFile& model);
 // `source` names the data in error messages (usually the path).
 ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& source);
 
+// The most bytes a model file whose first bytes are `head` can hold (its header and section
+// lengths), for read_file's bound; kMaxModelFileBytes while that is not yet known.
+uint64_t model_size_bound(const std::vector<uint8_t>& head);
 ModelFile read_model(const std::string& path);
 void write_model(const std::string& path, const ModelFile& model);
 

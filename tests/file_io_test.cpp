@@ -1,0 +1,315 @@
+// Tests for eie::read_file (bounded by the format) and eie::write_output (atomic for regular
+// files, written through for pipes, devices and standard streams, symlinks followed). Special
+// files are made in a temporary folder, never the machine's own /dev nodes: a regression would
+// replace them.
+#include "eie/file_io.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "eie/error.h"
+#include "test_util.h"
+
+namespace eie {
+namespace {
+
+using test::error_message;
+using test::TempDir;
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+constexpr uint64_t kLimit = 1u << 20;
+
+// Reads everything from a FIFO on a thread until the writer closes it.
+class FifoReader {
+ public:
+  explicit FifoReader(const std::string& path)
+      : path_(path), thread_([this, path] {
+          const int fd = ::open(path.c_str(), O_RDONLY);
+          if (fd < 0) return;
+          char buf[4096];
+          ssize_t n;
+          while ((n = ::read(fd, buf, sizeof buf)) > 0) data_.append(buf, static_cast<size_t>(n));
+          ::close(fd);
+        }) {}
+  std::string join() {
+    // If the writer never came, the reader still waits in open(): come as a writer, then go.
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+    thread_.join();
+    return data_;
+  }
+
+ private:
+  std::string path_;
+  std::string data_;
+  std::thread thread_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// read_file
+
+TEST(ReadFile, ReturnsExactBytes) {
+  TempDir dir;
+  const std::vector<uint8_t> bytes = {0, 1, 2, 0xFF, '\n', 0x93, 0};
+  test::write_bytes(dir.file("a.bin"), bytes);
+  EXPECT_EQ(read_file(dir.file("a.bin"), kLimit, "test file"), bytes);
+}
+
+TEST(ReadFile, OfEmptyFileIsEmpty) {
+  TempDir dir;
+  test::write_bytes(dir.file("empty"), {});
+  EXPECT_TRUE(read_file(dir.file("empty"), kLimit, "test file").empty());
+}
+
+TEST(ReadFile, MissingNamesPathAndReason) {
+  TempDir dir;
+  const std::string path = dir.file("missing.bin");
+  const std::string message = error_message([&] { read_file(path, kLimit, "test file"); });
+  EXPECT_TRUE(contains(message, path)) << message;
+  EXPECT_TRUE(contains(message, std::strerror(ENOENT))) << message;
+}
+
+TEST(ReadFile, OfDirectoryNamesPathAndReason) {
+  TempDir dir;
+  const std::string message = error_message([&] { read_file(dir.path(), kLimit, "test file"); });
+  EXPECT_TRUE(contains(message, dir.path())) << message;
+  EXPECT_TRUE(contains(message, std::strerror(EISDIR))) << message;
+}
+
+TEST(ReadFile, RegularFileOverTheLimitIsRefusedUnread) {
+  TempDir dir;
+  test::write_bytes(dir.file("big"), std::vector<uint8_t>(100, 7));
+  const std::string message = error_message([&] { read_file(dir.file("big"), 99, "widget"); });
+  EXPECT_TRUE(contains(message, "a widget may hold at most 99 bytes")) << message;
+}
+
+TEST(ReadFile, StopsOneBytePastTheFormatsBound) {
+  TempDir dir;
+  test::write_bytes(dir.file("long"), std::vector<uint8_t>(5000, 1));
+  // The "format" says the file holds as many bytes as its first byte (1): two are read, so the
+  // parser sees the trailing byte and names it.
+  const auto bound = [](const std::vector<uint8_t>& head) -> uint64_t {
+    return head.empty() ? kLimit : head[0];
+  };
+  EXPECT_EQ(read_file(dir.file("long"), kLimit, "test file", bound).size(), 2u);
+}
+
+// Feeds zeros into a new FIFO until its reader goes away, like /dev/zero. The open does not
+// block: if the reader never comes the feeder gives up after 10 s instead of hanging the test.
+class ZeroFeeder {
+ public:
+  explicit ZeroFeeder(const std::string& path) {
+    std::signal(SIGPIPE, SIG_IGN);  // the feeder sees EPIPE when the reader stops
+    EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    thread_ = std::thread([path] {
+      int fd = -1;
+      for (int i = 0; i < 1000 && fd < 0; ++i) {
+        fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
+        if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (fd < 0) return;
+      ::fcntl(fd, F_SETFL, 0);
+      const std::vector<char> zeros(4096, 0);
+      while (::write(fd, zeros.data(), zeros.size()) > 0) {
+      }
+      ::close(fd);
+    });
+  }
+  ~ZeroFeeder() { thread_.join(); }
+
+ private:
+  std::thread thread_;
+};
+
+TEST(ReadFile, EndlessPipeCostsOnlyTheBound) {
+  TempDir dir;
+  {
+    ZeroFeeder feeder(dir.file("endless"));
+    const auto bound = [](const std::vector<uint8_t>& head) -> uint64_t {
+      return head.size() < 4 ? kLimit : 4;  // a 4-byte magic that zeros never match
+    };
+    EXPECT_EQ(read_file(dir.file("endless"), kLimit, "test file", bound).size(), 5u);
+  }
+  // Without a bound the limit stops it.
+  ZeroFeeder feeder(dir.file("endless2"));
+  const std::string message =
+      error_message([&] { read_file(dir.file("endless2"), 1000, "widget"); });
+  EXPECT_TRUE(contains(message, "more than 1000 bytes; a widget may hold at most 1000")) << message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// write_output
+
+TEST(WriteOutput, WritesAndLeavesNoTemporary) {
+  TempDir dir;
+  const std::string path = dir.file("out.bin");
+  write_output(path, {1, 2, 3, 4});
+  EXPECT_EQ(test::read_bytes(path), (std::vector<uint8_t>{1, 2, 3, 4}));
+  // Overwriting with shorter contents must replace, not partially overwrite.
+  write_output(path, {9});
+  EXPECT_EQ(test::read_bytes(path), std::vector<uint8_t>{9});
+  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"out.bin"});
+}
+
+TEST(WriteOutput, WritesEmptyFile) {
+  TempDir dir;
+  write_output(dir.file("empty"), {});
+  EXPECT_TRUE(test::file_exists(dir.file("empty")));
+  EXPECT_TRUE(test::read_bytes(dir.file("empty")).empty());
+}
+
+TEST(WriteOutput, KeepsAnExistingFilesMode) {
+  TempDir dir;
+  const std::string path = dir.file("script");
+  test::write_bytes(path, {1});
+  ASSERT_EQ(::chmod(path.c_str(), 0751), 0);
+  write_output(path, {2});
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0751u);
+}
+
+TEST(WriteOutput, IntoMissingDirectoryFailsAndLeavesNothing) {
+  TempDir dir;
+  const std::string path = dir.file("no_such_dir/out.bin");
+  const std::string message = error_message([&] { write_output(path, {1, 2, 3}); });
+  EXPECT_TRUE(contains(message, path)) << message;
+  EXPECT_TRUE(contains(message, std::strerror(ENOENT))) << message;
+  EXPECT_TRUE(test::list_dir(dir.path()).empty());
+}
+
+TEST(WriteOutput, ToAFolderFailsAndLeavesNothing) {
+  TempDir dir;
+  const std::string path = dir.file("out");
+  ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
+  const std::string message = error_message([&] { write_output(path, {1, 2, 3}); });
+  EXPECT_TRUE(contains(message, "is a folder")) << message;
+  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"out"});
+}
+
+TEST(WriteOutput, ThroughASymlinkWritesItsTarget) {
+  TempDir dir;
+  test::write_bytes(dir.file("target"), {1});
+  ASSERT_EQ(::symlink("target", dir.file("link").c_str()), 0);
+  write_output(dir.file("link"), {5, 6});
+  EXPECT_EQ(test::read_bytes(dir.file("target")), (std::vector<uint8_t>{5, 6}));
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir.file("link").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link itself was replaced";
+  // A dangling link creates its target, as a shell redirection does.
+  ASSERT_EQ(::symlink("new", dir.file("dangling").c_str()), 0);
+  write_output(dir.file("dangling"), {7});
+  EXPECT_EQ(test::read_bytes(dir.file("new")), std::vector<uint8_t>{7});
+  EXPECT_EQ(test::list_dir(dir.path()).size(), 4u);  // no temporaries
+}
+
+TEST(WriteOutput, SymlinkLoopIsAnError) {
+  TempDir dir;
+  ASSERT_EQ(::symlink("b", dir.file("a").c_str()), 0);
+  ASSERT_EQ(::symlink("a", dir.file("b").c_str()), 0);
+  const std::string message = error_message([&] { write_output(dir.file("a"), {1}); });
+  EXPECT_TRUE(contains(message, std::strerror(ELOOP))) << message;
+}
+
+TEST(WriteOutput, ToANamedPipeWritesThroughIt) {
+  TempDir dir;
+  const std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  FifoReader reader(fifo);
+  write_output(fifo, {'a', 'b', 'c'});
+  EXPECT_EQ(reader.join(), "abc");
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the pipe was replaced by a file";
+}
+
+// A copy of /dev/full and /dev/null made in the temporary folder (needs root, as CI runs).
+TEST(WriteOutput, ToDeviceNodesWritesThroughAndReportsAFullDevice) {
+  TempDir dir;
+  const std::string full = dir.file("full"), null = dir.file("null");
+  if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0 ||
+      ::mknod(null.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+    GTEST_SKIP() << "mknod needs root: " << std::strerror(errno);
+  }
+  write_output(null, {1, 2, 3});
+  const std::string message = error_message([&] { write_output(full, {1, 2, 3}); });
+  EXPECT_TRUE(contains(message, full)) << message;
+  EXPECT_TRUE(contains(message, std::strerror(ENOSPC))) << message;
+  for (const std::string& node : {full, null}) {
+    struct stat st {};
+    ASSERT_EQ(::lstat(node.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode)) << node << " was replaced by a file";
+  }
+  EXPECT_EQ(test::list_dir(dir.path()).size(), 2u);
+}
+
+TEST(WriteOutput, StandardStreamsAreWrittenThroughTheirDescriptor) {
+  EXPECT_EQ(stream_descriptor("-"), 1);
+  EXPECT_EQ(stream_descriptor("/dev/stdout"), 1);
+  EXPECT_EQ(stream_descriptor("/dev/stderr"), 2);
+  EXPECT_EQ(stream_descriptor("/dev/fd/7"), 7);
+  EXPECT_EQ(stream_descriptor("/proc/self/fd/12"), 12);
+  EXPECT_EQ(stream_descriptor("/dev/fd/x"), -1);
+  EXPECT_EQ(stream_descriptor("out.bin"), -1);
+  // Standard output pointed at a pipe: "-" writes into it.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const int saved = ::dup(1);
+  ASSERT_EQ(::dup2(fds[1], 1), 1);
+  write_output("-", {'h', 'i'});
+  ASSERT_EQ(::dup2(saved, 1), 1);
+  ::close(saved);
+  ::close(fds[1]);
+  char buf[8] = {};
+  EXPECT_EQ(::read(fds[0], buf, sizeof buf), 2);
+  ::close(fds[0]);
+  EXPECT_EQ(std::string(buf), "hi");
+}
+
+TEST(WriteOutput, SameFileComparesIdentityNotSpelling) {
+  TempDir dir;
+  test::write_bytes(dir.file("a"), {1});
+  ASSERT_EQ(::symlink("a", dir.file("s").c_str()), 0);
+  ASSERT_EQ(::link(dir.file("a").c_str(), dir.file("h").c_str()), 0);
+  EXPECT_TRUE(same_file(dir.file("a"), dir.file("s")));
+  EXPECT_TRUE(same_file(dir.file("a"), dir.file("h")));
+  EXPECT_TRUE(same_file(dir.file("a"), dir.path() + "/./a"));
+  test::write_bytes(dir.file("b"), {1});
+  EXPECT_FALSE(same_file(dir.file("a"), dir.file("b")));
+  EXPECT_FALSE(same_file(dir.file("a"), dir.file("missing")));
+}
+
+TEST(TempOutput, CommitsOrRemovesAndRefusesNonRegularTargets) {
+  TempDir dir;
+  {
+    TempOutput out(dir.file("kept"));
+    test::write_bytes(out.temp_path(), {1});
+    out.commit();
+  }
+  {
+    TempOutput out(dir.file("dropped"));
+    test::write_bytes(out.temp_path(), {1});
+  }
+  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"kept"});
+  ASSERT_EQ(::mkfifo(dir.file("pipe").c_str(), 0600), 0);
+  EXPECT_TRUE(
+      contains(error_message([&] { TempOutput out(dir.file("pipe")); }), "not a regular file"));
+  EXPECT_TRUE(contains(error_message([&] { TempOutput out(dir.file("nodir/x")); }), "nodir"));
+}
+
+}  // namespace
+}  // namespace eie
