@@ -56,7 +56,7 @@ same_state "$before" outputs_that_are_inputs
 
 # A pipe is written through, a symlink's target is written and the link kept.
 mkfifo "$dir/pipe"
-cat "$dir/pipe" >"$dir/from_pipe.json" &
+timeout 60 cat "$dir/pipe" >"$dir/from_pipe.json" &
 reader=$!
 check json_into_pipe 0 "PASS" -- "${run[@]}" --json "$dir/pipe"
 wait "$reader"
@@ -94,7 +94,7 @@ same_state "$before" hostile_model
 
 # An endless input (a FIFO fed zeros, like /dev/zero) is read only up to its bad magic.
 mkfifo "$dir/zeros"
-(exec 3>"$dir/zeros"; head -c 4000000000 /dev/zero >&3 2>/dev/null) &
+timeout 60 bash -c 'exec 3>"$1"; head -c 4000000000 /dev/zero >&3' sh "$dir/zeros" 2>/dev/null &
 feeder=$!
 check endless_model 1 "bad magic" -- bash -c 'ulimit -v 2000000; exec "$@"' sh \
   "$sim" --quiet --model "$dir/zeros"

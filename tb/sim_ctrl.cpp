@@ -51,15 +51,15 @@ void SimCtrl::close_trace() {
   }
 }
 
-bool SimCtrl::write_coverage(const std::string& path) {
+bool SimCtrl::coverage_build() { return VM_COVERAGE != 0; }
+
+void SimCtrl::write_coverage(const std::string& path) {
 #if VM_COVERAGE
   TempOutput out(path);
   ctx_->coveragep()->write(out.temp_path().c_str());
   out.commit();
-  return true;
 #else
-  (void)path;
-  return false;
+  fail("{}: this build has no coverage counters", path);
 #endif
 }
 

@@ -38,9 +38,11 @@ class SimCtrl {
   void add_sampler(std::function<void()> hook) { samplers_.push_back(std::move(hook)); }
   // Flushes, closes and moves the trace into place (also done by the destructor).
   void close_trace();
-  // Coverage builds (Verilator --coverage): writes the counts so far (atomically, as
-  // write_output); false in other builds.
-  bool write_coverage(const std::string& path);
+  // Whether this binary was built with Verilator --coverage.
+  static bool coverage_build();
+  // Coverage builds: writes the counts so far (atomically, as write_output); throws eie::Error
+  // in other builds.
+  void write_coverage(const std::string& path);
 
  private:
   void eval_and_dump(uint64_t time);

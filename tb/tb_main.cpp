@@ -56,40 +56,51 @@ constexpr int64_t kMaxInferences = 1000000;
 const std::vector<std::string> kScenarios = {"random",  "empty-cols", "imbalance", "paper",
                                              "padding", "rounding",   "sat-order", "benchmark"};
 
-// The layer shapes a generated scenario asks for, checked against the build before anything is
-// drawn: a 100000-wide layer would otherwise be generated in full (gigabytes) before the loader
-// refuses it. Weights are checked by their expected count against the sparse-matrix memory.
+// The layer shapes a generated scenario asks for (--sizes), checked against the build before
+// anything is drawn: a 100000-wide layer would otherwise be generated in full (gigabytes) before
+// the loader refuses it. Weights are checked by their expected count against the sparse-matrix
+// memory. Options the build cannot take are usage errors, as --pe and --fifo past it are.
 void check_scenario_fits(const std::vector<uint32_t>& sizes, double weight_density,
                          const HwConfig& config) {
   Network shape;
   for (size_t l = 0; l + 1 < sizes.size(); ++l) {
     const uint32_t n = config.pes();
     for (const uint32_t width : {sizes[l], sizes[l + 1]}) {
-      require((width + n - 1) / n <= config.act_depth,
-              "--sizes: layer {} ({}x{}): {} values need {} activation registers per PE on {} "
-              "PEs; the hardware has {} (ActDepth)",
-              l + 1, sizes[l + 1], sizes[l], width, (width + n - 1) / n, n, config.act_depth);
+      if ((width + n - 1) / n > config.act_depth) {
+        throw cli::UsageError(fmt::format(
+            "--sizes: layer {} ({}x{}): {} values need {} activation registers per PE on {} PEs; "
+            "the hardware has {} (ActDepth)",
+            l + 1, sizes[l + 1], sizes[l], width, (width + n - 1) / n, n, config.act_depth));
+      }
     }
     const double words = static_cast<double>(sizes[l]) * sizes[l + 1] * weight_density / n / 8;
-    require(words <= 2.0 * config.spmat_depth,
-            "--sizes: layer {} ({}x{}) at --weight-density {} needs about {:.0f} sparse-matrix "
-            "words per PE; the hardware has {} (SpmatDepth)",
-            l + 1, sizes[l + 1], sizes[l], weight_density, words, config.spmat_depth);
+    if (words > 2.0 * config.spmat_depth) {
+      throw cli::UsageError(fmt::format(
+          "--sizes: layer {} ({}x{}) at --weight-density {} needs about {:.0f} sparse-matrix "
+          "words per PE; the hardware has {} (SpmatDepth)",
+          l + 1, sizes[l + 1], sizes[l], weight_density, words, config.spmat_depth));
+    }
     Layer layer;
     layer.weights.rows = sizes[l + 1];
     layer.weights.cols = sizes[l];
     layer.weights.col_ptr.assign(size_t{sizes[l]} + 1, 0);
     shape.layers.push_back(layer);
   }
-  build_memory_image(shape, config);  // layer table, pointers and biases of the empty shape
+  try {
+    build_memory_image(shape, config);  // layer table, pointers and biases of the empty shape
+  } catch (const Error& e) {
+    throw cli::UsageError(std::string("--sizes: ") + e.what());
+  }
 }
 
 // Every stored input vector must fit kMaxStimulusBytes.
 void check_stimulus(uint64_t inferences, uint64_t width) {
-  require(inferences * width * 2 <= kMaxStimulusBytes,
-          "--inferences {}: {} input vectors of {} values need {} MiB of stimulus; the limit is {} "
-          "MiB (split the run over several --seed values)",
-          inferences, inferences, width, inferences * width * 2 >> 20, kMaxStimulusBytes >> 20);
+  if (inferences * width * 2 > kMaxStimulusBytes) {
+    throw cli::UsageError(fmt::format(
+        "--inferences {}: {} input vectors of {} values need {} MiB of stimulus; the limit is {} "
+        "MiB (split the run over several --seed values)",
+        inferences, inferences, width, inferences * width * 2 >> 20, kMaxStimulusBytes >> 20));
+  }
 }
 
 struct RunStats {
@@ -154,6 +165,26 @@ int run(const po::variables_map& vm) {
       throw cli::UsageError(std::string("--layer: ") + e.what());
     }
   }
+  std::vector<uint32_t> sizes;
+  if (vm.count("sizes")) {
+    for (unsigned w : cli::parse_size_list(vm["sizes"].as<std::string>(), "--sizes")) {
+      sizes.push_back(w);
+    }
+  }
+  if (!vm.count("model")) {
+    const bool chain = scenario == "random" || scenario == "empty-cols" || scenario == "imbalance";
+    if (chain && sizes.size() < 2) {
+      throw cli::UsageError(fmt::format(
+          "--scenario {} needs --sizes with at least two widths (input first)", scenario));
+    }
+    if (scenario == "benchmark" && !vm.count("layer")) {
+      throw cli::UsageError("--scenario benchmark needs --layer (Alex-6/7/8, VGG-6/7/8, NT-...)");
+    }
+  }
+  if (vm.count("coverage-file") && !SimCtrl::coverage_build()) {
+    throw cli::UsageError(
+        fmt::format("--coverage-file: {} is not a coverage build (eie_sim_cov is)", EIE_VARIANT));
+  }
   // --fifo-sweep: the first input again at every listed FIFO limit (one load, many runs).
   std::vector<uint32_t> sweep;
   if (vm.count("fifo-sweep")) {
@@ -178,7 +209,11 @@ int run(const po::variables_map& vm) {
   }
   std::vector<cli::PathArg> outputs;
   for (const char* name : {"json", "trace", "coverage-file"}) {
-    if (vm.count(name)) outputs.push_back({fmt::format("--{}", name), vm[name].as<std::string>()});
+    if (vm.count(name)) {
+      // Verilator writes the trace and the coverage file in place: they need regular files.
+      outputs.push_back(
+          {fmt::format("--{}", name), vm[name].as<std::string>(), std::string(name) != "json"});
+    }
   }
   cli::check_outputs(outputs, inputs, vm.count("force") > 0);
   const std::string json_path = vm.count("json") ? vm["json"].as<std::string>() : "";
@@ -233,12 +268,10 @@ int run(const po::variables_map& vm) {
     cli::set_stage("generating the scenario");
     ScenarioOptions o;
     o.name = scenario;
-    if (vm.count("sizes")) {
-      for (unsigned w : cli::parse_size_list(vm["sizes"].as<std::string>(), "--sizes")) {
-        o.sizes.push_back(w);
-      }
-      check_scenario_fits(o.sizes, weight_density, config);
-      check_stimulus(inferences, o.sizes.front());
+    o.sizes = sizes;
+    if (!sizes.empty()) {
+      check_scenario_fits(sizes, weight_density, config);
+      check_stimulus(inferences, sizes.front());
     }
     if (o.name == "benchmark" && vm.count("layer")) {
       check_stimulus(inferences, find_benchmark_layer(vm["layer"].as<std::string>()).inputs);
@@ -470,9 +503,7 @@ int run(const po::variables_map& vm) {
              "{} cycles simulated at {:.0f} cycles/s\n",
              EIE_VARIANT, inferences, checked, run_cycles, run_cycles / inferences, sim.cycle(),
              speed);
-  if (vm.count("coverage-file") && !sim.write_coverage(vm["coverage-file"].as<std::string>())) {
-    throw eie::Error(fmt::format("--coverage-file: {} is not a coverage build", EIE_VARIANT));
-  }
+  if (vm.count("coverage-file")) sim.write_coverage(vm["coverage-file"].as<std::string>());
 
   if (vm.count("json")) {
     nlohmann::json j;

@@ -109,19 +109,17 @@ class CliRobustness : public ::testing::Test {
 TEST_F(CliRobustness, NamedPipeOutputIsWrittenThroughNotReplaced) {
   const std::string fifo = f("pipe");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  std::string got;
-  std::thread reader([&] {
-    const int fd = ::open(fifo.c_str(), O_RDONLY);
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
-    ::close(fd);
-  });
+  // The read end is opened first, without blocking, so the command's open succeeds and its
+  // report (well under the pipe's 64 KiB) waits in the pipe; a regression that replaced the
+  // pipe leaves it empty rather than hanging the test.
+  const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(fd, 0);
   expect("report " + f("m.eie") + " -o " + fifo, 0, "");
-  // If eie never opened the pipe the reader still waits in open(): come as a writer, then go.
-  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
-  if (fd >= 0) ::close(fd);
-  reader.join();
+  std::string got;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  ::close(fd);
   EXPECT_EQ(got, run_cli("report " + f("m.eie")).output);
   struct stat st {};
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
@@ -171,6 +169,16 @@ TEST_F(CliRobustness, OutputThatIsAnInputIsRefused) {
   expect("compress -l " + f("w1.npy") + ":" + f("b1.npy") + " -o " + f("b1.npy"), 2, refuse);
   expect("deep-compress --data-dir " + f("nodata") + " -o " + f("a.eie") + " --json " + f("a.eie"),
          2, "name the same file");
+  expect("deep-compress --data-dir " + f("nodata") + " -o " + f("a.eie") + " --json " +
+             dir_.path() + "/./a.eie",
+         2, "name the same file");
+  expect("deep-compress --data-dir " + f("nodata") + " -o " + f("a.eie") + " --json ''", 2,
+         "--json: the path is empty");
+  // Two outputs into one pipe are not one file to refuse (a pipe or device is written through):
+  // this fails later, at the missing data, having written nothing.
+  ASSERT_EQ(::mkfifo(f("sink").c_str(), 0600), 0);
+  expect("deep-compress --data-dir " + f("nodata") + " -o " + f("sink") + " --json " + f("sink"), 1,
+         "nodata");
   // --force: the user asked for it.
   expect("infer " + f("m.eie") + " -i " + f("x.npy") + " -o " + f("x.npy") + " --force", 0, "wrote",
          {"x.npy", "hard.npy"});

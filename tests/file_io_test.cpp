@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "eie/error.h"
+#include "eie/model_file.h"
+#include "eie/npy.h"
 #include "test_util.h"
 
 namespace eie {
@@ -33,89 +35,15 @@ bool contains(const std::string& s, const std::string& part) {
 
 constexpr uint64_t kLimit = 1u << 20;
 
-// Reads everything from a FIFO on a thread until the writer closes it.
-class FifoReader {
+// Feeds `head`, then zeros forever when `endless` (like /dev/zero), into a new FIFO until its
+// reader goes away. The open does not block: if the reader never comes the feeder gives up after
+// 10 s instead of hanging the test.
+class FifoFeeder {
  public:
-  explicit FifoReader(const std::string& path)
-      : path_(path), thread_([this, path] {
-          const int fd = ::open(path.c_str(), O_RDONLY);
-          if (fd < 0) return;
-          char buf[4096];
-          ssize_t n;
-          while ((n = ::read(fd, buf, sizeof buf)) > 0) data_.append(buf, static_cast<size_t>(n));
-          ::close(fd);
-        }) {}
-  std::string join() {
-    // If the writer never came, the reader still waits in open(): come as a writer, then go.
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK);
-    if (fd >= 0) ::close(fd);
-    thread_.join();
-    return data_;
-  }
-
- private:
-  std::string path_;
-  std::string data_;
-  std::thread thread_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// read_file
-
-TEST(ReadFile, ReturnsExactBytes) {
-  TempDir dir;
-  const std::vector<uint8_t> bytes = {0, 1, 2, 0xFF, '\n', 0x93, 0};
-  test::write_bytes(dir.file("a.bin"), bytes);
-  EXPECT_EQ(read_file(dir.file("a.bin"), kLimit, "test file"), bytes);
-}
-
-TEST(ReadFile, OfEmptyFileIsEmpty) {
-  TempDir dir;
-  test::write_bytes(dir.file("empty"), {});
-  EXPECT_TRUE(read_file(dir.file("empty"), kLimit, "test file").empty());
-}
-
-TEST(ReadFile, MissingNamesPathAndReason) {
-  TempDir dir;
-  const std::string path = dir.file("missing.bin");
-  const std::string message = error_message([&] { read_file(path, kLimit, "test file"); });
-  EXPECT_TRUE(contains(message, path)) << message;
-  EXPECT_TRUE(contains(message, std::strerror(ENOENT))) << message;
-}
-
-TEST(ReadFile, OfDirectoryNamesPathAndReason) {
-  TempDir dir;
-  const std::string message = error_message([&] { read_file(dir.path(), kLimit, "test file"); });
-  EXPECT_TRUE(contains(message, dir.path())) << message;
-  EXPECT_TRUE(contains(message, std::strerror(EISDIR))) << message;
-}
-
-TEST(ReadFile, RegularFileOverTheLimitIsRefusedUnread) {
-  TempDir dir;
-  test::write_bytes(dir.file("big"), std::vector<uint8_t>(100, 7));
-  const std::string message = error_message([&] { read_file(dir.file("big"), 99, "widget"); });
-  EXPECT_TRUE(contains(message, "a widget may hold at most 99 bytes")) << message;
-}
-
-TEST(ReadFile, StopsOneBytePastTheFormatsBound) {
-  TempDir dir;
-  test::write_bytes(dir.file("long"), std::vector<uint8_t>(5000, 1));
-  // The "format" says the file holds as many bytes as its first byte (1): two are read, so the
-  // parser sees the trailing byte and names it.
-  const auto bound = [](const std::vector<uint8_t>& head) -> uint64_t {
-    return head.empty() ? kLimit : head[0];
-  };
-  EXPECT_EQ(read_file(dir.file("long"), kLimit, "test file", bound).size(), 2u);
-}
-
-// Feeds zeros into a new FIFO until its reader goes away, like /dev/zero. The open does not
-// block: if the reader never comes the feeder gives up after 10 s instead of hanging the test.
-class ZeroFeeder {
- public:
-  explicit ZeroFeeder(const std::string& path) {
+  FifoFeeder(const std::string& path, std::vector<uint8_t> head, bool endless) {
     std::signal(SIGPIPE, SIG_IGN);  // the feeder sees EPIPE when the reader stops
     EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
-    thread_ = std::thread([path] {
+    thread_ = std::thread([path, head = std::move(head), endless] {
       int fd = -1;
       for (int i = 0; i < 1000 && fd < 0; ++i) {
         fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
@@ -123,13 +51,13 @@ class ZeroFeeder {
       }
       if (fd < 0) return;
       ::fcntl(fd, F_SETFL, 0);
+      bool open = ::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size());
       const std::vector<char> zeros(4096, 0);
-      while (::write(fd, zeros.data(), zeros.size()) > 0) {
-      }
+      while (open && endless) open = ::write(fd, zeros.data(), zeros.size()) > 0;
       ::close(fd);
     });
   }
-  ~ZeroFeeder() { thread_.join(); }
+  ~FifoFeeder() { thread_.join(); }
 
  private:
   std::thread thread_;
@@ -138,17 +66,66 @@ class ZeroFeeder {
 TEST(ReadFile, EndlessPipeCostsOnlyTheBound) {
   TempDir dir;
   {
-    ZeroFeeder feeder(dir.file("endless"));
+    FifoFeeder feeder(dir.file("endless"), {}, true);
     const auto bound = [](const std::vector<uint8_t>& head) -> uint64_t {
       return head.size() < 4 ? kLimit : 4;  // a 4-byte magic that zeros never match
     };
     EXPECT_EQ(read_file(dir.file("endless"), kLimit, "test file", bound).size(), 5u);
   }
   // Without a bound the limit stops it.
-  ZeroFeeder feeder(dir.file("endless2"));
+  FifoFeeder feeder(dir.file("endless2"), {}, true);
   const std::string message =
       error_message([&] { read_file(dir.file("endless2"), 1000, "widget"); });
   EXPECT_TRUE(contains(message, "more than 1000 bytes; a widget may hold at most 1000")) << message;
+}
+
+TEST(ReadFile, ThroughAPipeFormatsReadWholeAndStopAtTheirBounds) {
+  TempDir dir;
+  // A valid 100 KB .npy and a model file, streamed: read whole, with nothing truncated.
+  std::vector<float> big(25000, 0.25f);
+  write_npy_f32(dir.file("big.npy"), {25000}, big);
+  {
+    FifoFeeder feeder(dir.file("npy_pipe"), test::read_bytes(dir.file("big.npy")), false);
+    EXPECT_EQ(read_npy(dir.file("npy_pipe")).values, std::vector<double>(25000, 0.25));
+  }
+  Network net;
+  Layer layer;
+  layer.weights = CodeMatrix::from_dense(2, 3, {1, 0, 2, 0, 3, 0});
+  layer.codebook[1] = 100;
+  layer.codebook[2] = -7;
+  layer.codebook[3] = 5;
+  net.layers.push_back(layer);
+  const std::vector<uint8_t> model = serialize_model(make_model_file(net));
+  {
+    FifoFeeder feeder(dir.file("model_pipe"), model, true);  // zeros after it: trailing bytes
+    EXPECT_TRUE(
+        contains(error_message([&] { read_model(dir.file("model_pipe")); }), "checksum mismatch"));
+  }
+  {
+    FifoFeeder feeder(dir.file("model_pipe2"), model, false);
+    EXPECT_EQ(read_model(dir.file("model_pipe2")).net.layers.size(), 1u);
+  }
+  // A valid magic, then zeros forever: stops at the (zero-length, rejected) header.
+  std::vector<uint8_t> magic = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 1};
+  {
+    FifoFeeder feeder(dir.file("npy_zeros"), magic, true);
+    EXPECT_FALSE(error_message([&] { read_npy(dir.file("npy_zeros")); }).empty());
+  }
+  // A header that declares more than the reader takes is refused before the data is read.
+  {
+    std::vector<uint8_t> huge = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 118, 0};
+    std::string h = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }";
+    h += std::string(117 - h.size(), ' ') + "\n";
+    huge.insert(huge.end(), h.begin(), h.end());
+    FifoFeeder feeder(dir.file("npy_huge"), huge, true);
+    EXPECT_TRUE(contains(error_message([&] { read_npy(dir.file("npy_huge")); }),
+                         "declares more data than"));
+  }
+  // A big-endian array of 100 KB is rejected at its header, not read byte by byte.
+  std::vector<uint8_t> be = test::read_bytes(dir.file("big.npy"));
+  be[std::string(be.begin(), be.end()).find("<f4") + 0] = '>';
+  test::write_bytes(dir.file("be.npy"), be);
+  EXPECT_TRUE(contains(error_message([&] { read_npy(dir.file("be.npy")); }), "big-endian"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +158,18 @@ TEST(WriteOutput, KeepsAnExistingFilesMode) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0751u);
+}
+
+TEST(WriteOutput, ReplacesAReadOnlyFileKeepingItsMode) {
+  TempDir dir;
+  const std::string path = dir.file("frozen");
+  test::write_bytes(path, {1});
+  ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+  write_output(path, {2, 3});
+  EXPECT_EQ(test::read_bytes(path), (std::vector<uint8_t>{2, 3}));
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0444u);
 }
 
 TEST(WriteOutput, IntoMissingDirectoryFailsAndLeavesNothing) {
@@ -229,9 +218,15 @@ TEST(WriteOutput, ToANamedPipeWritesThroughIt) {
   TempDir dir;
   const std::string fifo = dir.file("pipe");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  FifoReader reader(fifo);
+  // The read end first, without blocking: the write lands in the pipe's buffer, and a
+  // regression that replaced the pipe leaves it empty instead of hanging.
+  const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(fd, 0);
   write_output(fifo, {'a', 'b', 'c'});
-  EXPECT_EQ(reader.join(), "abc");
+  char buf[8] = {};
+  EXPECT_EQ(::read(fd, buf, sizeof buf), 3);
+  ::close(fd);
+  EXPECT_EQ(std::string(buf), "abc");
   struct stat st {};
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the pipe was replaced by a file";
@@ -278,6 +273,23 @@ TEST(WriteOutput, StandardStreamsAreWrittenThroughTheirDescriptor) {
   EXPECT_EQ(::read(fds[0], buf, sizeof buf), 2);
   ::close(fds[0]);
   EXPECT_EQ(std::string(buf), "hi");
+}
+
+TEST(WriteOutput, ASymlinkToAnOpenDescriptorWritesThroughIt) {
+  // `out -> /proc/self/fd/N` (what a link to /dev/stdout becomes): the descriptor's pipe gets
+  // the bytes; /proc's magic links are never resolved to a path and replaced.
+  TempDir dir;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string link = dir.file("out");
+  ASSERT_EQ(::symlink(("/proc/self/fd/" + std::to_string(fds[1])).c_str(), link.c_str()), 0);
+  EXPECT_TRUE(written_through(link));
+  write_output(link, {'o', 'k'});
+  ::close(fds[1]);
+  char buf[8] = {};
+  EXPECT_EQ(::read(fds[0], buf, sizeof buf), 2);
+  ::close(fds[0]);
+  EXPECT_EQ(std::string(buf), "ok");
 }
 
 TEST(WriteOutput, SameFileComparesIdentityNotSpelling) {

@@ -146,7 +146,11 @@ int run_compress(const std::vector<std::string>& args) {
   const KmeansInit init = kmeans_init_option(vm["init"].as<std::string>());
   const std::string rel = vm["rel-bits"].as<std::string>();
   int rel_bits = 0;
-  if (rel != "auto") rel_bits = static_cast<int>(parse_size_list(rel, "--rel-bits", 8)[0]);
+  if (rel != "auto") {
+    const std::vector<unsigned> bits = parse_size_list(rel, "--rel-bits", 8);
+    if (bits.size() != 1) throw UsageError("--rel-bits: one width for every layer, or auto");
+    rel_bits = static_cast<int>(bits[0]);
+  }
   const int act_frac = int_option_as<int>(vm, "act-frac", 0, kMaxFrac);
   std::vector<std::string> names;
   if (vm.count("names")) {

@@ -94,7 +94,7 @@ int run_deep_compress(const std::vector<std::string>& args) {
   for (const std::string& f : mnist_files(vm["data-dir"].as<std::string>())) {
     inputs.push_back({"--data-dir", f});
   }
-  check_outputs({{"--output", out}, {json.empty() ? "" : "--json", json}}, inputs,
+  check_outputs({{"--output", out}, {vm.count("json") ? "--json" : "", json}}, inputs,
                 vm.count("force") > 0);
   std::FILE* info = info_stream({out, json});
 
@@ -123,7 +123,7 @@ int run_deep_compress(const std::vector<std::string>& args) {
              "vs dense float {:.2f}% ({:+.2f} points)\n",
              out, report.file_bytes, report.ratio(), 100 * fixed, 100 * r.dense_float_accuracy,
              100 * (fixed - r.dense_float_accuracy));
-  if (!json.empty()) {
+  if (vm.count("json")) {
     const std::string text = "{\"pipeline\": " + stages_json(r) +
                              ", \"compression\": " + format_report_json(report) + "}\n";
     write_output(json, std::vector<uint8_t>(text.begin(), text.end()));

@@ -44,7 +44,7 @@ int run_dsd(const std::vector<std::string>& args) {
   const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
   std::vector<PathArg> inputs;
   for (const std::string& f : mnist_files(dir)) inputs.push_back({"--data-dir", f});
-  check_outputs({{json.empty() ? "" : "--json", json}}, inputs, vm.count("force") > 0);
+  check_outputs({{vm.count("json") ? "--json" : "", json}}, inputs, vm.count("force") > 0);
   std::FILE* info = info_stream({json});
 
   const Mnist data = load_mnist(dir);
@@ -53,7 +53,7 @@ int run_dsd(const std::vector<std::string>& args) {
     std::fflush(info);
   });
   fmt::print(info, "{}", describe_dsd(r, o));
-  if (!json.empty()) {
+  if (vm.count("json")) {
     const std::string text = dsd_json(r, o);
     write_output(json, std::vector<uint8_t>(text.begin(), text.end()));
   }

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "eie/error.h"
@@ -81,6 +85,21 @@ std::vector<unsigned> parse_size_list(const std::string& list, const std::string
   return out;
 }
 
+namespace {
+
+// Where a regular output will land: its folder's real path and its name, so that two spellings
+// of one new file compare equal.
+std::string landing_path(const std::string& path) {
+  const std::string target = resolve_symlinks(path);
+  const std::string folder = parent_folder(target);
+  char real[PATH_MAX];
+  const std::string name =
+      target.substr(target.rfind('/') == std::string::npos ? 0 : target.rfind('/') + 1);
+  return (::realpath(folder.c_str(), real) != nullptr ? std::string(real) : folder) + "/" + name;
+}
+
+}  // namespace
+
 void check_outputs(const std::vector<PathArg>& outputs, const std::vector<PathArg>& inputs,
                    bool force) {
   std::vector<const PathArg*> given;
@@ -90,16 +109,25 @@ void check_outputs(const std::vector<PathArg>& outputs, const std::vector<PathAr
   for (size_t i = 0; i < given.size(); ++i) {
     const PathArg& o = *given[i];
     if (o.path.empty()) throw UsageError(fmt::format("{}: the path is empty", o.option));
-    const bool stream = stream_descriptor(o.path) >= 0;
+    const bool through = written_through(o.path);
+    if (o.regular_only && through) {
+      throw UsageError(
+          fmt::format("{} {}: must be a regular file (it is written in place, not streamed)",
+                      o.option, o.path));
+    }
     for (size_t j = 0; j < i; ++j) {
       const PathArg& p = *given[j];
-      const bool both_streams = stream && stream_descriptor(p.path) == stream_descriptor(o.path);
-      if (both_streams || p.path == o.path || same_file(p.path, o.path)) {
+      const int fd = stream_descriptor(o.path);
+      const bool same =
+          through ? fd >= 0 && fd == stream_descriptor(p.path)
+                  : !written_through(p.path) &&
+                        (same_file(p.path, o.path) || landing_path(p.path) == landing_path(o.path));
+      if (same) {
         throw UsageError(
             fmt::format("{} {} and {} {} name the same file", p.option, p.path, o.option, o.path));
       }
     }
-    if (stream) continue;
+    if (through) continue;
     for (const PathArg& in : inputs) {
       if (!force && same_file(o.path, in.path)) {
         throw UsageError(fmt::format(
@@ -110,16 +138,14 @@ void check_outputs(const std::vector<PathArg>& outputs, const std::vector<PathAr
     }
     const std::string target = resolve_symlinks(o.path);
     struct stat st {};
-    if (::stat(target.c_str(), &st) == 0) {
-      require(!S_ISDIR(st.st_mode), "{} {}: is a folder, not a file", o.option, o.path);
-      continue;
-    }
-    const size_t slash = target.rfind('/');
-    const std::string folder =
-        slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+    require(::stat(target.c_str(), &st) != 0 || !S_ISDIR(st.st_mode),
+            "{} {}: is a folder, not a file", o.option, o.path);
+    const std::string folder = parent_folder(target);
     struct stat dir {};
     require(::stat(folder.c_str(), &dir) == 0 && S_ISDIR(dir.st_mode),
             "{} {}: cannot create it: the folder {} does not exist", o.option, o.path, folder);
+    require(::access(folder.c_str(), W_OK) == 0, "{} {}: cannot create it in {}: {}", o.option,
+            o.path, folder, std::strerror(errno));
   }
 }
 

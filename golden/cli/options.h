@@ -46,15 +46,20 @@ std::vector<unsigned> parse_size_list(const std::string& list, const std::string
                                       unsigned max = 1u << 24);
 
 // A path given on the command line and the option that gave it ("--output", "MODEL").
+// regular_only: an output that is written in place by another library (an FST trace), so it
+// cannot be a stream, pipe or device.
 struct PathArg {
   std::string option;
   std::string path;
+  bool regular_only = false;
 };
-// Checks, before any work, that each output can be written where asked and destroys no input:
-// an empty path, "-" given twice, two outputs naming one file, or an output that is the same
-// file as an input (device and inode: other spellings, hard and symbolic links included; allowed
-// with force) are usage errors; an output that is a folder or whose folder does not exist is an
-// eie::Error. Outputs with an empty option are skipped (not given).
+// Checks, before any work, that each output can be written where asked and destroys no input.
+// Usage errors: an empty path, one stream given twice, two outputs naming one file (symlinks and
+// other spellings included, new files too), an output that is the same file as an input (device
+// and inode; allowed with force), a regular_only output that is not a regular file. eie::Error:
+// an output that is a folder, or whose folder does not exist or is not writable. Outputs written
+// through (streams, pipes, devices) are not compared with inputs. Outputs whose option is empty
+// were not given and are skipped.
 void check_outputs(const std::vector<PathArg>& outputs, const std::vector<PathArg>& inputs,
                    bool force);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -63,12 +64,6 @@ int write_all(int fd, const std::vector<uint8_t>& bytes) {
   return 0;
 }
 
-std::string folder_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // New files get the permissions the user's umask allows, as a shell redirection would.
 mode_t new_file_mode() {
   const mode_t mask = ::umask(0);
@@ -77,6 +72,12 @@ mode_t new_file_mode() {
 }
 
 }  // namespace
+
+std::string parent_folder(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 std::vector<uint8_t> read_file(const std::string& path, uint64_t limit, const std::string& what,
                                const SizeBound& bound) {
@@ -99,14 +100,21 @@ std::vector<uint8_t> read_file(const std::string& path, uint64_t limit, const st
   // report 0, and /dev/zero never ends.
   uint8_t buffer[1 << 16];
   for (;;) {
-    const uint64_t allowed = std::min(limit, bound ? bound(bytes) : limit);
+    uint64_t allowed = limit;
+    if (bound) {
+      try {
+        allowed = std::min(limit, bound(bytes));
+      } catch (const Error& e) {
+        fail("{}: {}", path, e.what());
+      }
+    }
     if (bytes.size() > allowed) {
       if (allowed == limit) {
         fail("{}: more than {} bytes; a {} may hold at most {} bytes (docs/reliability.md)", path,
              limit, what, limit);
       }
       // One byte past what the format allows (a read may have brought more): the parser names
-      // the trailing bytes.
+      // the trailing bytes or what it rejects.
       bytes.resize(static_cast<size_t>(allowed) + 1);
       break;
     }
@@ -138,6 +146,7 @@ int stream_descriptor(const std::string& path) {
 std::string resolve_symlinks(const std::string& path) {
   std::string p = path;
   for (int hop = 0; hop < 40; ++hop) {  // the kernel's own limit (ELOOP after 40)
+    if (p.compare(0, 6, "/proc/") == 0) return p;
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) {
       if (errno == ENOENT) return p;  // a new file (or a dangling link's target)
@@ -148,9 +157,17 @@ std::string resolve_symlinks(const std::string& path) {
     const ssize_t n = ::readlink(p.c_str(), target, sizeof target - 1);
     if (n < 0) fail("{}: cannot read the symbolic link {}: {}", path, p, errno_text(errno));
     const std::string t(target, static_cast<size_t>(n));
-    p = !t.empty() && t[0] == '/' ? t : folder_of(p) + "/" + t;
+    p = !t.empty() && t[0] == '/' ? t : parent_folder(p) + "/" + t;
   }
   fail("{}: {}", path, errno_text(ELOOP));
+}
+
+bool written_through(const std::string& path) {
+  if (stream_descriptor(path) >= 0 || resolve_symlinks(path).compare(0, 6, "/proc/") == 0) {
+    return true;
+  }
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -162,29 +179,37 @@ bool same_file(const std::string& a, const std::string& b) {
 
 TempOutput::TempOutput(const std::string& path) : path_(path), target_(resolve_symlinks(path)) {
   struct stat st {};
-  if (::stat(target_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (target_.compare(0, 6, "/proc/") == 0 || (exists && !S_ISREG(st.st_mode))) {
     fail("{}: not a regular file; this output is written in place and needs one", path);
   }
+  mode_ = exists ? st.st_mode & 07777 : new_file_mode();
   // Same folder as the target so that rename() is atomic (never crosses a file system).
   std::string name = target_ + ".tmp.XXXXXX";
-  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) fail("{}: cannot create a temporary file {}: {}", path, name, errno_text(errno));
-  ::fchmod(fd, S_ISREG(st.st_mode) ? st.st_mode & 07777 : new_file_mode());
-  ::close(fd);
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd_ < 0) fail("{}: cannot create a temporary file {}: {}", path, name, errno_text(errno));
   temp_ = name;
 }
 
 TempOutput::~TempOutput() {
+  if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_.c_str());
 }
 
 void TempOutput::commit() {
-  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp_.c_str());
-    committed_ = true;
-    fail("{}: cannot move {} into place: {}", path_, temp_, errno_text(err));
-  }
+  const auto give_up = [&](const char* step, int err) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    fail("{}: cannot write ({} failed on {}): {}", path_, step, temp_, errno_text(err));
+  };
+  // The data must be on disk before the rename makes it visible, or a crash can leave an empty
+  // file; the mode is set last so that a read-only target's temporary stays writable until then.
+  if (::fsync(fd_) != 0) give_up("fsync", errno);
+  if (::fchmod(fd_, static_cast<mode_t>(mode_)) != 0) give_up("chmod", errno);
+  const int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) give_up("close", errno);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) give_up("rename", errno);
   committed_ = true;
 }
 
@@ -192,21 +217,21 @@ void write_output(const std::string& path, const std::vector<uint8_t>& bytes) {
   require(!path.empty(), "output path is empty");
   // Standard streams: written through, never replaced (a shell redirection may append).
   if (const int fd = stream_descriptor(path); fd >= 0) {
+    std::fflush(nullptr);  // what stdio buffered for the stream comes first
     if (const int err = write_all(fd, bytes); err != 0) {
       fail("{}: cannot write: {}", path, errno_text(err));
     }
-    if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
-      fail("{}: cannot write: {}", path, errno_text(errno));
-    }
     return;
   }
-  const std::string target = resolve_symlinks(path);
   struct stat st {};
-  const bool exists = ::stat(target.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) fail("{}: is a folder, not a file", path);
-  if (exists && !S_ISREG(st.st_mode)) {
-    // A FIFO or device: written through; a reader or the device decides where the bytes go.
-    const int fd = open_retry(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fail("{}: is a folder, not a file", path);
+  }
+  if (written_through(path)) {
+    // A FIFO, device or /proc link (a symlink to /dev/stdout, say): opened by the name given,
+    // which the kernel follows; appending keeps a shell's `>>` intact.
+    std::fflush(nullptr);
+    const int fd = open_retry(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) fail("{}: cannot open for writing: {}", path, errno_text(errno));
     FdGuard guard(fd);
     if (const int err = write_all(fd, bytes); err != 0) {
@@ -215,18 +240,10 @@ void write_output(const std::string& path, const std::vector<uint8_t>& bytes) {
     if (guard.close() != 0) fail("{}: cannot write: {}", path, errno_text(errno));
     return;
   }
-
   TempOutput out(path);
-  const int fd = open_retry(out.temp_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (fd < 0) fail("{}: cannot open {}: {}", path, out.temp_path(), errno_text(errno));
-  FdGuard guard(fd);
-  const auto give_up = [&](const char* step, int err) {
-    fail("{}: cannot write ({} failed on {}): {}", path, step, out.temp_path(), errno_text(err));
-  };
-  if (const int err = write_all(fd, bytes); err != 0) give_up("write", err);
-  // Data must be on disk before the rename makes it visible, or a crash can leave an empty file.
-  if (::fsync(fd) != 0) give_up("fsync", errno);
-  if (guard.close() != 0) give_up("close", errno);
+  if (const int err = write_all(out.fd(), bytes); err != 0) {
+    fail("{}: cannot write (write failed on {}): {}", path, out.temp_path(), errno_text(err));
+  }
   out.commit();
 }
 

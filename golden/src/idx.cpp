@@ -52,7 +52,7 @@ uint64_t idx_size_bound(const std::vector<uint8_t>& b) {
   uint64_t total = 1;
   for (size_t d = 0; d < b[3]; ++d) {
     total *= be32(b, 4 + 4 * d);
-    if (total > kMaxItems) return header;
+    if (total > kMaxItems) return header;  // the parser names the size
   }
   return header + total;
 }
@@ -98,9 +98,10 @@ std::vector<std::string> mnist_files(const std::string& dir) {
 
 Mnist load_mnist(const std::string& dir) {
   Mnist m;
-  const auto load = [&](const std::string& prefix, LabelledSet& set) {
-    const std::string images = dir + "/" + prefix + "-images-idx3-ubyte";
-    const std::string labels = dir + "/" + prefix + "-labels-idx1-ubyte";
+  const std::vector<std::string> files = mnist_files(dir);
+  const auto load = [&](size_t first, LabelledSet& set) {
+    const std::string& images = files[first];
+    const std::string& labels = files[first + 1];
     set.images = read_idx_images(images);
     set.labels = read_idx_labels(labels);
     require(set.images.count == set.labels.size(), "{}: {} images but {} has {} labels", images,
@@ -110,8 +111,8 @@ Mnist load_mnist(const std::string& dir) {
               i);
     }
   };
-  load("train", m.train);
-  load("t10k", m.test);
+  load(0, m.train);
+  load(2, m.test);
   require(m.train.images.size() == m.test.images.size(),
           "{}: train images are {}x{} but test images {}x{}", dir, m.train.images.rows,
           m.train.images.cols, m.test.images.rows, m.test.images.cols);

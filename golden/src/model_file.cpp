@@ -390,13 +390,18 @@ uint64_t model_size_bound(const std::vector<uint8_t>& head) {
   for (uint32_t l = 0; l < layers; ++l) {
     if (pos + 4 > head.size()) return kMaxModelFileBytes;
     pos += 4 + uint64_t{u32_at(static_cast<size_t>(pos))};
-    if (pos > kMaxModelFileBytes) return kMaxModelFileBytes;
+    require(pos <= kMaxModelFileBytes,
+            "layer {} section ends at byte {}, past the {} bytes a model file may hold", l + 1, pos,
+            kMaxModelFileBytes);
   }
   if (version >= 2) {
     if (pos + 4 > head.size()) return kMaxModelFileBytes;
     pos += 4 + 4 * uint64_t{u32_at(static_cast<size_t>(pos))};
   }
-  return std::min<uint64_t>(pos + kTrailerBytes, kMaxModelFileBytes);
+  require(pos + kTrailerBytes <= kMaxModelFileBytes,
+          "the output order ends at byte {}, past the {} bytes a model file may hold", pos,
+          kMaxModelFileBytes);
+  return pos + kTrailerBytes;
 }
 
 ModelFile read_model(const std::string& path) {

@@ -17,6 +17,8 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = sizeof(kMagic) - 1;
+// NumPy itself refuses headers over 10,000 bytes by default; a real one is under 200.
+constexpr size_t kMaxHeaderBytes = size_t{1} << 20;
 // NumPy pads the header so the data starts on a 64-byte boundary (lets readers mmap and align).
 constexpr size_t kArrayAlign = 64;
 // NumPy reserves room for the first axis to grow to this many digits (in-place appends).
@@ -382,30 +384,38 @@ std::vector<uint8_t> make_header(const std::string& path, const char* descr,
 
 namespace {
 
-// The size the preamble and header declare: preamble + header + shape x item size. Anything the
-// parser will reject stops the read where it is.
+// The size the preamble and header declare: preamble + header + shape x item size. A head the
+// parser will reject ends the read where it is; a header or data larger than the reader takes
+// is refused before it is read.
 uint64_t npy_size_bound(const std::vector<uint8_t>& head, NpyKind kind) {
-  if (head.size() < kMagicLen + 4) return kMaxNpyFileBytes;
+  if (head.size() < kMagicLen + 2) return kMaxNpyFileBytes;
   if (std::memcmp(head.data(), kMagic, kMagicLen) != 0) return kMagicLen;
   const unsigned major = head[kMagicLen];
+  if (!((major == 1 || major == 2 || major == 3) && head[kMagicLen + 1] == 0)) {
+    return kMagicLen + 2;
+  }
   const size_t len_size = major == 1 ? 2 : 4;
   const size_t prefix = kMagicLen + 2 + len_size;
   if (head.size() < prefix) return kMaxNpyFileBytes;
   const uint64_t header_len = load_le(head.data() + kMagicLen + 2, len_size);
-  if (head.size() < prefix + header_len) return std::min(kMaxNpyFileBytes, prefix + header_len);
+  if (header_len > kMaxHeaderBytes) return prefix;  // the parser names the header length
+  if (head.size() < prefix + header_len) return kMaxNpyFileBytes;
+  Header header;
+  size_t item = 0;
   try {
-    const std::string_view text(reinterpret_cast<const char*>(head.data() + prefix),
-                                static_cast<size_t>(header_len));
-    const Header header = parse_header("", text);
-    const size_t item = item_size("", header.descr, kind);
-    size_t count = 0;
-    if (!shape_product(header.shape, &count) || count > kMaxNpyFileBytes / item) {
-      return head.size();
-    }
-    return prefix + header_len + uint64_t{count} * item;
+    header = parse_header("", std::string_view(reinterpret_cast<const char*>(head.data() + prefix),
+                                               static_cast<size_t>(header_len)));
+    item = item_size("", header.descr, kind);
   } catch (const Error&) {
-    return head.size();  // the parser names the problem
+    return prefix + header_len;  // a header the parser rejects, naming the problem
   }
+  size_t count = 0;
+  if (!shape_product(header.shape, &count)) return prefix + header_len;  // "too many elements"
+  if (count > kMaxNpyFileBytes / item) {
+    fail("shape {} declares more data than the {} bytes a .npy file may hold",
+         format_shape(header.shape), kMaxNpyFileBytes);
+  }
+  return prefix + header_len + uint64_t{count} * item;
 }
 
 }  // namespace
@@ -432,6 +442,10 @@ NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& path, N
   const size_t prefix = kMagicLen + 2 + len_size;
   if (bytes.size() < prefix) fail("{}: truncated: file ends inside the .npy preamble", path);
   const size_t header_len = static_cast<size_t>(load_le(bytes.data() + kMagicLen + 2, len_size));
+  if (header_len > kMaxHeaderBytes) {
+    fail("{}: preamble declares a {}-byte header; this reader takes at most {}", path, header_len,
+         kMaxHeaderBytes);
+  }
   if (bytes.size() - prefix < header_len) {
     fail("{}: truncated: preamble declares a {}-byte header but only {} bytes follow", path,
          header_len, bytes.size() - prefix);
@@ -444,6 +458,10 @@ NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& path, N
   size_t count = 0;
   if (!shape_product(header.shape, &count) || count > std::numeric_limits<size_t>::max() / item) {
     fail("{}: shape {} has too many elements", path, format_shape(header.shape));
+  }
+  if (count > kMaxNpyFileBytes / item) {
+    fail("{}: shape {} declares more data than the {} bytes a .npy file may hold", path,
+         format_shape(header.shape), kMaxNpyFileBytes);
   }
   const size_t data_bytes = count * item;
   const size_t available = bytes.size() - prefix - header_len;

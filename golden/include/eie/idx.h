@@ -36,7 +36,8 @@ struct Mnist {
   LabelledSet test;
 };
 
-// The four files load_mnist reads from a folder.
+// The four files load_mnist reads from a folder: train images, train labels, test images, test
+// labels.
 std::vector<std::string> mnist_files(const std::string& dir);
 // Reads DIR/{train,t10k}-{images-idx3,labels-idx1}-ubyte and checks they agree.
 Mnist load_mnist(const std::string& dir);
