@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth bench sweep clean help
+.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth timing bench sweep clean help
 
 all: build
 
@@ -24,7 +24,8 @@ help:
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format check of the C++ and Verilator lint of rtl/"
 	@echo "make format  rewrite the C++ sources with clang-format"
-	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...)"
+	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing"
+	@echo "make timing  static timing (Yosys + OpenSTA) by pipeline stage at NumPe 4/16/64 (TIMING_PARAMS=...)"
 	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
 	@echo "make sweep   FIFO-depth and PE-count sweeps on the RTL, plots in docs/ (several minutes)"
 	@echo "make clean   remove $(BUILD_DIR)/"
@@ -104,6 +105,12 @@ format:
 SYNTH_PARAMS ?=
 synth:
 	synth/eie_synth.py $(if $(SYNTH_PARAMS),--params $(SYNTH_PARAMS),--sweep --ice40)
+	$(MAKE) --no-print-directory timing
+
+# Static timing: worst path into every pipeline stage, critical path, fmax and FO4 at NumPe
+# 4/16/64 (docs/timing.md); reports in synth/reports/timing/.
+timing:
+	synth/eie_timing.py $(if $(TIMING_PARAMS),--params $(TIMING_PARAMS),--sweep)
 
 # The nine EIE benchmark layers on the RTL (table and JSON in build/bench/), then the golden
 # model's CPU speed.

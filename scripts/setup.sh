@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake ccache pkg-config
   # RTL simulation, synthesis, waveforms
-  verilator yosys qflow-tech-osu018 iverilog gtkwave xvfb
+  verilator yosys qflow-tech-osu018 opensta iverilog gtkwave xvfb
   # C++ libraries
   libboost-program-options-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libeigen3-dev nlohmann-json3-dev libopenblas-dev
