@@ -105,7 +105,7 @@ format:
 SYNTH_PARAMS ?=
 synth:
 	synth/eie_synth.py $(if $(SYNTH_PARAMS),--params $(SYNTH_PARAMS),--sweep --ice40)
-	$(MAKE) --no-print-directory timing
+	$(MAKE) --no-print-directory timing $(if $(SYNTH_PARAMS),TIMING_PARAMS="$(SYNTH_PARAMS)")
 
 # Static timing: worst path into every pipeline stage, critical path, fmax and FO4 at NumPe
 # 4/16/64 (docs/timing.md); reports in synth/reports/timing/.

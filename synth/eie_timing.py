@@ -49,17 +49,17 @@ STAGES = [
     ("FIFO", PE + r"u_fifo\."),
     ("E: entry address", PE + r"u_spmat_read\.(u_spmat\.(raddr_i|re_i)|e_)"),
     ("host: sparse-matrix RAM write", PE + r"u_spmat_read\.u_spmat\."),
-    ("R: entry decode", PE + r"u_spmat_read\.(r_|entry_)"),
+    ("R: entry decode", PE + r"u_spmat_read\.r_"),
     ("R: row index, codebook", PE + r"u_arith\.(prev_row_q|m_)"),
     ("M: multiply", PE + r"u_arith\.s_"),
-    ("M: accumulator read", PE + r"(u_arith\.acc_r|u_act_rw\.u_acc\.(raddr_i|re_i))"),
+    ("M: accumulator read", PE + r"u_act_rw\.u_acc\.(raddr_i|re_i)"),
     ("S: round, shift, add, saturate", PE + r"u_arith\.byp_"),
-    ("S: accumulator write", PE + r"(u_arith\.acc_w|u_act_rw\.u_acc\.)"),
+    ("S: accumulator write", PE + r"u_act_rw\.u_acc\."),
     ("write-back, activation RAMs", PE + r"u_act_rw\."),
     ("PE control, counters, host read", PE),
-    ("CCU: LNZD, broadcast groups", r"^u_ccu\.(g_|f_|fd_)"),
+    ("CCU: LNZD, broadcast groups", r"^u_ccu\.(g_(mask|base|valid|vals)_q|f_|fd_)"),
     ("CCU: control, layer table, codebook", r"^u_ccu\."),
-    ("top: host port, outputs", r""),
+    ("top: host port, outputs", r"^[^.]+$"),  # eie_top's own registers and output ports
 ]
 
 
@@ -86,6 +86,49 @@ def ram_shape_names(netlist):
 
     text = re.sub(r"\beie_ram\s+#\((.*?)\)\s*(?=\\?[\w\[])", rename, netlist, flags=re.S)
     return text, sorted(shapes)
+
+
+def expand_concat_assigns(netlist):
+    """OpenSTA 2.0.17 rejects `assign {a, b[3:0]} = {...};`, which Yosys writes where a bus is
+    driven by differently named wires (with their names kept): rewritten as one assign per bit."""
+    widths = {}
+    for m in re.finditer(r"^\s*(?:wire|input|output|inout)\s*(?:\[(\d+):(\d+)\])?\s*(\\\S+|\w+)\s*;",
+                         netlist, flags=re.M):
+        hi, lo = (int(m.group(1)), int(m.group(2))) if m.group(1) else (0, 0)
+        widths[m.group(3)] = (hi, lo, m.group(1) is not None)
+
+    def bits(item):
+        item = item.strip()
+        c = re.match(r"^(\d+)'b([01xz]+)$", item)
+        if c:
+            return [f"1'b{b}" for b in c.group(2).zfill(int(c.group(1)))]
+        m = re.match(r"^(\\\S+|\w+)\s*(?:\[(\d+)(?::(\d+))?\])?$", item)
+        if not m:
+            raise TimingError(f"netlist: cannot expand '{item}' in a concatenated assign")
+        name = m.group(1)
+        if m.group(2) is not None:
+            hi = int(m.group(2))
+            lo = int(m.group(3)) if m.group(3) is not None else hi
+        else:
+            hi, lo, is_bus = widths.get(name, (0, 0, False))
+            if not is_bus:
+                return [name]
+        sep = " " if name.startswith("\\") else ""
+        return [f"{name}{sep}[{i}]" for i in range(hi, lo - 1, -1)]
+
+    def side(text):
+        text = text.strip()
+        items = text[1:-1].split(",") if text.startswith("{") else [text]
+        return [b for item in items for b in bits(item)]
+
+    def rewrite(m):
+        lhs, rhs = side(m.group(1)), side(m.group(2))
+        if len(lhs) != len(rhs):
+            raise TimingError(f"netlist: assign of {len(rhs)} bits to {len(lhs)}")
+        # A space ends an escaped identifier before the semicolon.
+        return "\n".join(f"  assign {a} = {b} ;" for a, b in zip(lhs, rhs))
+
+    return re.sub(r"^\s*assign\s+(\{[^;]*?\})\s*=\s*([^;]*);", rewrite, netlist, flags=re.M)
 
 
 def sram_liberty(shapes, model):
@@ -144,18 +187,28 @@ def sram_liberty(shapes, model):
     return "\n".join(out) + "\n"
 
 
-def run(cmd, cwd, log, what):
-    r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def run(cmd, cwd, log, what, timeout=3600):
+    """Runs a tool; its exit status and, for OpenSTA, which exits 0 after a netlist line it could
+    not read or a command that failed, any `Error:` line make it a failure."""
+    try:
+        r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=timeout)
+    except FileNotFoundError:
+        raise TimingError(f"{what}: {cmd[0]} is not installed (scripts/setup.sh installs it)")
+    except subprocess.TimeoutExpired:
+        raise TimingError(f"{what}: no result after {timeout} s")
     open(log, "w").write(r.stdout)
-    if r.returncode != 0:
-        raise TimingError(f"{what} failed (log {log}):\n{r.stdout[-2000:]}")
+    errors = [l for l in r.stdout.splitlines() if l.startswith("Error")]
+    if r.returncode != 0 or errors:
+        raise TimingError(f"{what} failed (log {log}):\n" +
+                          ("\n".join(errors[:5]) if errors else r.stdout[-2000:]))
     return r.stdout
 
 
-def measure_fo4(out_dir, wire_load):
+def measure_fo4(out_dir):
     """FO4 delay of this library in ps: a chain of INVX1 stages, each driving four INVX1 inputs
     (the next stage and three dummies); FO4 = (delay of 9 stages - delay of 5) / 4, so the
-    input and output ends cancel."""
+    input and output ends cancel. Gate delay only: no wire load (FO4 is the library's figure)."""
     def chain(n):
         lines = [f"module chain{n} (a, y);", "  input a;", "  output y;"]
         lines += [f"  wire n{i};" for i in range(n + 1)] + ["  assign n0 = a;"]
@@ -214,25 +267,72 @@ def classify(label):
     return "other"
 
 
-def sta_script(out_dir, sram_lib, netlist, period_ns, wire_load):
-    return "\n".join([
+INPUTS = "[delete_from_list [all_inputs] [get_ports clk_i]]"
+
+
+def sta_setup(sram_lib, netlist, period_ns, wire_load):
+    """OpenSTA commands that read the design and constrain it (docs/timing.md, "The flow")."""
+    return [
         f"read_liberty {LIBERTY}", f"read_liberty {sram_lib}", f"read_verilog {netlist}",
         "link_design eie_top",
         f"set_wire_load_model -name {wire_load}",
         f"create_clock -name clk -period {period_ns} [get_ports clk_i]",
-        "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]",
+        f"set_input_delay 0 -clock clk {INPUTS}",
         "set_output_delay 0 -clock clk [all_outputs]",
-        "set_driving_cell -lib_cell INVX1 [delete_from_list [all_inputs] [get_ports clk_i]]",
-        "set_load 0.0373 [all_outputs]",
-        f"report_checks -path_delay max -format end -group_count 1000000 -endpoint_count 1 "
-        f"-digits 4 > {out_dir}/endpoints.txt",
-        "exit"]) + "\n"
+        f"set_driving_cell -lib_cell INVX1 {INPUTS}",
+        "set_load 0.0373 [all_outputs]"]
+
+
+def endpoint_report(path, internal):
+    """Every endpoint's worst path: internal (register or RAM to register, RAM or output) with
+    the input ports cut, or only the paths that start at an input port."""
+    cut = [f"set_false_path -from {INPUTS}"] if internal else []
+    scope = "" if internal else f"-from {INPUTS} "
+    return cut + [f"report_checks -path_delay max -format end -group_count 1000000 "
+                  f"-endpoint_count 1 {scope}-digits 4 > {path}"]
+
+
+def stage_table(ends, regs):
+    """{stage: worst endpoint} over (endpoint pin, delay) pairs."""
+    stages = {}
+    for pin, delay in ends:
+        label = name_of(pin, regs)
+        stage = classify(label)
+        if stage not in stages or delay > stages[stage]["ns"]:
+            stages[stage] = {"ns": delay, "endpoint": pin, "register": label}
+    return stages
+
+
+def add_startpoints(stages, tcl_head, internal, out_dir, regs, paths_file):
+    """Reports the full path into every stage's worst endpoint (fanout, load, slew per gate),
+    and names where each starts."""
+    names = list(stages)
+    lines = list(tcl_head) + ([f"set_false_path -from {INPUTS}"] if internal else [])
+    for i, st in enumerate(stages.values()):
+        lines.append(f'puts "@@path {i}"')
+        target = "get_pins" if "/" in st["endpoint"] else "get_ports"
+        scope = "" if internal else f"-from {INPUTS} "
+        lines.append(f"report_checks -path_delay max {scope}-to [{target} {{{st['endpoint']}}}] "
+                     f"-digits 3 -nets -fields {{fanout cap slew}}")
+    tcl = os.path.join(out_dir, "paths_internal.tcl" if internal else "paths_inputs.tcl")
+    open(tcl, "w").write("\n".join(lines + ["exit"]) + "\n")
+    paths = run(["sta", "-no_splash", "-exit", tcl], out_dir, tcl + ".log", "OpenSTA paths")
+    open(paths_file, "w").write(paths)
+    # Each stage's report follows its marker; its start point names the register it starts at.
+    for chunk in paths.split("@@path ")[1:]:
+        index, _, report = chunk.partition("\n")
+        start = re.search(r"Startpoint: (\S+)", report)
+        if start:
+            stages[names[int(index)]]["startpoint"] = name_of(start.group(1), regs)
 
 
 def timing_one(name, params, out_root, model, fo4_ps):
     p = dict(RTL_DEFAULTS, **params)
     out_dir = os.path.join(out_root, name)
     os.makedirs(out_dir, exist_ok=True)
+    for stale in ("netlist.v", "internal.txt", "inputs.txt"):
+        if os.path.exists(os.path.join(out_dir, stale)):
+            os.remove(os.path.join(out_dir, stale))
     t0 = time.time()
     constr = os.path.join(out_dir, "abc.constr")
     open(constr, "w").write("set_driving_cell INVX1\nset_load 0.0373\n")
@@ -246,46 +346,41 @@ def timing_one(name, params, out_root, model, fo4_ps):
          os.path.join(out_dir, "eie_timing.ys")], ROOT, os.path.join(out_dir, "yosys.out"), "yosys")
     synth_s = time.time() - t0
     raw = open(os.path.join(out_dir, "netlist.v")).read()
-    netlist, shapes = ram_shape_names(raw)
+    netlist, shapes = ram_shape_names(expand_concat_assigns(raw))
     nl = os.path.join(out_dir, "netlist_sta.v")
     open(nl, "w").write(netlist)
     lib = os.path.join(out_dir, "eie_sram.lib")
     open(lib, "w").write(sram_liberty(shapes, model))
     period = 100.0  # ns: far above any path, so each endpoint's slack gives its path length
-    tcl = os.path.join(out_dir, "sta.tcl")
-    open(tcl, "w").write(sta_script(out_dir, lib, nl, period, model["wire_load"]["name"]))
-    run(["sta", "-no_splash", "-exit", tcl], out_dir, tcl + ".log", "OpenSTA")
-    groups = parse_endpoints(open(os.path.join(out_dir, "endpoints.txt")).read(), period)
-    ends = groups["clk"]
-    # Asynchronous reset (recovery checks): reported apart, reset is not a cycle-by-cycle path.
-    reset_ns = max((d for _, d in groups.get("async_default", [])), default=0.0)
+    head = sta_setup(lib, nl, period, model["wire_load"]["name"])
     regs = q_net_map(netlist)
-    stages = {}
-    for pin, delay in ends:
-        label = name_of(pin, regs)
-        stage = classify(label)
-        if stage not in stages or delay > stages[stage]["ns"]:
-            stages[stage] = {"ns": delay, "endpoint": pin, "register": label}
-    # The full path into every stage's worst endpoint, with its start point.
-    tcl2 = os.path.join(out_dir, "paths.tcl")
-    lines = sta_script(out_dir, lib, nl, period, model["wire_load"]["name"]).splitlines()[:-2]
-    names = list(stages)
-    for i, st in enumerate(stages.values()):
-        lines.append(f'puts "@@path {i}"')
-        target = "get_pins" if "/" in st["endpoint"] else "get_ports"
-        lines.append(f"report_checks -path_delay max -to [{target} {{{st['endpoint']}}}] "
-                     f"-digits 3 -fields {{fanout cap slew}}")
-    open(tcl2, "w").write("\n".join(lines + ["exit"]) + "\n")
-    paths = run(["sta", "-no_splash", "-exit", tcl2], out_dir, tcl2 + ".log", "OpenSTA paths")
-    open(os.path.join(out_root, f"{name}_paths.txt"), "w").write(paths)
-    # Each stage's report follows its marker; its start point names the register it starts at.
-    for chunk in paths.split("@@path ")[1:]:
-        index, _, report = chunk.partition("\n")
-        start = re.search(r"Startpoint: (\S+)", report)
-        if start:
-            stages[names[int(index)]]["startpoint"] = name_of(start.group(1), regs)
+    tables = {}
+    for kind, internal in (("internal", True), ("inputs", False)):
+        report = os.path.join(out_dir, f"{kind}.txt")
+        tcl = os.path.join(out_dir, f"sta_{kind}.tcl")
+        open(tcl, "w").write("\n".join(head + endpoint_report(report, internal) + ["exit"]) + "\n")
+        run(["sta", "-no_splash", "-exit", tcl], out_dir, tcl + ".log", "OpenSTA")
+        tables[kind] = parse_endpoints(open(report).read(), period)
+    stages = stage_table(tables["internal"]["clk"], regs)
+    from_inputs = stage_table(tables["inputs"]["clk"], regs)
+    add_startpoints(stages, head, True, out_dir, regs,
+                    os.path.join(out_root, f"{name}_paths.txt"))
+    add_startpoints(from_inputs, head, False, out_dir, regs,
+                    os.path.join(out_root, f"{name}_input_paths.txt"))
+    unknown = sorted({v["register"] for k, v in stages.items() if k == "other"})
+    if unknown:
+        print(f"eie_timing: {name}: endpoints of no known stage: {unknown}", file=sys.stderr)
+    # Asynchronous reset (recovery checks, from the rst_ni port): reported apart, reset is not a
+    # cycle-by-cycle path.
+    reset_ns = max((d for _, d in tables["inputs"].get("async_default", [])), default=0.0)
     crit = max(stages.values(), key=lambda s: s["ns"])
-    result = {
+    inp = max(from_inputs.values(), key=lambda s: s["ns"])
+
+    def in_fo4(table):
+        return {k: dict(v, fo4=v["ns"] * 1000 / fo4_ps)
+                for k, v in sorted(table.items(), key=lambda kv: -kv[1]["ns"])}
+
+    return {
         "name": name, "params": p, "synth_seconds": round(synth_s, 1),
         "fo4_ps": round(fo4_ps, 1), "sram_shapes": shapes,
         "critical_ns": crit["ns"], "critical_fo4": crit["ns"] * 1000 / fo4_ps,
@@ -294,11 +389,12 @@ def timing_one(name, params, out_root, model, fo4_ps):
         "critical_45nm_ns": crit["ns"] * PAPER_NODE_UM / NODE_UM,
         "paper_critical_fo4": PAPER_CRITICAL_NS * 1000 / (fo4_ps * PAPER_NODE_UM / NODE_UM),
         "critical_endpoint": crit["register"], "critical_startpoint": crit.get("startpoint"),
+        "input_ns": inp["ns"], "input_fo4": inp["ns"] * 1000 / fo4_ps,
+        "input_endpoint": inp["register"], "input_startpoint": inp.get("startpoint"),
         "reset_recovery_ns": reset_ns,
-        "stages": {k: dict(v, fo4=v["ns"] * 1000 / fo4_ps) for k, v in sorted(
-            stages.items(), key=lambda kv: -kv[1]["ns"])},
+        "stages": in_fo4(stages),
+        "stages_from_inputs": in_fo4(from_inputs),
     }
-    return result
 
 
 def parse_endpoints(text, period):
@@ -323,31 +419,38 @@ def format_text(r):
     lines = [f"{r['name']}: " + ", ".join(f"{k}={v}" for k, v in sorted(r["params"].items())),
              f"FO4 of this library (measured): {r['fo4_ps']:.1f} ps; SRAM macros: " +
              ", ".join(f"{d}x{w}" for d, w in r["sram_shapes"]),
-             f"critical path {r['critical_ns']:.3f} ns = {r['critical_fo4']:.1f} FO4 -> fmax "
-             f"{r['fmax_mhz']:.0f} MHz at 0.18 um; at 45 nm (FO4 {r['fo4_45nm_ps']} ps): "
-             f"{r['critical_45nm_ns']:.3f} ns, {1000 / r['critical_45nm_ns']:.0f} MHz (EIE: "
-             f"{PAPER_CRITICAL_NS} ns = {r['paper_critical_fo4']:.1f} FO4)",
+             f"critical path (register or RAM to register or RAM) {r['critical_ns']:.3f} ns = "
+             f"{r['critical_fo4']:.1f} FO4 -> fmax {r['fmax_mhz']:.0f} MHz at 0.18 um; at 45 nm "
+             f"(FO4 {r['fo4_45nm_ps']} ps): {r['critical_45nm_ns']:.3f} ns, "
+             f"{1000 / r['critical_45nm_ns']:.0f} MHz (EIE: {PAPER_CRITICAL_NS} ns = "
+             f"{r['paper_critical_fo4']:.1f} FO4)",
              f"  from {r['critical_startpoint']}", f"  to   {r['critical_endpoint']}",
+             f"from the input ports (INVX1-driven, not in fmax): {r['input_ns']:.3f} ns = "
+             f"{r['input_fo4']:.1f} FO4, {r['input_startpoint']} -> {r['input_endpoint']}",
              f"asynchronous reset to the flops (recovery, not a cycle path): "
-             f"{r['reset_recovery_ns']:.3f} ns", "",
-             f"{'stage / block (worst path into it)':<34} {'ns':>7} {'FO4':>6}  "
-             f"{'ends at':<22} starts at"]
-    for k, v in r["stages"].items():
-        lines.append(f"{k:<34} {v['ns']:>7.3f} {v['fo4']:>6.1f}  {v['register']:<22} "
-                     f"{v.get('startpoint', '')}")
-    return "\n".join(lines) + "\n"
+             f"{r['reset_recovery_ns']:.3f} ns", ""]
+    for title, table in (("stage / block (worst internal path)", r["stages"]),
+                         ("from an input port, into", r["stages_from_inputs"])):
+        lines.append(f"{title:<36} {'ns':>7} {'FO4':>6}  {'ends at':<48} starts at")
+        for k, v in table.items():
+            lines.append(f"{k:<36} {v['ns']:>7.3f} {v['fo4']:>6.1f}  {v['register']:<48} "
+                         f"{v.get('startpoint', '')}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def summary_md(results):
     """Markdown for docs/timing.md: one row per configuration, then every configuration's stages
     side by side (ns and FO4)."""
-    out = ["| NumPe | critical path | FO4 | fmax (0.18 um) | 45 nm by FO4 | from | to |",
-           "|---|---|---|---|---|---|---|"]
+    out = ["| NumPe | critical path | FO4 | fmax (0.18 um) | 45 nm by FO4 | from | to | "
+           "from the inputs |",
+           "|---|---|---|---|---|---|---|---|"]
     for r in results:
         out.append(f"| {r['params']['NumPe']} | {r['critical_ns']:.2f} ns | "
                    f"{r['critical_fo4']:.1f} | {r['fmax_mhz']:.0f} MHz | "
                    f"{r['critical_45nm_ns']:.2f} ns ({1000 / r['critical_45nm_ns']:.0f} MHz) | "
-                   f"`{r['critical_startpoint']}` | `{r['critical_endpoint']}` |")
+                   f"`{r['critical_startpoint']}` | `{r['critical_endpoint']}` | "
+                   f"{r['input_ns']:.2f} ns, {r['input_fo4']:.0f} FO4 |")
     stages = []
     for r in results:
         stages += [k for k in r["stages"] if k not in stages]
@@ -387,7 +490,20 @@ def main():
             return 2
         configs = [("custom", p)]
     os.makedirs(args.out, exist_ok=True)
-    model = json.load(open(args.sram_model))
+    try:
+        model = json.load(open(args.sram_model))
+        for section, keys in (("sram", ("clk_to_q_ns_base", "clk_to_q_ns_per_doubling",
+                                        "base_words", "setup_ns", "hold_ns",
+                                        "output_transition_ns", "input_pin_cap_pf",
+                                        "clock_pin_cap_pf")),
+                              ("wire_load", ("name", "capacitance_pf_per_um",
+                                             "resistance_kohm_per_um", "um_per_fanout"))):
+            missing = [k for k in keys if k not in model.get(section, {})]
+            if missing:
+                raise ValueError(f"section '{section}' lacks {missing}")
+    except (OSError, ValueError) as e:
+        print(f"eie_timing: --sram-model {args.sram_model}: {e}", file=sys.stderr)
+        return 2
     if args.reuse:
         try:
             results = json.load(open(os.path.join(args.out, "summary.json")))
@@ -396,7 +512,7 @@ def main():
             return 1
         return check_budget(results, args.budget_fo4)
     try:
-        fo4 = measure_fo4(args.out, model["wire_load"]["name"])
+        fo4 = measure_fo4(args.out)
         results = []
         for name, params in configs:
             r = timing_one(name, params, args.out, model, fo4)
