@@ -326,9 +326,10 @@ def add_startpoints(stages, tcl_head, internal, out_dir, regs, paths_file):
             stages[names[int(index)]]["startpoint"] = name_of(start.group(1), regs)
 
 
-def timing_one(name, params, out_root, model, fo4_ps):
+def synthesize(params, out_dir):
+    """The flattened gate-level netlist of eie_top with these parameters (synth/eie_timing.ys),
+    written to out_dir/netlist.v; returns its text and the seconds Yosys took."""
     p = dict(RTL_DEFAULTS, **params)
-    out_dir = os.path.join(out_root, name)
     os.makedirs(out_dir, exist_ok=True)
     for stale in ("netlist.v", "internal.txt", "inputs.txt"):
         if os.path.exists(os.path.join(out_dir, stale)):
@@ -344,8 +345,13 @@ def timing_one(name, params, out_root, model, fo4_ps):
     open(os.path.join(out_dir, "eie_timing.ys"), "w").write(ys)
     run(["yosys", "-q", "-l", os.path.join(out_dir, "yosys.log"), "-s",
          os.path.join(out_dir, "eie_timing.ys")], ROOT, os.path.join(out_dir, "yosys.out"), "yosys")
-    synth_s = time.time() - t0
-    raw = open(os.path.join(out_dir, "netlist.v")).read()
+    return open(os.path.join(out_dir, "netlist.v")).read(), time.time() - t0
+
+
+def timing_one(name, params, out_root, model, fo4_ps):
+    p = dict(RTL_DEFAULTS, **params)
+    out_dir = os.path.join(out_root, name)
+    raw, synth_s = synthesize(params, out_dir)
     netlist, shapes = ram_shape_names(expand_concat_assigns(raw))
     nl = os.path.join(out_dir, "netlist_sta.v")
     open(nl, "w").write(netlist)
