@@ -130,8 +130,11 @@ module eie_pe_act_rw #(
   // ---------------------------------------------------------------------------------------------
   // Write-back: dst <- ReLU(saturate_int16(acc)).
   // ---------------------------------------------------------------------------------------------
-  localparam logic signed [AccWidth-1:0] Act16Max = AccWidth'(32767);
-  localparam logic signed [AccWidth-1:0] Act16Min = -AccWidth'(32768);
+  // Written as bit patterns: Yosys 0.23 drops the minus of `-AccWidth'(32768)` (it synthesises
+  // +32768, so every accumulator below it saturated to -32768), which only the gate-level
+  // simulation of the netlist showed; Verilator reads both forms alike.
+  localparam logic signed [AccWidth-1:0] Act16Max = {{(AccWidth - 15){1'b0}}, {15{1'b1}}};
+  localparam logic signed [AccWidth-1:0] Act16Min = {{(AccWidth - 15){1'b1}}, 15'b0};
 
   logic [ActW-1:0] wb_sat;
   always_comb begin
