@@ -232,26 +232,12 @@ TEST_F(CliRobustness, ShapeLimitGrowsWithThePeCount) {
 TEST_F(CliRobustness, EndlessInputsAreReadOnlyAsFarAsTheirFormatAllows) {
   if (kSanitizerBuild) GTEST_SKIP() << "no ulimit -v under AddressSanitizer";
   // A FIFO fed zeros forever, like /dev/zero: the reader stops at the bad magic.
-  const std::string fifo = f("zeros");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  for (const std::string& args :
-       {"report " + fifo, "infer " + f("m.eie") + " -i " + fifo + " -o " + f("y.npy")}) {
-    std::thread writer([&] {
-      // Non-blocking open until the command opens its end (no hang if it never does).
-      int fd = -1;
-      for (int i = 0; i < 1000 && fd < 0; ++i) {
-        fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
-        if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      if (fd < 0) return;
-      ::fcntl(fd, F_SETFL, 0);
-      const std::vector<char> zeros(1 << 16, 0);
-      while (::write(fd, zeros.data(), zeros.size()) > 0) {
-      }
-      ::close(fd);
-    });
+  int i = 0;
+  for (const std::string& reader : {std::string("report "), "infer " + f("m.eie") + " -i "}) {
+    const std::string fifo = f("zeros" + std::to_string(i++));
+    test::FifoFeeder feeder(fifo, {}, true);
+    const std::string args = reader + fifo + (i == 2 ? " -o " + f("y.npy") : "");
     expect(args, 1, "bad magic", {}, kMemoryKb);
-    writer.join();
   }
 }
 

@@ -35,45 +35,17 @@ bool contains(const std::string& s, const std::string& part) {
 
 constexpr uint64_t kLimit = 1u << 20;
 
-// Feeds `head`, then zeros forever when `endless` (like /dev/zero), into a new FIFO until its
-// reader goes away. The open does not block: if the reader never comes the feeder gives up after
-// 10 s instead of hanging the test.
-class FifoFeeder {
- public:
-  FifoFeeder(const std::string& path, std::vector<uint8_t> head, bool endless) {
-    std::signal(SIGPIPE, SIG_IGN);  // the feeder sees EPIPE when the reader stops
-    EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
-    thread_ = std::thread([path, head = std::move(head), endless] {
-      int fd = -1;
-      for (int i = 0; i < 1000 && fd < 0; ++i) {
-        fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
-        if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      if (fd < 0) return;
-      ::fcntl(fd, F_SETFL, 0);
-      bool open = ::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size());
-      const std::vector<char> zeros(4096, 0);
-      while (open && endless) open = ::write(fd, zeros.data(), zeros.size()) > 0;
-      ::close(fd);
-    });
-  }
-  ~FifoFeeder() { thread_.join(); }
-
- private:
-  std::thread thread_;
-};
-
 TEST(ReadFile, EndlessPipeCostsOnlyTheBound) {
   TempDir dir;
   {
-    FifoFeeder feeder(dir.file("endless"), {}, true);
+    test::FifoFeeder feeder(dir.file("endless"), {}, true);
     const auto bound = [](const std::vector<uint8_t>& head) -> uint64_t {
       return head.size() < 4 ? kLimit : 4;  // a 4-byte magic that zeros never match
     };
     EXPECT_EQ(read_file(dir.file("endless"), kLimit, "test file", bound).size(), 5u);
   }
   // Without a bound the limit stops it.
-  FifoFeeder feeder(dir.file("endless2"), {}, true);
+  test::FifoFeeder feeder(dir.file("endless2"), {}, true);
   const std::string message =
       error_message([&] { read_file(dir.file("endless2"), 1000, "widget"); });
   EXPECT_TRUE(contains(message, "more than 1000 bytes; a widget may hold at most 1000")) << message;
@@ -85,7 +57,7 @@ TEST(ReadFile, ThroughAPipeFormatsReadWholeAndStopAtTheirBounds) {
   std::vector<float> big(25000, 0.25f);
   write_npy_f32(dir.file("big.npy"), {25000}, big);
   {
-    FifoFeeder feeder(dir.file("npy_pipe"), test::read_bytes(dir.file("big.npy")), false);
+    test::FifoFeeder feeder(dir.file("npy_pipe"), test::read_bytes(dir.file("big.npy")), false);
     EXPECT_EQ(read_npy(dir.file("npy_pipe")).values, std::vector<double>(25000, 0.25));
   }
   Network net;
@@ -97,18 +69,18 @@ TEST(ReadFile, ThroughAPipeFormatsReadWholeAndStopAtTheirBounds) {
   net.layers.push_back(layer);
   const std::vector<uint8_t> model = serialize_model(make_model_file(net));
   {
-    FifoFeeder feeder(dir.file("model_pipe"), model, true);  // zeros after it: trailing bytes
+    test::FifoFeeder feeder(dir.file("model_pipe"), model, true);  // zeros after it: trailing bytes
     EXPECT_TRUE(
         contains(error_message([&] { read_model(dir.file("model_pipe")); }), "checksum mismatch"));
   }
   {
-    FifoFeeder feeder(dir.file("model_pipe2"), model, false);
+    test::FifoFeeder feeder(dir.file("model_pipe2"), model, false);
     EXPECT_EQ(read_model(dir.file("model_pipe2")).net.layers.size(), 1u);
   }
   // A valid magic, then zeros forever: stops at the (zero-length, rejected) header.
   std::vector<uint8_t> magic = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 1};
   {
-    FifoFeeder feeder(dir.file("npy_zeros"), magic, true);
+    test::FifoFeeder feeder(dir.file("npy_zeros"), magic, true);
     EXPECT_FALSE(error_message([&] { read_npy(dir.file("npy_zeros")); }).empty());
   }
   // A header that declares more than the reader takes is refused before the data is read.
@@ -117,7 +89,7 @@ TEST(ReadFile, ThroughAPipeFormatsReadWholeAndStopAtTheirBounds) {
     std::string h = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }";
     h += std::string(117 - h.size(), ' ') + "\n";
     huge.insert(huge.end(), h.begin(), h.end());
-    FifoFeeder feeder(dir.file("npy_huge"), huge, true);
+    test::FifoFeeder feeder(dir.file("npy_huge"), huge, true);
     EXPECT_TRUE(contains(error_message([&] { read_npy(dir.file("npy_huge")); }),
                          "declares more data than"));
   }

@@ -1,10 +1,13 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -51,6 +54,26 @@ std::vector<std::string> list_dir(const std::string& path) {
   }
   return names;
 }
+
+FifoFeeder::FifoFeeder(const std::string& path, std::vector<uint8_t> head, bool endless) {
+  std::signal(SIGPIPE, SIG_IGN);
+  EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0) << path;
+  thread_ = std::thread([path, head = std::move(head), endless] {
+    int fd = -1;
+    for (int i = 0; i < 1000 && fd < 0; ++i) {
+      fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (fd < 0) return;
+    ::fcntl(fd, F_SETFL, 0);
+    bool open = ::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size());
+    const std::vector<char> zeros(1 << 16, 0);
+    while (open && endless) open = ::write(fd, zeros.data(), zeros.size()) > 0;
+    ::close(fd);
+  });
+}
+
+FifoFeeder::~FifoFeeder() { thread_.join(); }
 
 CliResult run_cli(const std::string& args, long memory_kb) {
   // Braces: redirections inside args apply to the command, the outer 2>&1 to what is left.

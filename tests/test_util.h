@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,20 @@ struct CliResult {
   std::string output;
 };
 CliResult run_cli(const std::string& args, long memory_kb = 0);
+
+// Feeds `head`, then zeros forever when `endless` (like /dev/zero), into a new FIFO at `path`
+// until its reader goes away. The open does not block: if the reader never comes the feeder
+// gives up after 10 s instead of hanging the test. Ignores SIGPIPE (the feeder sees EPIPE).
+class FifoFeeder {
+ public:
+  FifoFeeder(const std::string& path, std::vector<uint8_t> head, bool endless);
+  ~FifoFeeder();
+  FifoFeeder(const FifoFeeder&) = delete;
+  FifoFeeder& operator=(const FifoFeeder&) = delete;
+
+ private:
+  std::thread thread_;
+};
 
 // Runs f, requires it to throw eie::Error, and returns the message.
 template <typename F>
