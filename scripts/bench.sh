@@ -32,4 +32,4 @@ if [ -x "$cpu" ]; then
   OPENBLAS_NUM_THREADS=1 "$cpu" --benchmark_min_time=0.2 --benchmark_out="$out/cpu.json" \
     --benchmark_out_format=json > "$out/cpu.txt"
 fi
-node scripts/bench_table.js "$out" "${layers[@]}"
+node scripts/bench_table.js "$out" "${layers[@]}" --timing synth/reports/timing/summary.json

@@ -2,12 +2,17 @@
 // per layer and variant, RTL cycles for the layer (descriptor load to write-back), time at
 // 800 MHz, the interleaving bound (the busiest PE's entries, padding included), the ideal
 // (all entries / 64), load-balance efficiency (ideal / cycles), and the paper's EIE times.
-// Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, and DIR/cpu.json.
-// Usage: node scripts/bench_table.js DIR LAYER...
+// Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, DIR/cpu.json, and
+// the static-timing summary (`make timing`, synth/reports/timing/summary.json) for the time per
+// layer at the 64-PE netlist's measured fmax, at 0.18 um and scaled to 45 nm (docs/timing.md).
+// Usage: node scripts/bench_table.js DIR LAYER... [--timing SUMMARY.json]
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const [dir, ...layers] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const timingAt = args.indexOf('--timing');
+const timingFile = timingAt === -1 ? null : args.splice(timingAt, 2)[1];
+const [dir, ...layers] = args;
 const paper = {  // EIE Table IV, microseconds at 800 MHz, 64 PEs: [theoretical, actual]
   'Alex-6': [28.1, 30.3], 'Alex-7': [11.7, 12.2], 'Alex-8': [8.9, 9.9],
   'VGG-6': [28.1, 34.4], 'VGG-7': [7.9, 8.7], 'VGG-8': [7.3, 8.4],
@@ -76,6 +81,35 @@ if (Object.keys(cpu).length) {
                    ['| ' + chead.join(' | ') + ' |', '|' + chead.map(() => '---').join('|') + '|',
                     ...clines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+}
+// Time at the measured clock: the 64-PE configuration of the timing sweep, the one that matches
+// the benchmark build's PE count (its memories are the paper's, the benchmark build's are larger).
+let clocks = null;
+if (timingFile && fs.existsSync(timingFile)) {
+  const pe64 = JSON.parse(fs.readFileSync(timingFile, 'utf8')).find((c) => c.params.NumPe === 64);
+  if (pe64) clocks = {mhz018: pe64.fmax_mhz, mhz45: 1000 / pe64.critical_45nm_ns, fo4: pe64.critical_fo4};
+}
+if (clocks) {
+  const thead = ['layer', 'RTL cycles', 'us at 800 MHz', `us at ${f(clocks.mhz018)} MHz (0.18 um)`,
+                 `us at ${f(clocks.mhz45)} MHz (45 nm est.)`, 'EIE actual us'];
+  const tlines = layers.map((layer) => {
+    const r = rows.find((x) => x.layer === layer && x.variant === 'uniform');
+    Object.assign(r, {us_fmax_018: r.cycles / clocks.mhz018, us_fmax_45nm_est: r.cycles / clocks.mhz45});
+    return [layer, f(r.cycles), f(r.us, 2), f(r.us_fmax_018, 2), f(r.us_fmax_45nm_est, 2),
+               f(paper[layer][1], 1)];
+  });
+  const tw = thead.map((h, i) => Math.max(h.length, ...tlines.map((l) => l[i].length)));
+  const tfmt = (l) => l.map((c, i) => (i < 1 ? c.padEnd(tw[i]) : c.padStart(tw[i]))).join('  ');
+  process.stdout.write(`\nTime per layer (uniform) at the measured clock of the 64-PE netlist: ` +
+                       `${f(clocks.fo4, 1)} FO4 critical path (${timingFile})\n` +
+                       [tfmt(thead), ...tlines.map(tfmt)].join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'clock.md'),
+                   ['| ' + thead.join(' | ') + ' |', '|' + thead.map(() => '---').join('|') + '|',
+                    ...tlines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+} else {
+  process.stdout.write(`\nNo static-timing summary${timingFile ? ` at ${timingFile}` : ''}: ` +
+                       '`make timing` writes it, and this table then gives time at the measured fmax too.\n');
 }
 console.log(`\nefficiency = ideal / RTL cycles; RTL cycles count the layer from its descriptor load ` +
             `to the end of write-back.` +
