@@ -46,41 +46,43 @@ for (const layer of layers) {
   }
 }
 const f = (x, d = 0) => x.toFixed(d);
-const head = ['layer', 'variant', 'RTL cycles', 'RTL us', 'bound (busiest PE)', 'ideal (/64)',
-              'efficiency', 'EIE theor. cycles', 'EIE actual cycles', 'EIE eff.', '<= EIE'];
-const lines = rows.map((r) => [r.layer, r.variant, f(r.cycles), f(r.us, 2), f(r.bound),
-  f(r.ideal, 1), f(r.efficiency, 3), f(r.paper_theoretical_cycles),
-  f(r.paper_actual_cycles), f(r.paper_efficiency, 2), r.at_or_below_paper ? 'yes' : 'no']);
-const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const fmt = (l) => l.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-const text = [fmt(head), ...lines.map(fmt)].join('\n') + '\n';
-const md = ['| ' + head.join(' | ') + ' |', '|' + head.map(() => '---').join('|') + '|',
-            ...lines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n';
-fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
-fs.writeFileSync(path.join(dir, 'bench.md'), md);
-process.stdout.write(text);
+// A table as aligned text (the first `left` columns left-aligned) and as Markdown.
+function table(head, lines, left) {
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (l) => l.map((c, i) => (i < left ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return {
+    text: [fmt(head), ...lines.map(fmt)].join('\n') + '\n',
+    md: ['| ' + head.join(' | ') + ' |', '|' + head.map(() => '---').join('|') + '|',
+         ...lines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n',
+  };
+}
+const uniform = (layer) => rows.find((r) => r.layer === layer && r.variant === 'uniform');
+const main = table(
+  ['layer', 'variant', 'RTL cycles', 'RTL us', 'bound (busiest PE)', 'ideal (/64)', 'efficiency',
+   'EIE theor. cycles', 'EIE actual cycles', 'EIE eff.', '<= EIE'],
+  rows.map((r) => [r.layer, r.variant, f(r.cycles), f(r.us, 2), f(r.bound), f(r.ideal, 1),
+                   f(r.efficiency, 3), f(r.paper_theoretical_cycles), f(r.paper_actual_cycles),
+                   f(r.paper_efficiency, 2), r.at_or_below_paper ? 'yes' : 'no']), 2);
+fs.writeFileSync(path.join(dir, 'bench.md'), main.md);
+process.stdout.write(main.text);
 // bench.sh's speed run (absent in result folders from before it existed).
 const speedFile = path.join(dir, 'speed.json');
 const speed = fs.existsSync(speedFile) ? JSON.parse(fs.readFileSync(speedFile)) : null;
 if (Object.keys(cpu).length) {
-  const chead = ['layer', 'dense GEMV us', 'CSR SpMV us', 'golden us', 'RTL us (uniform)',
-                 'GEMV / RTL', 'CSR / RTL', 'golden / CSR'];
-  const clines = layers.map((layer) => {
-    const c = cpu[layer];
-    const rtl = rows.find((r) => r.layer === layer && r.variant === 'uniform').us;
-    Object.assign(rows.find((r) => r.layer === layer && r.variant === 'uniform'),
-                  {cpu_dense_us: c.dense_gemv, cpu_csr_us: c.csr_spmv, cpu_golden_us: c.golden});
-    return [layer, f(c.dense_gemv, 1), f(c.csr_spmv, 1), f(c.golden, 1), f(rtl, 2),
-            f(c.dense_gemv / rtl, 0) + 'x', f(c.csr_spmv / rtl, 0) + 'x', f(c.golden / c.csr_spmv, 2)];
-  });
-  const cw = chead.map((h, i) => Math.max(h.length, ...clines.map((l) => l[i].length)));
-  const cfmt = (l) => l.map((c, i) => (i < 1 ? c.padEnd(cw[i]) : c.padStart(cw[i]))).join('  ');
-  const ctext = [cfmt(chead), ...clines.map(cfmt)].join('\n') + '\n';
-  process.stdout.write('\nCPU baselines, batch 1, one thread of this machine, vs the RTL at 800 MHz\n' + ctext);
-  fs.writeFileSync(path.join(dir, 'cpu.md'),
-                   ['| ' + chead.join(' | ') + ' |', '|' + chead.map(() => '---').join('|') + '|',
-                    ...clines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+  const cpuTable = table(
+    ['layer', 'dense GEMV us', 'CSR SpMV us', 'golden us', 'RTL us (uniform)', 'GEMV / RTL',
+     'CSR / RTL', 'golden / CSR'],
+    layers.map((layer) => {
+      const c = cpu[layer];
+      const r = Object.assign(uniform(layer), {cpu_dense_us: c.dense_gemv, cpu_csr_us: c.csr_spmv,
+                                               cpu_golden_us: c.golden});
+      return [layer, f(c.dense_gemv, 1), f(c.csr_spmv, 1), f(c.golden, 1), f(r.us, 2),
+              f(c.dense_gemv / r.us, 0) + 'x', f(c.csr_spmv / r.us, 0) + 'x',
+              f(c.golden / c.csr_spmv, 2)];
+    }), 1);
+  process.stdout.write('\nCPU baselines, batch 1, one thread of this machine, vs the RTL at 800 MHz\n' +
+                       cpuTable.text);
+  fs.writeFileSync(path.join(dir, 'cpu.md'), cpuTable.md);
 }
 // Time at the measured clock: the 64-PE configuration of the timing sweep, the one that matches
 // the benchmark build's PE count (its memories are the paper's, the benchmark build's are larger).
@@ -90,27 +92,23 @@ if (timingFile && fs.existsSync(timingFile)) {
   if (pe64) clocks = {mhz018: pe64.fmax_mhz, mhz45: 1000 / pe64.critical_45nm_ns, fo4: pe64.critical_fo4};
 }
 if (clocks) {
-  const thead = ['layer', 'RTL cycles', 'us at 800 MHz', `us at ${f(clocks.mhz018)} MHz (0.18 um)`,
-                 `us at ${f(clocks.mhz45)} MHz (45 nm est.)`, 'EIE actual us'];
-  const tlines = layers.map((layer) => {
-    const r = rows.find((x) => x.layer === layer && x.variant === 'uniform');
-    Object.assign(r, {us_fmax_018: r.cycles / clocks.mhz018, us_fmax_45nm_est: r.cycles / clocks.mhz45});
-    return [layer, f(r.cycles), f(r.us, 2), f(r.us_fmax_018, 2), f(r.us_fmax_45nm_est, 2),
-               f(paper[layer][1], 1)];
-  });
-  const tw = thead.map((h, i) => Math.max(h.length, ...tlines.map((l) => l[i].length)));
-  const tfmt = (l) => l.map((c, i) => (i < 1 ? c.padEnd(tw[i]) : c.padStart(tw[i]))).join('  ');
+  const clockTable = table(
+    ['layer', 'RTL cycles', 'us at 800 MHz', `us at ${f(clocks.mhz018)} MHz (0.18 um)`,
+     `us at ${f(clocks.mhz45)} MHz (45 nm est.)`, 'EIE actual us'],
+    layers.map((layer) => {
+      const r = uniform(layer);
+      Object.assign(r, {us_fmax_018: r.cycles / clocks.mhz018, us_fmax_45nm_est: r.cycles / clocks.mhz45});
+      return [layer, f(r.cycles), f(r.us, 2), f(r.us_fmax_018, 2), f(r.us_fmax_45nm_est, 2),
+              f(paper[layer][1], 1)];
+    }), 1);
   process.stdout.write(`\nTime per layer (uniform) at the measured clock of the 64-PE netlist: ` +
-                       `${f(clocks.fo4, 1)} FO4 critical path (${timingFile})\n` +
-                       [tfmt(thead), ...tlines.map(tfmt)].join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'clock.md'),
-                   ['| ' + thead.join(' | ') + ' |', '|' + thead.map(() => '---').join('|') + '|',
-                    ...tlines.map((l) => '| ' + l.join(' | ') + ' |')].join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
+                       `${f(clocks.fo4, 1)} FO4 critical path (${timingFile})\n` + clockTable.text);
+  fs.writeFileSync(path.join(dir, 'clock.md'), clockTable.md);
 } else {
   process.stdout.write(`\nNo static-timing summary${timingFile ? ` at ${timingFile}` : ''}: ` +
                        '`make timing` writes it, and this table then gives time at the measured fmax too.\n');
 }
+fs.writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(rows, null, 2) + '\n');
 console.log(`\nefficiency = ideal / RTL cycles; RTL cycles count the layer from its descriptor load ` +
             `to the end of write-back.` +
             (speed ? `\nsimulation speed: ${f(speed.cycles_per_second)} cycles/s (64-PE benchmark ` +
