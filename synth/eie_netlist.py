@@ -30,6 +30,18 @@ def liberty_expr(function):
             out.append("&")
         out.append({"!": "~", "+": "|", "*": "&"}.get(t, t))
         prev = t
+    # Liberty binds ^ tighter than AND and OR, Verilog looser: refuse an unparenthesised mix
+    # rather than translate it into a different function.
+    ops = [set()]
+    for t in out:
+        if t == "(":
+            ops.append(set())
+        elif t == ")":
+            ops.pop()
+        elif t in "&|^":
+            ops[-1].add(t)
+        if "^" in ops[-1] and ops[-1] & {"&", "|"}:
+            raise SynthError(f"liberty function {function!r}: ^ beside AND/OR without parentheses")
     return " ".join(out)
 
 
