@@ -6,7 +6,8 @@
 //   broadcast -> eie_pe_ptr_read (B): pointer read; a column with no entries here is dropped
 //   -> eie_fifo: activation queue of (a_j, start, end)
 //   -> eie_pe_spmat_read (E, R): entry address walk, sparse-matrix word read, entry select
-//   -> eie_pe_arith (R, M, S): row accumulation, codebook lookup, multiply, round, saturating add
+//   -> eie_pe_arith (R, M1, M2, S1, S2): row accumulation, codebook lookup, two-stage multiply,
+//      round, saturating add
 //   -> eie_pe_act_rw: accumulators, biases, activation banks, bias init and write-back sweeps
 // This module wires them, holds the performance counters and answers host reads.
 `default_nettype none
@@ -73,7 +74,7 @@ module eie_pe #(
 
   // Debug/monitor (waveforms, counters).
   output      logic [FifoCntW-1:0]   fifo_level_o,
-  output      logic [5:0]            pipe_valid_o  // {B, E, R, M, S, FIFO non-empty}
+  output      logic [eie_pkg::PipeStages-1:0] pipe_valid_o  // eie_pkg::Pipe* bits
 );
 
   logic active, bcast;
@@ -169,7 +170,8 @@ module eie_pe #(
   // ---------------------------------------------------------------------------------------------
   // Arithmetic unit (R, M, S).
   // ---------------------------------------------------------------------------------------------
-  logic                m_valid, s_valid, acc_re, acc_we;
+  logic [3:0]          arith_valid;  // {M1, M2, S1, S2}
+  logic                acc_re, acc_we;
   logic [ActAddrW-1:0] acc_raddr, acc_waddr;
   logic [AccWidth-1:0] acc_rdata, acc_wdata;
 
@@ -189,8 +191,7 @@ module eie_pe #(
     .acc_we_o     (acc_we),
     .acc_waddr_o  (acc_waddr),
     .acc_wdata_o  (acc_wdata),
-    .m_valid_o    (m_valid),
-    .s_valid_o    (s_valid)
+    .valid_o      (arith_valid)
   );
 
   // ---------------------------------------------------------------------------------------------
@@ -281,9 +282,19 @@ module eie_pe #(
     endcase
   end
 
-  assign idle_o = !active || (!b_valid && !fifo_valid && !e_valid && !entry_valid && !m_valid &&
-                              !s_valid);
-  assign pipe_valid_o = {b_valid, e_valid, entry_valid, m_valid, s_valid, fifo_valid};
+  assign idle_o = !active || (!b_valid && !fifo_valid && !e_valid && !entry_valid &&
+                              arith_valid == '0);
+  always_comb begin
+    pipe_valid_o                    = '0;
+    pipe_valid_o[eie_pkg::PipeB]    = b_valid;
+    pipe_valid_o[eie_pkg::PipeE]    = e_valid;
+    pipe_valid_o[eie_pkg::PipeR]    = entry_valid;
+    pipe_valid_o[eie_pkg::PipeM1]   = arith_valid[3];
+    pipe_valid_o[eie_pkg::PipeM2]   = arith_valid[2];
+    pipe_valid_o[eie_pkg::PipeS1]   = arith_valid[1];
+    pipe_valid_o[eie_pkg::PipeS2]   = arith_valid[0];
+    pipe_valid_o[eie_pkg::PipeFifo] = fifo_valid;
+  end
 
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
@@ -321,6 +332,13 @@ module eie_pe #(
                       host_target_i);
       end
       assert (!(host_re_i && host_we_i)) else $error("PE %0d: host read and write at once", pe_idx_i);
+      // The accumulator bypasses: what S2 adds to is the row's value after every earlier entry,
+      // which by now is in the RAM (the entry just ahead wrote it last cycle).
+      if (u_arith.s2_valid_q) begin
+        a_acc_bypass: assert (u_arith.s2_old == $signed(u_act_rw.u_acc.mem_q[u_arith.s2_row_q]))
+          else $error("PE %0d: row %0d accumulates onto %0d, the accumulator holds %0d", pe_idx_i,
+                      u_arith.s2_row_q, u_arith.s2_old, u_act_rw.u_acc.mem_q[u_arith.s2_row_q]);
+      end
     end
   end
 `endif

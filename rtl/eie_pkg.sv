@@ -28,6 +28,17 @@ package eie_pkg;
   parameter logic [1:0] StatIdle     = 2'd1;  // compute cycles with no entry to issue
   parameter logic [1:0] StatFifoFull = 2'd2;  // compute cycles this PE's FIFO was full
 
+  // Per-PE pipeline valid bits (eie_top pipe_valid_o, PipeStages per PE; docs/hardware.md).
+  parameter int unsigned PipeStages = 8;
+  parameter int unsigned PipeFifo = 0;  // FIFO non-empty
+  parameter int unsigned PipeS2   = 1;
+  parameter int unsigned PipeS1   = 2;
+  parameter int unsigned PipeM2   = 3;
+  parameter int unsigned PipeM1   = 4;
+  parameter int unsigned PipeR    = 5;
+  parameter int unsigned PipeE    = 6;
+  parameter int unsigned PipeB    = 7;
+
   // Central control unit states.
   typedef enum logic [2:0] {
     CcuIdle,       // I/O mode: the host owns every memory

@@ -56,7 +56,7 @@ module eie_top #(
   output      logic [DimW-1:0]           bcast_col_o,
   output      logic [ActW-1:0]           bcast_act_o,
   output      logic [NumPe*FifoCntW-1:0] fifo_level_o,
-  output      logic [NumPe*6-1:0]        pipe_valid_o
+  output      logic [NumPe*eie_pkg::PipeStages-1:0] pipe_valid_o
 );
 
   localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1;
@@ -206,7 +206,7 @@ module eie_top #(
       .host_wdata_i (host_req_wdata_i),
       .host_rdata_o (pe_rdata[k*64 +: 64]),
       .fifo_level_o (fifo_level_o[k*FifoCntW +: FifoCntW]),
-      .pipe_valid_o (pipe_valid_o[k*6 +: 6])
+      .pipe_valid_o (pipe_valid_o[k*eie_pkg::PipeStages +: eie_pkg::PipeStages])
     );
   end
 

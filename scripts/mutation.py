@@ -27,24 +27,29 @@ MUTANTS = {
     "zero_count_off_by_one": (
         "eie_pe_arith.sv", "prev_row_q + RowW'(r_z) + 1'b1", "prev_row_q + RowW'(r_z)",
         "relative row index: row = previous + z instead of previous + z + 1"),
-    "bypass_dropped": (
+    "bypass_ahead_dropped": (
+        "eie_pe_arith.sv", "assign s2_old = s2_hit_q ? byp_acc_q : s2_old_q;",
+        "assign s2_old = s2_old_q;",
+        "no forwarding of the accumulator the entry just ahead wrote in the previous cycle"),
+    "bypass_two_ahead_dropped": (
         "eie_pe_arith.sv",
-        "assign s_old    = (byp_valid_q && byp_row_q == s_row_q) ? byp_acc_q : $signed(acc_rdata_i);",
-        "assign s_old    = $signed(acc_rdata_i);",
-        "no forwarding of the accumulator written in the previous cycle"),
+        "assign s1_old    = (byp_valid_q && byp_row_q == s1_row_q) ? byp_acc_q : $signed(acc_rdata_i);",
+        "assign s1_old    = $signed(acc_rdata_i);",
+        "no forwarding of the accumulator the entry two ahead wrote while this one read it"),
     "fifo_full_one_late": (
         "eie_pe.sv", "fifo_next < {1'b0, fifo_limit_i}", "fifo_next <= {1'b0, fifo_limit_i}",
         "the PE reports ready with its queue already at the limit"),
     "rounding_truncates": (
-        "eie_pe_arith.sv", "assign s_half   = $signed((32'd1 << w_frac_i) >> 1);",
-        "assign s_half   = '0;", "scaled products truncated instead of rounded half up"),
+        "eie_pe_arith.sv",
+        "assign s1_round  = (w_frac_i != 4'd0) && s1_product_q[{1'b0, w_frac_i - 4'd1}];",
+        "assign s1_round  = 1'b0;", "scaled products truncated instead of rounded half up"),
     "padding_weight_from_codebook": (
-        "eie_pe_arith.sv", "assign r_weight = (r_v == 4'd0) ? '0 : codebook_i[{r_v, 4'b0000} +: ActW];",
-        "assign r_weight = codebook_i[{r_v, 4'b0000} +: ActW];",
+        "eie_pe_arith.sv", "assign r_weight = (r_v == 4'd0) ? '0 : codebook_i[r_v*ActW +: ActW];",
+        "assign r_weight = codebook_i[r_v*ActW +: ActW];",
         "index 0 (padding) takes codebook[0] instead of exact zero"),
     "accumulator_wraps": (
-        "eie_pe_arith.sv", "if (s_sum[AccWidth] != s_sum[AccWidth-1]) s_new = s_sum[AccWidth] ? AccMin : AccMax;\n    else s_new = s_sum[AccWidth-1:0];",
-        "s_new = s_sum[AccWidth-1:0];", "the 32-bit accumulator wraps instead of saturating"),
+        "eie_pe_arith.sv", "if (s2_sum[AccWidth] != s2_sum[AccWidth-1]) s2_new = s2_sum[AccWidth] ? AccMin : AccMax;\n    else s2_new = s2_sum[AccWidth-1:0];",
+        "s2_new = s2_sum[AccWidth-1:0];", "the 32-bit accumulator wraps instead of saturating"),
     "relu_dropped": (
         "eie_pe_act_rw.sv", "if (relu_i && wb_sat[ActW-1]) wb_sat = '0;", "",
         "write-back ignores ReLU"),

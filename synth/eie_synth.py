@@ -89,10 +89,13 @@ def expected_flops(p):
         "eie_pe_ptr_read": 2 + ACT_W,
         # E: valid, first, addr, end, act; R: valid, sel (3), first, last, act.
         "eie_pe_spmat_read": 1 + 1 + 2 * PTR_W + ACT_W + 1 + 3 + 1 + 1 + ACT_W,
-        # M: valid, act, weight, row; S: valid, product (32), row; bypass: valid, row, acc.
-        # prev_row merges into the M row (same data and enable); its upper bits only feed an
-        # assertion.
-        "eie_pe_arith": 3 + 2 * ACT_W + 32 + p["AccWidth"] + 3 * d["ActAddrW"],
+        # Valid bits of M1, M2, S1, S2 and the bypass; M1: act, weight; M2: sum and carry rows
+        # (32 each; the carry's bit 0 is a constant 0 that Yosys keeps, having no reset value to
+        # fold it into); S1: product; S2: scaled product, old accumulator, round bit, bypass hit;
+        # bypass: accumulator; a row in each of M1, M2, S1, S2 and the bypass. prev_row merges
+        # into the M1 row (same data and enable); its upper bits only feed an assertion.
+        "eie_pe_arith": (5 + 2 * ACT_W + 2 * 32 + 32 + 32 + 2 * p["AccWidth"] + 2
+                         + 5 * d["ActAddrW"]),
         # init_q, wb_q, sweep row, host read bank.
         "eie_pe_act_rw": 3 + d["ActAddrW"],
         # busy, idle and full counters, host read target and counter read-back.

@@ -37,6 +37,8 @@ namespace {
 
 constexpr int kStateIdle = 0, kStateCompute = 3, kStateDrain = 4, kStateWriteback = 5,
               kStateOutput = 6;
+// pipe_valid_o: eie_pkg::PipeStages bits per PE; the E stage's bit is eie_pkg::PipeE.
+constexpr unsigned kPipeStages = 8, kPipeE = 6;
 
 HwConfig built_config() {
   HwConfig c;
@@ -344,7 +346,7 @@ int run(const po::variables_map& vm) {
     if (state == kStateCompute || state == kStateDrain) {
       for (uint32_t k = 0; k < n; ++k) {
         cov_fifo_full[k] += bits(dut.fifo_level_o, k * level_bits, level_bits) >= limit;
-        cov_busy[k] += bits(dut.pipe_valid_o, k * 6 + 4, 1);
+        cov_busy[k] += bits(dut.pipe_valid_o, k * kPipeStages + kPipeE, 1);
       }
     }
     if (state != kStateIdle && state < kStateOutput) ++stats->layer_cycles.at(dut.layer_o);
