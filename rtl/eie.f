@@ -4,6 +4,7 @@ rtl/eie_fifo.sv
 rtl/eie_lnzd.sv
 rtl/eie_pe_ptr_read.sv
 rtl/eie_pe_spmat_read.sv
+rtl/eie_add_ks.sv
 rtl/eie_mul_csa.sv
 rtl/eie_pe_arith.sv
 rtl/eie_pe_act_rw.sv

@@ -38,7 +38,6 @@ module eie_ccu #(
   output      logic [FifoCntW-1:0]   fifo_limit_o,  // control register 3: usable FIFO depth
 
   // Layer configuration to the PEs.
-  output      logic [DimW-1:0]       ptr_base_o,
   output      logic [BiasAddrW-1:0]  bias_base_o,
   output      logic                  has_bias_o,
   output      logic [3:0]            w_frac_o,
@@ -54,10 +53,14 @@ module eie_ccu #(
   output      logic                  src_re_o,
   output      logic [ActAddrW-1:0]   src_addr_o,
   input  wire logic [NumPe*ActW-1:0] src_data_i,
+  // The broadcast register: (activation, column, its pointer index ptr_base + column), one cycle
+  // after the accept (bcast_fire_o).
+  output      logic                  bcast_fire_o,
   output      logic                  bcast_valid_o,
   output      logic [ActW-1:0]       bcast_act_o,
   output      logic [DimW-1:0]       bcast_col_o,
-  input  wire logic                  fifos_ready_i,  // every PE's FIFO has room
+  output      logic [DimW-1:0]       bcast_ptr_o,
+  input  wire logic                  fifos_ready_i,  // every PE's registered ready
   input  wire logic                  pes_idle_i,     // every PE has drained
   output      logic                  count_o,
 
@@ -127,7 +130,7 @@ module eie_ccu #(
 
   // Descriptor word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52], has_bias [53].
   // Descriptor word 1: pointer base [23:0], bias base [47:24].
-  logic [DimW-1:0] rows_q, cols_q;
+  logic [DimW-1:0] rows_q, cols_q, ptr_base_q;
 
   always_ff @(posedge clk_i) begin
     if (state_q == eie_pkg::CcuLoad) begin
@@ -139,7 +142,7 @@ module eie_ccu #(
         has_bias_o <= desc_rdata[53];
       end
       if (load_cnt_q == 5'd2) begin
-        ptr_base_o  <= desc_rdata[23:0];
+        ptr_base_q  <= desc_rdata[23:0];
         bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
       end
     end
@@ -149,12 +152,15 @@ module eie_ccu #(
   // Row sweeps (bias initialisation, write-back): local row r covers global rows r*NumPe + k.
   // ---------------------------------------------------------------------------------------------
   logic [ActAddrW-1:0] row_q;
-  logic [DimW-1:0]     row_base_q;  // r * NumPe
-  logic                sweep_more;
+  // Rows of the layer not yet swept, rows - r * N (<= 0 when done), and whether any are left: both
+  // registers, counted down, so the sweep signals to every PE start at flops.
+  logic signed [DimW:0] sweep_left_q, sweep_left_next;
+  logic                 sweep_more_q, sweep_more;
 
-  assign sweep_more  = row_base_q < rows_q;
+  assign sweep_more      = sweep_more_q;
+  assign sweep_left_next = sweep_left_q - $signed((DimW+1)'(num_active_q));
   assign row_o       = row_q;
-  assign remaining_o = sweep_more ? rows_q - row_base_q : '0;
+  assign remaining_o = sweep_more ? sweep_left_q[DimW-1:0] : '0;
   assign init_o      = state_q == eie_pkg::CcuInit && sweep_more;
   assign wb_o        = state_q == eie_pkg::CcuWriteback && sweep_more;
 
@@ -163,26 +169,29 @@ module eie_ccu #(
   // output: every activation below rows).
   // ---------------------------------------------------------------------------------------------
   logic                  streaming, to_output;
-  logic [DimW-1:0]       limit;
   logic [ActAddrW-1:0]   f_row_q;
+  // Values left to fetch from f_base on (limit - f_base, <= 0 when none) and from the group
+  // in flight's base: counted down, so the group's mask starts at flops.
+  logic signed [DimW:0]  f_left_q, fd_left_q, f_left_next;
+  logic [NumPe-1:0]      act_mask_q;  // PE k active: k < num_active, registered
   logic [DimW-1:0]       f_base_q, fd_base_q, g_base_q;
+  logic [DimW-1:0]       g_ptr_q;  // ptr_base + g_base, added when the group loads
   logic                  f_pending_q, g_valid_q;
   logic [NumPe-1:0]      g_mask_q, new_mask, mask_after, onehot;
   logic [NumPe*ActW-1:0] g_vals_q;
-  logic                  lnzd_valid, sink_ready, fire, g_consumed, g_load, f_more, f_issue;
+  logic                  lnzd_valid, lnzd_multi, sink_ready, fire, g_consumed, g_load, f_more;
+  logic                  f_issue;
   logic [PeW-1:0]        lnzd_idx;
   logic [ActW-1:0]       lnzd_data;
-  logic [DimW-1:0]       fd_remaining;
 
-  assign to_output  = state_q == eie_pkg::CcuOutput;
-  assign streaming  = state_q == eie_pkg::CcuCompute || to_output;
-  assign limit      = to_output ? rows_q : cols_q;
-  assign f_more     = f_base_q < limit;
-  assign fd_remaining = limit - fd_base_q;
+  assign to_output   = state_q == eie_pkg::CcuOutput;
+  assign streaming   = state_q == eie_pkg::CcuCompute || to_output;
+  assign f_more      = f_left_q > 0;
+  assign f_left_next = f_left_q - $signed((DimW+1)'(num_active_q));
 
   always_comb begin
     for (int unsigned k = 0; k < NumPe; k++) begin
-      new_mask[k] = (k < 32'(fd_remaining)) && (k < 32'(num_active_q)) &&
+      new_mask[k] = (fd_left_q > $signed((DimW+1)'(k))) && act_mask_q[k] &&
                     (to_output || src_data_i[k*ActW +: ActW] != '0);
     end
   end
@@ -191,6 +200,7 @@ module eie_ccu #(
     .valid_i(g_mask_q),
     .data_i (g_vals_q),
     .valid_o(lnzd_valid),
+    .multi_o(lnzd_multi),
     .idx_o  (lnzd_idx),
     .data_o (lnzd_data)
   );
@@ -204,15 +214,39 @@ module eie_ccu #(
   assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;
   assign fire       = streaming && g_valid_q && lnzd_valid && sink_ready;
   assign mask_after = fire ? (g_mask_q & ~onehot) : g_mask_q;
-  assign g_consumed = g_valid_q && mask_after == '0;
+  // The group empties when nothing is left in it, or its last non-zero goes now (the LNZD's
+  // "two or more" output instead of a NOR over mask_after: off the path from the ready AND).
+  assign g_consumed = g_valid_q && (!lnzd_valid || (fire && !lnzd_multi));
   assign g_load     = f_pending_q && (!g_valid_q || g_consumed);
   assign f_issue    = streaming && f_more && (!f_pending_q || g_load);
   assign src_re_o   = f_issue;
   assign src_addr_o = f_row_q;
 
-  assign bcast_valid_o = fire && !to_output;
-  assign bcast_act_o   = lnzd_data;
-  assign bcast_col_o   = g_base_q + DimW'(lnzd_idx);
+  logic [DimW-1:0] lnzd_col;
+  assign lnzd_col     = g_base_q + DimW'(lnzd_idx);
+  assign bcast_fire_o = fire && !to_output;
+
+  logic            bcast_valid_q;
+  logic [ActW-1:0] bcast_act_q;
+  logic [DimW-1:0] bcast_col_q, bcast_ptr_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) bcast_valid_q <= 1'b0;
+    else bcast_valid_q <= bcast_fire_o;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (bcast_fire_o) begin
+      bcast_act_q <= lnzd_data;
+      bcast_col_q <= lnzd_col;
+      bcast_ptr_q <= g_ptr_q + DimW'(lnzd_idx);
+    end
+  end
+
+  assign bcast_valid_o = bcast_valid_q;
+  assign bcast_act_o   = bcast_act_q;
+  assign bcast_col_o   = bcast_col_q;
+  assign bcast_ptr_o   = bcast_ptr_q;
 
   logic groups_done;
   assign groups_done = !f_more && !f_pending_q && (!g_valid_q || g_consumed) && !g_load;
@@ -231,7 +265,7 @@ module eie_ccu #(
 
   always_ff @(posedge clk_i) begin
     if (fire && to_output) begin
-      out_index_q <= bcast_col_o;
+      out_index_q <= lnzd_col;
       out_data_q  <= lnzd_data;
     end
   end
@@ -262,6 +296,15 @@ module eie_ccu #(
     end
   end
   assign num_active_o = num_active_q;
+
+  // Active PEs as a mask, a cycle after the count (a run starts a cycle or more after it changes).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      act_mask_q <= '1;
+    end else begin
+      for (int unsigned k = 0; k < NumPe; k++) act_mask_q[k] <= k < 32'(num_active_q);
+    end
+  end
   assign fifo_limit_o = fifo_limit_q;
 
   always_comb begin
@@ -292,10 +335,13 @@ module eie_ccu #(
       load_cnt_q   <= '0;
       src_sel_o    <= 1'b0;
       row_q        <= '0;
-      row_base_q   <= '0;
+      sweep_left_q <= '0;
+      sweep_more_q <= 1'b0;
       f_row_q      <= '0;
       f_base_q     <= '0;
       fd_base_q    <= '0;
+      f_left_q     <= '0;
+      fd_left_q    <= '0;
       f_pending_q  <= 1'b0;
       g_valid_q    <= 1'b0;
       g_mask_q     <= '0;
@@ -309,13 +355,15 @@ module eie_ccu #(
 
       // Entering a state resets its counters.
       if (state_d != state_q) begin
-        load_cnt_q  <= '0;
-        row_q       <= '0;
-        row_base_q  <= '0;
-        f_row_q     <= '0;
-        f_base_q    <= '0;
-        f_pending_q <= 1'b0;
-        g_valid_q   <= 1'b0;
+        load_cnt_q   <= '0;
+        row_q        <= '0;
+        sweep_left_q <= $signed({1'b0, rows_q});
+        sweep_more_q <= rows_q != '0;
+        f_row_q      <= '0;
+        f_base_q     <= '0;
+        f_left_q     <= $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : cols_q});
+        f_pending_q  <= 1'b0;
+        g_valid_q    <= 1'b0;
       end
 
       unique case (state_q)
@@ -330,8 +378,9 @@ module eie_ccu #(
         eie_pkg::CcuLoad: load_cnt_q <= load_cnt_q + 1'b1;
         eie_pkg::CcuInit, eie_pkg::CcuWriteback: begin
           if (sweep_more) begin
-            row_q      <= row_q + 1'b1;
-            row_base_q <= row_base_q + num_active_q;
+            row_q        <= row_q + 1'b1;
+            sweep_left_q <= sweep_left_next;
+            sweep_more_q <= sweep_left_next > 0;
           end
           if (state_q == eie_pkg::CcuWriteback && !sweep_more) begin
             src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
@@ -346,6 +395,8 @@ module eie_ccu #(
           f_row_q   <= f_row_q + 1'b1;
           f_base_q  <= f_base_q + num_active_q;
           fd_base_q <= f_base_q;
+          f_left_q  <= f_left_next;
+          fd_left_q <= f_left_q;
         end
         f_pending_q <= f_issue || (f_pending_q && !g_load);
         if (g_load) begin
@@ -362,7 +413,10 @@ module eie_ccu #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (g_load) g_vals_q <= src_data_i;
+    if (g_load) begin
+      g_vals_q <= src_data_i;
+      g_ptr_q  <= ptr_base_q + fd_base_q;
+    end
   end
 
   assign state_o   = state_q;
@@ -418,7 +472,8 @@ module eie_ccu #(
 
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(bcast_valid_o && !fifos_ready_i)) else $error("CCU: broadcast into a full FIFO");
+      a_fire_needs_ready: assert (!(bcast_fire_o && !fifos_ready_i))
+        else $error("CCU: broadcast into a full FIFO");
       if ($past(out_valid_q) && !$past(out_ready_i) && $past(rst_ni)) begin
         assert (out_valid_q && out_index_q == $past(out_index_q) && out_data_q == $past(out_data_q))
           else $error("CCU: result stream changed before it was accepted");

@@ -11,6 +11,7 @@ module eie_lnzd #(
   input  wire logic [NumIn-1:0]       valid_i,
   input  wire logic [NumIn*Width-1:0] data_i,
   output      logic                   valid_o,
+  output      logic                   multi_o,  // two or more inputs valid
   output      logic [IdxW-1:0]        idx_o,
   output      logic [Width-1:0]       data_o
 );
@@ -23,7 +24,7 @@ module eie_lnzd #(
   localparam int unsigned Nodes    = Internal + Leaves;
   localparam int unsigned TreeIdxW = 2 * Levels;
 
-  logic [Nodes-1:0]          node_valid;
+  logic [Nodes-1:0]          node_valid, node_multi;
   logic [Nodes*TreeIdxW-1:0] node_idx;
   logic [Nodes*Width-1:0]    node_data;
 
@@ -31,6 +32,7 @@ module eie_lnzd #(
   // numbers than their parent), so every node reads values already computed above it.
   always_comb begin
     node_valid = '0;
+    node_multi = '0;
     node_idx   = '0;
     node_data  = '0;
     for (int unsigned l = 0; l < Leaves; l++) begin
@@ -44,6 +46,8 @@ module eie_lnzd #(
       // The first valid child wins: lower indices come first.
       for (int c = 3; c >= 0; c--) begin
         if (node_valid[4*n+1+c]) begin
+          // A second valid child, or one child with two below it, makes two.
+          node_multi[n] = node_multi[n] || node_valid[n] || node_multi[4*n+1+c];
           node_valid[n] = 1'b1;
           node_idx[n*TreeIdxW +: TreeIdxW] = node_idx[(4*n+1+c)*TreeIdxW +: TreeIdxW];
           node_data[n*Width +: Width] = node_data[(4*n+1+c)*Width +: Width];
@@ -53,6 +57,7 @@ module eie_lnzd #(
   end
 
   assign valid_o = node_valid[0];
+  assign multi_o = node_multi[0];
   assign idx_o   = IdxW'(node_idx[TreeIdxW-1:0]);
   assign data_o  = node_data[Width-1:0];
 

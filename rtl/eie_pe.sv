@@ -35,7 +35,6 @@ module eie_pe #(
   input  wire logic [FifoCntW-1:0]   fifo_limit_i,
 
   // Layer configuration, stable from CcuInit to the end of CcuWriteback.
-  input  wire logic [DimW-1:0]       ptr_base_i,
   input  wire logic [BiasAddrW-1:0]  bias_base_i,
   input  wire logic                  has_bias_i,
   input  wire logic [3:0]            w_frac_i,
@@ -56,11 +55,13 @@ module eie_pe #(
   input  wire logic [ActAddrW-1:0]   src_addr_i,
   output      logic [ActW-1:0]       src_data_o,
 
-  // Broadcast of a non-zero activation and its column.
+  // Broadcast of a non-zero activation (the CCU's broadcast register) and its column's pointer
+  // index; bcast_fire_i: the CCU accepts a broadcast this cycle (it reaches bcast_valid_i next).
+  input  wire logic                  bcast_fire_i,
   input  wire logic                  bcast_valid_i,
   input  wire logic [ActW-1:0]       bcast_act_i,
-  input  wire logic [DimW-1:0]       bcast_col_i,
-  output      logic                  fifo_ready_o,
+  input  wire logic [DimW-1:0]       bcast_ptr_i,
+  output      logic                  fifo_ready_o, // registered
   output      logic                  idle_o,
   input  wire logic                  count_i,      // compute phase: update the counters
 
@@ -77,10 +78,15 @@ module eie_pe #(
   output      logic [eie_pkg::PipeStages-1:0] pipe_valid_o  // eie_pkg::Pipe* bits
 );
 
-  logic active, bcast;
+  logic active, active_q, bcast;
   // A PE beyond the run-time PE count owns no rows: it ignores broadcasts and never holds up the
-  // broadcast or the drain, whatever its memories hold.
-  assign active = pe_idx_i < num_active_i;
+  // broadcast or the drain, whatever its memories hold. Registered (the count changes only in I/O
+  // mode, a cycle or more before a run starts), so that it leaves the per-cycle paths.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) active_q <= 1'b1;  // the count resets to NumPe
+    else active_q <= pe_idx_i < num_active_i;
+  end
+  assign active = active_q;
   assign bcast  = bcast_valid_i && active;
 
   // ---------------------------------------------------------------------------------------------
@@ -95,8 +101,7 @@ module eie_pe #(
     .rst_ni,
     .bcast_valid_i(bcast),
     .bcast_act_i,
-    .bcast_col_i,
-    .ptr_base_i,
+    .bcast_ptr_i,
     .b_valid_o    (b_valid),
     .b_push_o     (b_push),
     .b_act_o      (b_act),
@@ -111,18 +116,49 @@ module eie_pe #(
   );
 
   // ---------------------------------------------------------------------------------------------
-  // Activation queue of non-empty columns. A broadcast accepted now leaves B next cycle, so this
-  // PE is ready while the queue's level after this cycle's push (from B) and pop (to E) is below
-  // the limit; that depends on B's pointers and E, not on the broadcast.
+  // Activation queue of non-empty columns, and the PE's ready, registered so that the CCU's AND of
+  // every PE's ready starts at flops. A broadcast the CCU accepts in cycle t reaches the broadcast
+  // register at t+1 and B at t+2, where it is pushed; so ready at t promises room at t+2 for it
+  // and for the two broadcasts before it that may still be on their way:
+  //   ready(t) = level(t) + B valid(t) + broadcast register valid(t) - pop(t) < limit,
+  // computed this cycle (t-1) from registers only, with bounds where a term is not known early:
+  // level(t) <= level + B valid - pop (a column in B counts as pushed: whether it holds entries
+  // here comes from the pointer RAM, too late), pop(t) >= E free next cycle and the queue holding
+  // an entry without this cycle's push. Each bound errs towards not ready, by one cycle at most,
+  // so a queue never passes its limit.
   // ---------------------------------------------------------------------------------------------
-  logic              fifo_valid, fifo_pop, fifo_push_ready, col_ready;
+  logic              fifo_valid, fifo_pop, fifo_push_ready, col_ready, col_ready_next;
   logic [ActW-1:0]   fifo_act;
   logic [PtrW-1:0]   fifo_start, fifo_end;
-  logic [FifoCntW:0] fifo_next;  // level after this cycle's push and pop
+  logic [FifoCntW:0] level_hi;    // level next cycle, at most
+  logic [FifoCntW:0] level_lo;    // level next cycle without this cycle's push, at least
+  logic              pop_next;    // E pops the queue next cycle, surely
+  logic [FifoCntW+1:0] credit_early;  // the terms known early: level_hi + broadcast register
+  logic [3:0]        ready_if;         // ready_d for each {bcast_fire_i, pop_next}
+  logic              ready_d, ready_q;
 
-  assign fifo_next    = {1'b0, fifo_level_o} + (FifoCntW+1)'(b_push) - (FifoCntW+1)'(fifo_pop);
-  assign fifo_ready_o = !active || fifo_next < {1'b0, fifo_limit_i};
   assign fifo_pop     = fifo_valid && col_ready;
+  assign level_lo     = {1'b0, fifo_level_o} - (FifoCntW+1)'(fifo_pop);
+  assign level_hi     = level_lo + (FifoCntW+1)'(b_valid);
+  assign pop_next     = level_lo != '0 && col_ready_next;
+  assign credit_early = (FifoCntW+2)'(level_hi) + (FifoCntW+2)'(bcast);
+  // The two late terms (the CCU's accept, the all-PE AND behind it; E's next state) only select
+  // among comparisons made from the early ones.
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      ready_if[i] = credit_early + (FifoCntW+2)'(i >> 1) <
+                    (FifoCntW+2)'(fifo_limit_i) + (FifoCntW+2)'(i & 1);
+    end
+  end
+  assign ready_d = ready_if[{bcast_fire_i, pop_next}];
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ready_q <= 1'b0;
+    else ready_q <= ready_d;
+  end
+
+  // An inactive PE never holds up the broadcast.
+  assign fifo_ready_o = ready_q || !active;
 
   eie_fifo #(.Width(ActW + 2 * PtrW), .Depth(FifoDepth)) u_fifo (
     .clk_i,
@@ -150,6 +186,7 @@ module eie_pe #(
     .rst_ni,
     .col_valid_i  (fifo_valid),
     .col_ready_o  (col_ready),
+    .col_ready_next_o(col_ready_next),
     .col_act_i    (fifo_act),
     .col_start_i  (fifo_start),
     .col_end_i    (fifo_end),
@@ -238,7 +275,22 @@ module eie_pe #(
   // ---------------------------------------------------------------------------------------------
   // Counters and host read-back.
   // ---------------------------------------------------------------------------------------------
+  // The counters' increments are registered (a cycle late; the host reads them after the run),
+  // so the 32-bit adders start at flops.
   logic [31:0] busy_q, idle_q, full_q;
+  logic        inc_busy_q, inc_idle_q, inc_full_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      inc_busy_q <= 1'b0;
+      inc_idle_q <= 1'b0;
+      inc_full_q <= 1'b0;
+    end else begin
+      inc_busy_q <= count_i && active && e_valid;
+      inc_idle_q <= count_i && active && !e_valid;
+      inc_full_q <= count_i && active && !ready_q;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -249,10 +301,10 @@ module eie_pe #(
       busy_q <= '0;  // any write to the counters clears them
       idle_q <= '0;
       full_q <= '0;
-    end else if (count_i && active) begin
-      if (e_valid) busy_q <= busy_q + 1'b1;
-      else idle_q <= idle_q + 1'b1;
-      if (!fifo_ready_o) full_q <= full_q + 1'b1;
+    end else begin
+      if (inc_busy_q) busy_q <= busy_q + 1'b1;
+      if (inc_idle_q) idle_q <= idle_q + 1'b1;
+      if (inc_full_q) full_q <= full_q + 1'b1;
     end
   end
 
@@ -282,8 +334,8 @@ module eie_pe #(
     endcase
   end
 
-  assign idle_o = !active || (!b_valid && !fifo_valid && !e_valid && !entry_valid &&
-                              arith_valid == '0);
+  assign idle_o = !active || (!bcast_valid_i && !b_valid && !fifo_valid && !e_valid &&
+                              !entry_valid && arith_valid == '0);
   always_comb begin
     pipe_valid_o                    = '0;
     pipe_valid_o[eie_pkg::PipeB]    = b_valid;
@@ -322,8 +374,8 @@ module eie_pe #(
     if (rst_ni) begin
       assert (!b_push || fifo_push_ready)
         else $error("PE %0d: a non-empty column found the FIFO full", pe_idx_i);
-      assert (!(bcast_valid_i && !fifo_ready_o))
-        else $error("PE %0d: broadcast while not ready", pe_idx_i);
+      a_fire_when_ready: assert (!(bcast_fire_i && !fifo_ready_o))
+        else $error("PE %0d: broadcast accepted while not ready", pe_idx_i);
       if (host_we_i || host_re_i) begin
         assert (32'(host_addr_i) < host_limit &&
                 !(host_target_i == eie_pkg::TgtAct &&
@@ -332,6 +384,10 @@ module eie_pe #(
                       host_target_i);
       end
       assert (!(host_re_i && host_we_i)) else $error("PE %0d: host read and write at once", pe_idx_i);
+      if (count_i) begin
+        a_active_settled: assert (active_q == (pe_idx_i < num_active_i))
+          else $error("PE %0d: a run started before the active PE count settled", pe_idx_i);
+      end
       // The accumulator bypasses: what S2 adds to is the row's value after every earlier entry,
       // which by now is in the RAM (the entry just ahead wrote it last cycle).
       if (u_arith.s2_valid_q) begin

@@ -126,7 +126,12 @@ module eie_pe_arith #(
     .carry_o(m2_carry_d)
   );
 
-  assign m2_product = $signed(m2_sum_q + m2_carry_q);
+  eie_add_ks #(.Width(ProdW)) u_m2_add (
+    .a_i  (m2_sum_q),
+    .b_i  (m2_carry_q),
+    .ci_i (1'b0),
+    .sum_o(m2_product)
+  );
 
   // ---------------------------------------------------------------------------------------------
   // S1: scale and round bit; the accumulator value as of the write two entries ahead.
@@ -143,7 +148,13 @@ module eie_pe_arith #(
   logic signed [AccWidth:0] s2_sum;
 
   assign s2_old = s2_hit_q ? byp_acc_q : s2_old_q;
-  assign s2_sum = (AccWidth+1)'(s2_old) + (AccWidth+1)'(s2_scaled_q) + (AccWidth+1)'(s2_round_q);
+
+  eie_add_ks #(.Width(AccWidth + 1)) u_s2_add (
+    .a_i  ((AccWidth+1)'(s2_old)),
+    .b_i  ((AccWidth+1)'(s2_scaled_q)),
+    .ci_i (s2_round_q),
+    .sum_o(s2_sum)
+  );
 
   localparam logic signed [AccWidth-1:0] AccMax = {1'b0, {(AccWidth-1){1'b1}}};
   localparam logic signed [AccWidth-1:0] AccMin = {1'b1, {(AccWidth-1){1'b0}}};

@@ -1,5 +1,6 @@
 // Pointer read unit of a PE (EIE Fig. 4 "Ptr Read"): the B stage. A broadcast column j reads the
-// PE's pointers p_m and p_m+1 (m = ptr_base + j) from the even and odd banks in the same cycle;
+// PE's pointers p_m and p_m+1 (m = ptr_base + j, which the CCU broadcasts) from the even and odd
+// banks in the same cycle;
 // the column goes on to the activation queue as (a_j, start, end) only if it holds entries in this
 // PE, so an empty column costs the PE no cycle (look-ahead in the pointers).
 `default_nettype none
@@ -14,11 +15,10 @@ module eie_pe_ptr_read #(
   input  wire logic            clk_i,
   input  wire logic            rst_ni,
 
-  // Broadcast (already gated by the PE being active) and the layer's first pointer index.
+  // Broadcast (already gated by the PE being active): activation and pointer index m.
   input  wire logic            bcast_valid_i,
   input  wire logic [ActW-1:0] bcast_act_i,
-  input  wire logic [DimW-1:0] bcast_col_i,
-  input  wire logic [DimW-1:0] ptr_base_i,
+  input  wire logic [DimW-1:0] bcast_ptr_i,
 
   // B stage: the column read last cycle, and whether it goes to the queue.
   output      logic            b_valid_o,
@@ -43,7 +43,7 @@ module eie_pe_ptr_read #(
   logic [PtrW-1:0] even_rdata, odd_rdata;
   logic [DimW-1:0] p_index, p_index_inc;
 
-  assign p_index     = ptr_base_i + bcast_col_i;
+  assign p_index     = bcast_ptr_i;
   assign p_index_inc = p_index + 1'b1;
 
   logic                 host_ptr, even_we, odd_we, re;

@@ -20,6 +20,7 @@ module eie_pe_spmat_read #(
   input  wire logic [PtrW-1:0] col_start_i,
   input  wire logic [PtrW-1:0] col_end_i,
 
+  output      logic            col_ready_next_o,  // col_ready_o as it will be next cycle
   output      logic            e_valid_o,      // an entry is issued this cycle
   // R stage: the entry issued last cycle.
   output      logic            entry_valid_o,
@@ -40,26 +41,39 @@ module eie_pe_spmat_read #(
   // ---------------------------------------------------------------------------------------------
   // E: address walk.
   // ---------------------------------------------------------------------------------------------
-  logic            e_valid_q, e_first_q, e_last, col_pop;
-  logic [PtrW-1:0] e_addr_q, e_end_q;
+  // e_last_q (the entry issued now ends its column) is computed a cycle ahead, so E frees itself
+  // (col_ready_o) straight from registers: the FIFO pop and the PE's ready then start at flops.
+  logic            e_valid_q, e_first_q, e_last_q, col_pop;
+  logic [PtrW-1:0] e_addr_q, e_end_m2_q;  // e_end_m2_q: the column's end - 2
   logic [ActW-1:0] e_act_q;
 
-  assign e_last      = e_valid_q && (e_addr_q + 1'b1 == e_end_q);
-  assign col_ready_o = !e_valid_q || e_last;
+  assign col_ready_o = !e_valid_q || e_last_q;
   assign col_pop     = col_valid_i && col_ready_o;
+
+  logic e_valid_d, e_last_d;
+
+  always_comb begin
+    e_valid_d = (e_valid_q && !e_last_q) || col_pop;
+    e_last_d  = e_last_q;
+    if (e_valid_q && !e_last_q) e_last_d = e_addr_q == e_end_m2_q;
+    else if (col_pop) e_last_d = col_start_i + 1'b1 == col_end_i;
+  end
+
+  assign col_ready_next_o = !e_valid_d || e_last_d;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) e_valid_q <= 1'b0;
-    else e_valid_q <= (e_valid_q && !e_last) || col_pop;
+    else e_valid_q <= e_valid_d;
   end
 
   always_ff @(posedge clk_i) begin
-    if (e_valid_q && !e_last) begin
+    e_last_q <= e_last_d;
+    if (e_valid_q && !e_last_q) begin
       e_addr_q  <= e_addr_q + 1'b1;
       e_first_q <= 1'b0;
     end else if (col_pop) begin
       e_addr_q  <= col_start_i;
-      e_end_q   <= col_end_i;
+      e_end_m2_q <= col_end_i - PtrW'(2);
       e_act_q   <= col_act_i;
       e_first_q <= 1'b1;
     end
@@ -97,7 +111,7 @@ module eie_pe_spmat_read #(
     if (e_valid_q) begin
       r_sel_q   <= e_addr_q[2:0];
       r_first_q <= e_first_q;
-      r_last_q  <= e_last;
+      r_last_q  <= e_last_q;
       r_act_q   <= e_act_q;
     end
   end
@@ -113,16 +127,19 @@ module eie_pe_spmat_read #(
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_word_boundary_in_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    e_valid_q && !e_last && e_addr_q[2:0] == 3'd7);
+    e_valid_q && !e_last_q && e_addr_q[2:0] == 3'd7);
   cov_column_back_to_back: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    e_last && col_pop);
+    e_valid_q && e_last_q && col_pop);
   cov_single_entry_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    e_valid_q && e_first_q && e_last);
+    e_valid_q && e_first_q && e_last_q);
 
   always_ff @(posedge clk_i) begin
     if (rst_ni && e_valid_q) begin
       assert ((32'(e_addr_q) >> 3) < SpmatDepth)
         else $error("entry address %0d beyond the sparse matrix", e_addr_q);
+      a_e_last: assert (e_last_q == (e_addr_q + 1'b1 == e_end_m2_q + PtrW'(2)))
+        else $error("E: last-entry flag %0d at address %0d, column end %0d", e_last_q, e_addr_q,
+                    e_end_m2_q + PtrW'(2));
     end
   end
 `endif

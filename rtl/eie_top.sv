@@ -89,9 +89,9 @@ module eie_top #(
   // ---------------------------------------------------------------------------------------------
   // Central control.
   // ---------------------------------------------------------------------------------------------
-  logic [DimW-1:0]       ptr_base, remaining, bcast_col;
+  logic [DimW-1:0]       remaining, bcast_col, bcast_ptr;
   logic [BiasAddrW-1:0]  bias_base;
-  logic                  has_bias, relu, src_sel, init, wb, src_re, bcast_valid, count;
+  logic                  has_bias, relu, src_sel, init, wb, src_re, bcast_fire, bcast_valid, count;
   logic [3:0]            w_frac;
   logic [16*ActW-1:0]    codebook;
   logic [ActAddrW-1:0]   row, src_addr;
@@ -120,7 +120,6 @@ module eie_top #(
     .io_mode_o    (io_mode),
     .num_active_o (num_active),
     .fifo_limit_o (fifo_limit),
-    .ptr_base_o   (ptr_base),
     .bias_base_o  (bias_base),
     .has_bias_o   (has_bias),
     .w_frac_o     (w_frac),
@@ -134,9 +133,11 @@ module eie_top #(
     .src_re_o     (src_re),
     .src_addr_o   (src_addr),
     .src_data_i   (src_data),
+    .bcast_fire_o (bcast_fire),
     .bcast_valid_o(bcast_valid),
     .bcast_act_o  (bcast_act),
     .bcast_col_o  (bcast_col),
+    .bcast_ptr_o  (bcast_ptr),
     .fifos_ready_i(&fifo_ready),
     .pes_idle_i   (&pe_idle),
     .count_o      (count),
@@ -177,7 +178,6 @@ module eie_top #(
       .pe_idx_i     (DimW'(k)),
       .num_active_i (num_active),
       .fifo_limit_i (fifo_limit),
-      .ptr_base_i   (ptr_base),
       .bias_base_i  (bias_base),
       .has_bias_i   (has_bias),
       .w_frac_i     (w_frac),
@@ -193,9 +193,10 @@ module eie_top #(
       .src_re_i     (src_re),
       .src_addr_i   (src_addr),
       .src_data_o   (src_data[k*ActW +: ActW]),
+      .bcast_fire_i (bcast_fire),
       .bcast_valid_i(bcast_valid),
       .bcast_act_i  (bcast_act),
-      .bcast_col_i  (bcast_col),
+      .bcast_ptr_i  (bcast_ptr),
       .fifo_ready_o (fifo_ready[k]),
       .idle_o       (pe_idle[k]),
       .count_i      (count),

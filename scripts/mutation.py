@@ -36,9 +36,10 @@ MUTANTS = {
         "assign s1_old    = (byp_valid_q && byp_row_q == s1_row_q) ? byp_acc_q : $signed(acc_rdata_i);",
         "assign s1_old    = $signed(acc_rdata_i);",
         "no forwarding of the accumulator the entry two ahead wrote while this one read it"),
-    "fifo_full_one_late": (
-        "eie_pe.sv", "fifo_next < {1'b0, fifo_limit_i}", "fifo_next <= {1'b0, fifo_limit_i}",
-        "the PE reports ready with its queue already at the limit"),
+    "ready_forgets_broadcast_register": (
+        "eie_pe.sv", "assign credit_early = (FifoCntW+2)'(level_hi) + (FifoCntW+2)'(bcast);",
+        "assign credit_early = (FifoCntW+2)'(level_hi);",
+        "the registered ready leaves out the broadcast on its way in the CCU's register"),
     "rounding_truncates": (
         "eie_pe_arith.sv",
         "assign s1_round  = (w_frac_i != 4'd0) && s1_product_q[{1'b0, w_frac_i - 4'd1}];",

@@ -87,28 +87,33 @@ def expected_flops(p):
         "eie_fifo": p["FifoDepth"] * fifo_width + 2 * clog2(p["FifoDepth"]) + d["FifoCntW"],
         # b_valid, b_odd, b_act.
         "eie_pe_ptr_read": 2 + ACT_W,
-        # E: valid, first, addr, end, act; R: valid, sel (3), first, last, act.
-        "eie_pe_spmat_read": 1 + 1 + 2 * PTR_W + ACT_W + 1 + 3 + 1 + 1 + ACT_W,
-        # Valid bits of M1, M2, S1, S2 and the bypass; M1: act, weight; M2: sum and carry rows
-        # (32 each; the carry's bit 0 is a constant 0 that Yosys keeps, having no reset value to
-        # fold it into); S1: product; S2: scaled product, old accumulator, round bit, bypass hit;
-        # bypass: accumulator; a row in each of M1, M2, S1, S2 and the bypass. prev_row merges
-        # into the M1 row (same data and enable); its upper bits only feed an assertion.
-        "eie_pe_arith": (5 + 2 * ACT_W + 2 * 32 + 32 + 32 + 2 * p["AccWidth"] + 2
+        # E: valid, first, last, addr, end - 2, act; R: valid, sel (3), first, last, act.
+        "eie_pe_spmat_read": 1 + 1 + 1 + 2 * PTR_W + ACT_W + 1 + 3 + 1 + 1 + ACT_W,
+        # Valid bits of M1, M2, S1, S2 and the bypass; M1: act, weight; M2: sum row (32) and carry
+        # row (28: its bits 0, 1, 3 and 5 are constant zeros of the Booth carry-save tree); S1:
+        # product; S2: scaled product, old accumulator, round bit, bypass hit; bypass:
+        # accumulator; a row in each of M1, M2, S1, S2 and the bypass. prev_row merges into the M1
+        # row (same data and enable); its upper bits only feed an assertion.
+        "eie_pe_arith": (5 + 2 * ACT_W + 32 + 28 + 32 + 32 + 2 * p["AccWidth"] + 2
                          + 5 * d["ActAddrW"]),
         # init_q, wb_q, sweep row, host read bank.
         "eie_pe_act_rw": 3 + d["ActAddrW"],
-        # busy, idle and full counters, host read target and counter read-back.
-        "eie_pe": 3 * 32 + 4 + 32,
+        # busy, idle and full counters and their registered increments, host read target and
+        # counter read-back, the registered ready and active flag.
+        "eie_pe": 3 * 32 + 3 + 4 + 32 + 2,
         "eie_lnzd": 0,  # combinational
-        # 10 DimW registers (ptr_base, num_active, rows, cols, row_base, f_base, fd_base, g_base,
-        # out_index, host read address, whose low 4 bits merge with the codebook read index),
-        # the group's activations and mask, the output data, the FIFO limit, two row counters,
-        # layer and last layer, and 55 single bits and small fields (state 3, w_frac 4, load
-        # count 5, cycles 32, read target 4, codebook index 4, relu, src_sel, has_bias, done,
-        # out_valid, f_pending, g_valid, minus the 4 merged bits).
-        "eie_ccu": (55 + 10 * DIM_W + d["BiasAddrW"] + p["NumPe"] * ACT_W + ACT_W + d["FifoCntW"]
-                    + p["NumPe"] + 2 * d["ActAddrW"] + 2 * d["LayerW"]),
+        # 12 DimW registers (ptr_base, num_active, rows, cols, f_base, fd_base, g_base, the
+        # group's pointer base, out_index, the broadcast register's column and pointer index,
+        # host read address, whose low 4 bits merge with the codebook read index), 3 down
+        # counters of DimW + 1 bits (rows left to sweep, values left to fetch, for the group in
+        # flight), the group's activations and mask, the active-PE mask, the output data and
+        # broadcast activation, the FIFO limit, two row counters, layer and last layer, and 57
+        # single bits and small fields (state 3, w_frac 4, load count 5, cycles 32, read target
+        # 4, codebook index 4, relu, src_sel, has_bias, done, out_valid, f_pending, g_valid,
+        # sweep_more, broadcast valid, minus the 4 merged bits).
+        "eie_ccu": (57 + 12 * DIM_W + 3 * (DIM_W + 1) + d["BiasAddrW"] + p["NumPe"] * ACT_W
+                    + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"] + 2 * d["ActAddrW"]
+                    + 2 * d["LayerW"]),
         # Host response valid, PE-target flag, responding PE, write-back row.
         "eie_top": 2 + d["PeW"] + d["ActAddrW"],
     }
