@@ -32,6 +32,7 @@ module eie_ccu #(
   input  wire logic [3:0]            host_target_i,
   input  wire logic [DimW-1:0]       host_addr_i,
   input  wire logic [63:0]           host_wdata_i,
+  input  wire logic                  host_start_i,  // the write is a valid start (decoded early)
   output      logic [63:0]           host_rdata_o,
   output      logic                  io_mode_o,
   output      logic [DimW-1:0]       num_active_o,  // control register 2: PEs in use
@@ -279,8 +280,9 @@ module eie_ccu #(
   // ---------------------------------------------------------------------------------------------
   logic start, ctrl_we;
   assign ctrl_we = host_we_i && host_target_i == eie_pkg::TgtCtrl;
-  assign start   = ctrl_we && host_addr_i == 24'd0 && host_wdata_i != '0 &&
-                   host_wdata_i <= 64'(MaxLayers);
+  // A write of 1..MaxLayers to control register 0, decoded by eie_top's request register as the
+  // request arrived, so the FSM's next state does not wait for 64-bit comparisons.
+  assign start   = host_we_i && host_start_i;
 
   // Run-time configuration: out-of-range values select the full hardware.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -484,6 +486,9 @@ module eie_ccu #(
       assert (!(host_we_i && !io_mode_o)) else $error("CCU: host write while computing");
       assert (!(ctrl_we && host_addr_i == 24'd0 && !start))
         else $error("CCU: start with %0d layers (1..%0d)", host_wdata_i, MaxLayers);
+      a_start_decode: assert (start == (ctrl_we && host_addr_i == 24'd0 && host_wdata_i != '0 &&
+                                        host_wdata_i <= 64'(MaxLayers)))
+        else $error("CCU: the early start decode disagrees with the request");
       // Local indices must fit the activation banks (the loader checks this too).
       if (state_q == eie_pkg::CcuInit && row_q == '0) begin
         assert (64'(cols_q) <= 64'(num_active_q) * ActDepth &&

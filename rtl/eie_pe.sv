@@ -25,7 +25,8 @@ module eie_pe #(
   localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
   localparam int unsigned SpAddrW   = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
   localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
-  localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1)
+  localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1),                     // limit
+  localparam int unsigned LevelW    = $clog2(FifoDepth + eie_pkg::FifoSkid + 1)  // level
 ) (
   input  wire logic                  clk_i,
   input  wire logic                  rst_ni,
@@ -74,7 +75,7 @@ module eie_pe #(
   output      logic [63:0]           host_rdata_o,
 
   // Debug/monitor (waveforms, counters).
-  output      logic [FifoCntW-1:0]   fifo_level_o,
+  output      logic [LevelW-1:0]     fifo_level_o,
   output      logic [eie_pkg::PipeStages-1:0] pipe_valid_o  // eie_pkg::Pipe* bits
 );
 
@@ -121,36 +122,33 @@ module eie_pe #(
   // register at t+1 and B at t+2, where it is pushed; so ready at t promises room at t+2 for it
   // and for the two broadcasts before it that may still be on their way:
   //   ready(t) = level(t) + B valid(t) + broadcast register valid(t) - pop(t) < limit,
-  // computed this cycle (t-1) from registers only, with bounds where a term is not known early:
-  // level(t) <= level + B valid - pop (a column in B counts as pushed: whether it holds entries
-  // here comes from the pointer RAM, too late), pop(t) >= E free next cycle and the queue holding
-  // an entry without this cycle's push. Each bound errs towards not ready, by one cycle at most,
-  // so a queue never passes its limit.
+  // computed this cycle (t-1). Only B valid(t) is a bound: the column now in the broadcast
+  // register counts as a push, since whether it holds entries here comes from the pointer RAM
+  // next cycle. The late terms (this cycle's push from the pointer RAM, the CCU's accept behind
+  // the all-PE AND, E's next state) only select among comparisons made from the early ones.
   // ---------------------------------------------------------------------------------------------
   logic              fifo_valid, fifo_pop, fifo_push_ready, col_ready, col_ready_next;
   logic [ActW-1:0]   fifo_act;
   logic [PtrW-1:0]   fifo_start, fifo_end;
-  logic [FifoCntW:0] level_hi;    // level next cycle, at most
-  logic [FifoCntW:0] level_lo;    // level next cycle without this cycle's push, at least
-  logic              pop_next;    // E pops the queue next cycle, surely
-  logic [FifoCntW+1:0] credit_early;  // the terms known early: level_hi + broadcast register
-  logic [3:0]        ready_if;         // ready_d for each {bcast_fire_i, pop_next}
+  logic [LevelW:0]   level_lo;    // level next cycle without this cycle's push
+  logic              pop_next;    // E pops the queue next cycle
+  logic [LevelW+1:0] credit_early;  // level_lo + the broadcast register (B next cycle)
+  logic [LevelW-1:0] fifo_room;     // storage the broadcast may fill: limit + skid
+  logic [7:0]        ready_if;         // ready_d for each {b_push, bcast_fire_i, pop_next}
   logic              ready_d, ready_q;
 
   assign fifo_pop     = fifo_valid && col_ready;
-  assign level_lo     = {1'b0, fifo_level_o} - (FifoCntW+1)'(fifo_pop);
-  assign level_hi     = level_lo + (FifoCntW+1)'(b_valid);
-  assign pop_next     = level_lo != '0 && col_ready_next;
-  assign credit_early = (FifoCntW+2)'(level_hi) + (FifoCntW+2)'(bcast);
-  // The two late terms (the CCU's accept, the all-PE AND behind it; E's next state) only select
-  // among comparisons made from the early ones.
+  assign fifo_room    = LevelW'(fifo_limit_i) + LevelW'(eie_pkg::FifoSkid);
+  assign level_lo     = {1'b0, fifo_level_o} - (LevelW+1)'(fifo_pop);
+  assign pop_next     = (level_lo != '0 || b_push) && col_ready_next;
+  assign credit_early = (LevelW+2)'(level_lo) + (LevelW+2)'(bcast);
   always_comb begin
-    for (int unsigned i = 0; i < 4; i++) begin
-      ready_if[i] = credit_early + (FifoCntW+2)'(i >> 1) <
-                    (FifoCntW+2)'(fifo_limit_i) + (FifoCntW+2)'(i & 1);
+    for (int unsigned i = 0; i < 8; i++) begin
+      ready_if[i] = credit_early + (LevelW+2)'(i >> 2) + (LevelW+2)'((i >> 1) & 1) <
+                    (LevelW+2)'(fifo_room) + (LevelW+2)'(i & 1);
     end
   end
-  assign ready_d = ready_if[{bcast_fire_i, pop_next}];
+  assign ready_d = ready_if[{b_push, bcast_fire_i, pop_next}];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ready_q <= 1'b0;
@@ -160,10 +158,10 @@ module eie_pe #(
   // An inactive PE never holds up the broadcast.
   assign fifo_ready_o = ready_q || !active;
 
-  eie_fifo #(.Width(ActW + 2 * PtrW), .Depth(FifoDepth)) u_fifo (
+  eie_fifo #(.Width(ActW + 2 * PtrW), .Depth(FifoDepth + eie_pkg::FifoSkid)) u_fifo (
     .clk_i,
     .rst_ni,
-    .limit_i     (fifo_limit_i),
+    .limit_i     (fifo_room),
     .push_valid_i(b_push),
     .push_ready_o(fifo_push_ready),
     .push_data_i ({b_act, b_start, b_end}),

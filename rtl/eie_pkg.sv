@@ -28,6 +28,11 @@ package eie_pkg;
   parameter logic [1:0] StatIdle     = 2'd1;  // compute cycles with no entry to issue
   parameter logic [1:0] StatFifoFull = 2'd2;  // compute cycles this PE's FIFO was full
 
+  // Activation FIFO slots beyond the run-time limit: the registered ready (eie_pe) is decided a
+  // cycle before the CCU accepts, and the broadcast register adds a cycle before the push, so one
+  // more broadcast is in flight than a combinational ready would see; a slot of skid covers it.
+  parameter int unsigned FifoSkid = 1;
+
   // Per-PE pipeline valid bits (eie_top pipe_valid_o, PipeStages per PE; docs/hardware.md).
   parameter int unsigned PipeStages = 8;
   parameter int unsigned PipeFifo = 0;  // FIFO non-empty

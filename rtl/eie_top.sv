@@ -18,7 +18,8 @@ module eie_top #(
   localparam int unsigned PeW      = (NumPe > 1) ? $clog2(NumPe) : 1,
   localparam int unsigned ActAddrW = (ActDepth > 1) ? $clog2(ActDepth) : 1,
   localparam int unsigned LayerW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1,
-  localparam int unsigned FifoCntW = $clog2(FifoDepth + 1)
+  localparam int unsigned FifoCntW = $clog2(FifoDepth + 1),                     // FIFO limit
+  localparam int unsigned LevelW   = $clog2(FifoDepth + eie_pkg::FifoSkid + 1)  // FIFO level
 ) (
   input  wire logic                      clk_i,
   input  wire logic                      rst_ni,
@@ -31,7 +32,7 @@ module eie_top #(
   input  wire logic [PeW-1:0]            host_req_pe_i,
   input  wire logic [DimW-1:0]           host_req_addr_i,
   input  wire logic [63:0]               host_req_wdata_i,
-  output      logic                      host_rsp_valid_o,  // read data, one cycle after
+  output      logic                      host_rsp_valid_o,  // read data, two cycles after
   output      logic [63:0]               host_rsp_rdata_o,
 
   // Results of the last layer.
@@ -55,21 +56,56 @@ module eie_top #(
   output      logic                      bcast_valid_o,
   output      logic [DimW-1:0]           bcast_col_o,
   output      logic [ActW-1:0]           bcast_act_o,
-  output      logic [NumPe*FifoCntW-1:0] fifo_level_o,
+  output      logic [NumPe*LevelW-1:0]   fifo_level_o,
   output      logic [NumPe*eie_pkg::PipeStages-1:0] pipe_valid_o
 );
 
   localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1;
 
   // ---------------------------------------------------------------------------------------------
-  // Host request decode.
+  // Host request register: a request is accepted into it and acts from it a cycle later, so the
+  // host's inputs end at flops and the register drives the memories of every PE (a fan-out that
+  // synthesis buffers; from the ports it would be the host's driver alone).
   // ---------------------------------------------------------------------------------------------
-  logic io_mode, host_fire, host_we, host_re, pe_target;
-  assign host_req_ready_o = io_mode;
-  assign host_fire = host_req_valid_i && host_req_ready_o;
-  assign host_we   = host_fire && host_req_write_i;
-  assign host_re   = host_fire && !host_req_write_i;
-  assign pe_target = host_req_target_i <= eie_pkg::TgtStats;
+  logic             io_mode, req_valid_q, req_write_q, req_take;
+  logic [3:0]       req_target_q;
+  logic [PeW-1:0]   req_pe_q;
+  logic [DimW-1:0]  req_addr_q;
+  logic [63:0]      req_wdata_q;
+  // Decoded as the request arrives: which PE it is for (none for CCU targets), and whether it
+  // starts a run (a write of 1..MaxLayers to control register 0).
+  logic [NumPe-1:0] req_pe_sel_q;
+  logic             req_ccu_q, req_start_q;
+
+  // The request held acts in I/O mode; during a run it waits there, and the port stalls.
+  assign req_take         = req_valid_q && io_mode;
+  assign host_req_ready_o = !req_valid_q || req_take;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) req_valid_q <= 1'b0;
+    else if (host_req_ready_o) req_valid_q <= host_req_valid_i;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (host_req_valid_i && host_req_ready_o) begin
+      req_write_q  <= host_req_write_i;
+      req_target_q <= host_req_target_i;
+      req_pe_q     <= host_req_pe_i;
+      req_addr_q   <= host_req_addr_i;
+      req_wdata_q  <= host_req_wdata_i;
+      req_ccu_q    <= host_req_target_i > eie_pkg::TgtStats;
+      req_start_q  <= host_req_write_i && host_req_target_i == eie_pkg::TgtCtrl &&
+                      host_req_addr_i == '0 && host_req_wdata_i != '0 &&
+                      host_req_wdata_i <= 64'(MaxLayers);
+      for (int unsigned k = 0; k < NumPe; k++) begin
+        req_pe_sel_q[k] <= host_req_target_i <= eie_pkg::TgtStats && 32'(host_req_pe_i) == k;
+      end
+    end
+  end
+
+  logic host_we, host_re;
+  assign host_we = req_take && req_write_q;
+  assign host_re = req_take && !req_write_q;
 
   logic           rsp_valid_q, rsp_pe_target_q;
   logic [PeW-1:0] rsp_pe_q;
@@ -81,8 +117,8 @@ module eie_top #(
 
   always_ff @(posedge clk_i) begin
     if (host_re) begin
-      rsp_pe_q        <= host_req_pe_i;
-      rsp_pe_target_q <= pe_target;
+      rsp_pe_q        <= req_pe_q;
+      rsp_pe_target_q <= !req_ccu_q;
     end
   end
 
@@ -111,11 +147,12 @@ module eie_top #(
   ) u_ccu (
     .clk_i,
     .rst_ni,
-    .host_we_i    (host_we && !pe_target),
-    .host_re_i    (host_re && !pe_target),
-    .host_target_i(host_req_target_i),
-    .host_addr_i  (host_req_addr_i),
-    .host_wdata_i (host_req_wdata_i),
+    .host_we_i    (host_we && req_ccu_q),
+    .host_re_i    (host_re && req_ccu_q),
+    .host_target_i(req_target_q),
+    .host_addr_i  (req_addr_q),
+    .host_wdata_i (req_wdata_q),
+    .host_start_i (req_start_q),
     .host_rdata_o (ccu_rdata),
     .io_mode_o    (io_mode),
     .num_active_o (num_active),
@@ -163,7 +200,7 @@ module eie_top #(
 
   for (genvar k = 0; k < NumPe; k++) begin : g_pe
     logic selected;
-    assign selected = pe_target && 32'(host_req_pe_i) == k;
+    assign selected = req_pe_sel_q[k];
 
     eie_pe #(
       .FifoDepth (FifoDepth),
@@ -202,11 +239,11 @@ module eie_top #(
       .count_i      (count),
       .host_we_i    (host_we && selected),
       .host_re_i    (host_re && selected),
-      .host_target_i(host_req_target_i),
-      .host_addr_i  (host_req_addr_i),
-      .host_wdata_i (host_req_wdata_i),
+      .host_target_i(req_target_q),
+      .host_addr_i  (req_addr_q),
+      .host_wdata_i (req_wdata_q),
       .host_rdata_o (pe_rdata[k*64 +: 64]),
-      .fifo_level_o (fifo_level_o[k*FifoCntW +: FifoCntW]),
+      .fifo_level_o (fifo_level_o[k*LevelW +: LevelW]),
       .pipe_valid_o (pipe_valid_o[k*eie_pkg::PipeStages +: eie_pkg::PipeStages])
     );
   end
@@ -225,7 +262,7 @@ module eie_top #(
       if (host_req_valid_i) begin
         assert (host_req_target_i <= eie_pkg::TgtCtrl)
           else $error("host: unknown target %0d", host_req_target_i);
-        assert (!pe_target || 32'(host_req_pe_i) < NumPe)
+        assert (host_req_target_i > eie_pkg::TgtStats || 32'(host_req_pe_i) < NumPe)
           else $error("host: PE %0d does not exist", host_req_pe_i);
       end
       if ($past(host_req_valid_i) && !$past(host_req_ready_o) && $past(rst_ni)) begin

@@ -32,6 +32,7 @@ LIBERTY = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
 
 # Fixed widths from rtl/eie_pkg.sv.
 ACT_W, DIM_W, PTR_W = 16, 24, 20
+FIFO_SKID = 1  # eie_pkg::FifoSkid: activation FIFO slots beyond the run-time limit
 
 # RTL parameter defaults (rtl/eie_top.sv) and the configurations used here.
 RTL_DEFAULTS = dict(NumPe=64, FifoDepth=8, SpmatDepth=1024, PtrDepth=1024, ActDepth=64,
@@ -82,9 +83,10 @@ def expected_flops(p):
     """Flop bits each block's RTL describes, after the merges Yosys is expected to make."""
     d = derived(p)
     fifo_width = ACT_W + 2 * PTR_W  # (a_j, start, end)
+    fifo_slots = p["FifoDepth"] + FIFO_SKID
     return {
-        # Storage, read and write pointers (constant, so removed, when Depth = 1), the count.
-        "eie_fifo": p["FifoDepth"] * fifo_width + 2 * clog2(p["FifoDepth"]) + d["FifoCntW"],
+        # Storage of FifoDepth + eie_pkg::FifoSkid entries, read and write pointers, the count.
+        "eie_fifo": (fifo_slots * fifo_width + 2 * clog2(fifo_slots) + clog2(fifo_slots + 1)),
         # b_valid, b_odd, b_act.
         "eie_pe_ptr_read": 2 + ACT_W,
         # E: valid, first, last, addr, end - 2, act; R: valid, sel (3), first, last, act.
@@ -114,8 +116,10 @@ def expected_flops(p):
         "eie_ccu": (57 + 12 * DIM_W + 3 * (DIM_W + 1) + d["BiasAddrW"] + p["NumPe"] * ACT_W
                     + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"] + 2 * d["ActAddrW"]
                     + 2 * d["LayerW"]),
-        # Host response valid, PE-target flag, responding PE, write-back row.
-        "eie_top": 2 + d["PeW"] + d["ActAddrW"],
+        # Host response valid, PE-target flag, responding PE, write-back row; the request register
+        # (valid, write, target, PE, address, data) and its decode (CCU target, start, PE select).
+        "eie_top": (2 + d["PeW"] + d["ActAddrW"] + 1 + 1 + 4 + d["PeW"] + DIM_W + 64 + 2
+                    + p["NumPe"]),
     }
 
 

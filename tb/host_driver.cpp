@@ -27,7 +27,8 @@ void HostDriver::request(bool write, Target target, uint32_t pe, uint32_t addr, 
   dut.host_req_pe_i = pe;
   dut.host_req_addr_i = addr;
   dut.host_req_wdata_i = data;
-  // ready is registered state (I/O mode), so reading it before the edge is what the edge sees.
+  // ready comes from registers (the request register, I/O mode), so reading it before the edge is
+  // what the edge sees.
   bool accepted = false;
   while (!accepted) {
     accepted = dut.host_req_ready_o;
@@ -43,7 +44,10 @@ void HostDriver::write(Target target, uint32_t pe, uint32_t addr, uint64_t data)
 
 uint64_t HostDriver::read(Target target, uint32_t pe, uint32_t addr) {
   request(false, target, pe, addr, 0);
-  if (!sim_.dut().host_rsp_valid_o) throw SimError("host read: no response one cycle later");
+  // The request acts from eie_top's request register a cycle after it is accepted, and the data
+  // comes the cycle after that (docs/hardware.md, "Host port"); reads happen in I/O mode only.
+  sim_.tick();
+  if (!sim_.dut().host_rsp_valid_o) throw SimError("host read: no response two cycles later");
   return sim_.dut().host_rsp_rdata_o;
 }
 
