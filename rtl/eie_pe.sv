@@ -349,9 +349,9 @@ module eie_pe #(
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_fifo_full: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    count_i && active && fifo_level_o >= fifo_limit_i);
+    count_i && active && fifo_level_o >= LevelW'(fifo_limit_i));
   cov_fifo_full_below_depth: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    count_i && active && fifo_level_o >= fifo_limit_i && 32'(fifo_limit_i) < FifoDepth);
+    count_i && active && fifo_level_o >= LevelW'(fifo_limit_i) && 32'(fifo_limit_i) < FifoDepth);
   cov_push_and_pop: cover property (@(posedge clk_i) disable iff (!rst_ni)
     b_push && fifo_pop);
 
