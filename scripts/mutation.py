@@ -37,8 +37,8 @@ MUTANTS = {
         "assign s1_old    = $signed(acc_rdata_i);",
         "no forwarding of the accumulator the entry two ahead wrote while this one read it"),
     "ready_forgets_broadcast_register": (
-        "eie_pe.sv", "assign credit_early = (FifoCntW+2)'(level_lo) + (FifoCntW+2)'(bcast);",
-        "assign credit_early = (FifoCntW+2)'(level_lo);",
+        "eie_pe.sv", "assign credit_early = (LevelW+2)'(level_lo) + (LevelW+2)'(bcast);",
+        "assign credit_early = (LevelW+2)'(level_lo);",
         "the registered ready leaves out the broadcast on its way in the CCU's register"),
     "rounding_truncates": (
         "eie_pe_arith.sv",
