@@ -25,6 +25,11 @@ module eie_pe #(
   localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
   localparam int unsigned SpAddrW   = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
   localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
+  localparam int unsigned PtrAddrW  = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
+  // Host address bits any target of a PE decodes (activations: bank bit above the row).
+  localparam int unsigned HostAddrM = (SpAddrW > PtrAddrW) ? SpAddrW : PtrAddrW,
+  localparam int unsigned HostAddrA = (ActAddrW + 1 > BiasAddrW) ? ActAddrW + 1 : BiasAddrW,
+  localparam int unsigned HostAddrW = (HostAddrM > HostAddrA) ? HostAddrM : HostAddrA,
   localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1),                     // limit
   localparam int unsigned LevelW    = $clog2(FifoDepth + eie_pkg::FifoSkid + 1)  // level
 ) (
@@ -66,18 +71,50 @@ module eie_pe #(
   output      logic                  idle_o,
   input  wire logic                  count_i,      // compute phase: update the counters
 
-  // Host access (I/O mode only): this PE's memories and counters.
+  // Host access (I/O mode only): this PE's memories and counters; acts a cycle later, from the
+  // PE's own request register.
   input  wire logic                  host_we_i,
   input  wire logic                  host_re_i,
   input  wire logic [3:0]            host_target_i,
   input  wire logic [DimW-1:0]       host_addr_i,
   input  wire logic [63:0]           host_wdata_i,
-  output      logic [63:0]           host_rdata_o,
+  output      logic [63:0]           host_rdata_o,  // two cycles after host_re_i
 
   // Debug/monitor (waveforms, counters).
   output      logic [LevelW-1:0]     fifo_level_o,
   output      logic [eie_pkg::PipeStages-1:0] pipe_valid_o  // eie_pkg::Pipe* bits
 );
+
+  // ---------------------------------------------------------------------------------------------
+  // Host request register. eie_top's request register reaches every PE through this one, so that
+  // a flop in each PE, not one flop at the top, drives the PE's memory ports and decoders: a
+  // registered fan-out tree (docs/timing.md). Requests act here one cycle after eie_top's
+  // register, in the order they came.
+  // ---------------------------------------------------------------------------------------------
+  logic                 host_we_q, host_re_q;
+  logic [3:0]           host_target_q;
+  logic [HostAddrW-1:0] host_addr_q;
+  logic [DimW-1:0]      host_addr;
+  logic [63:0]          host_wdata_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      host_we_q <= 1'b0;
+      host_re_q <= 1'b0;
+    end else begin
+      host_we_q <= host_we_i;
+      host_re_q <= host_re_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (host_we_i || host_re_i) begin
+      host_target_q <= host_target_i;
+      host_addr_q <= HostAddrW'(host_addr_i);
+    end
+    if (host_we_i) host_wdata_q <= host_wdata_i;
+  end
+  assign host_addr = DimW'(host_addr_q);
 
   logic active, active_q, bcast;
   // A PE beyond the run-time PE count owns no rows: it ignores broadcasts and never holds up the
@@ -108,11 +145,11 @@ module eie_pe #(
     .b_act_o      (b_act),
     .b_start_o    (b_start),
     .b_end_o      (b_end),
-    .host_we_i,
-    .host_re_i,
-    .host_target_i,
-    .host_addr_i,
-    .host_wdata_i (host_wdata_i[PtrW-1:0]),
+    .host_we_i    (host_we_q),
+    .host_re_i    (host_re_q),
+    .host_target_i(host_target_q),
+    .host_addr_i  (host_addr),
+    .host_wdata_i (host_wdata_q[PtrW-1:0]),
     .host_rdata_o (host_ptr_rdata)
   );
 
@@ -194,11 +231,11 @@ module eie_pe #(
     .entry_first_o(entry_first),
     .entry_last_o (entry_last),
     .entry_act_o  (entry_act),
-    .host_we_i,
-    .host_re_i,
-    .host_target_i,
-    .host_addr_i  (host_addr_i[SpAddrW-1:0]),
-    .host_wdata_i,
+    .host_we_i    (host_we_q),
+    .host_re_i    (host_re_q),
+    .host_target_i(host_target_q),
+    .host_addr_i  (host_addr[SpAddrW-1:0]),
+    .host_wdata_i (host_wdata_q),
     .host_rdata_o (host_spmat_rdata)
   );
 
@@ -261,11 +298,11 @@ module eie_pe #(
     .acc_we_i         (acc_we),
     .acc_waddr_i      (acc_waddr),
     .acc_wdata_i      (acc_wdata),
-    .host_we_i,
-    .host_re_i,
-    .host_target_i,
-    .host_addr_i,
-    .host_wdata_i     (host_wdata_i[31:0]),
+    .host_we_i        (host_we_q),
+    .host_re_i        (host_re_q),
+    .host_target_i    (host_target_q),
+    .host_addr_i      (host_addr),
+    .host_wdata_i     (host_wdata_q[31:0]),
     .host_bias_rdata_o(host_bias_rdata),
     .host_act_rdata_o (host_act_rdata)
   );
@@ -295,7 +332,7 @@ module eie_pe #(
       busy_q <= '0;
       idle_q <= '0;
       full_q <= '0;
-    end else if (host_we_i && host_target_i == eie_pkg::TgtStats) begin
+    end else if (host_we_q && host_target_q == eie_pkg::TgtStats) begin
       busy_q <= '0;  // any write to the counters clears them
       idle_q <= '0;
       full_q <= '0;
@@ -309,9 +346,9 @@ module eie_pe #(
   logic [3:0]  rd_target_q;
   logic [31:0] stat_q;
   always_ff @(posedge clk_i) begin
-    if (host_re_i) begin
-      rd_target_q <= host_target_i;
-      unique case (host_addr_i[1:0])
+    if (host_re_q) begin
+      rd_target_q <= host_target_q;
+      unique case (host_addr[1:0])
         eie_pkg::StatBusy:     stat_q <= busy_q;
         eie_pkg::StatIdle:     stat_q <= idle_q;
         eie_pkg::StatFifoFull: stat_q <= full_q;

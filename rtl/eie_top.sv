@@ -32,7 +32,7 @@ module eie_top #(
   input  wire logic [PeW-1:0]            host_req_pe_i,
   input  wire logic [DimW-1:0]           host_req_addr_i,
   input  wire logic [63:0]               host_req_wdata_i,
-  output      logic                      host_rsp_valid_o,  // read data, two cycles after
+  output      logic                      host_rsp_valid_o,  // read data, three cycles after
   output      logic [63:0]               host_rsp_rdata_o,
 
   // Results of the last layer.
@@ -64,8 +64,8 @@ module eie_top #(
 
   // ---------------------------------------------------------------------------------------------
   // Host request register: a request is accepted into it and acts from it a cycle later, so the
-  // host's inputs end at flops and the register drives the memories of every PE (a fan-out that
-  // synthesis buffers; from the ports it would be the host's driver alone).
+  // host's inputs end at flops. It drives the CCU and each PE's own request register (eie_pe),
+  // which drives that PE's memories: a registered fan-out tree, one flop per PE at its leaves.
   // ---------------------------------------------------------------------------------------------
   logic             io_mode, req_valid_q, req_write_q, req_take;
   logic [3:0]       req_target_q;
@@ -107,18 +107,27 @@ module eie_top #(
   assign host_we = req_take && req_write_q;
   assign host_re = req_take && !req_write_q;
 
-  logic           rsp_valid_q, rsp_pe_target_q;
-  logic [PeW-1:0] rsp_pe_q;
+  // Read response: a PE reads a cycle after the CCU would (its request register) and its data
+  // comes a cycle later, so the CCU's data waits a cycle in a register and every read is answered
+  // two cycles after it acts here, in order.
+  logic [1:0]     rsp_valid_q, rsp_pe_target_q;
+  logic [PeW-1:0] rsp_pe0_q, rsp_pe1_q;
+  logic [63:0]    ccu_rdata_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rsp_valid_q <= 1'b0;
-    else rsp_valid_q <= host_re;
+    if (!rst_ni) rsp_valid_q <= '0;
+    else rsp_valid_q <= {rsp_valid_q[0], host_re};
   end
 
   always_ff @(posedge clk_i) begin
     if (host_re) begin
-      rsp_pe_q        <= req_pe_q;
-      rsp_pe_target_q <= !req_ccu_q;
+      rsp_pe0_q          <= req_pe_q;
+      rsp_pe_target_q[0] <= !req_ccu_q;
+    end
+    if (rsp_valid_q[0]) begin
+      rsp_pe1_q          <= rsp_pe0_q;
+      rsp_pe_target_q[1] <= rsp_pe_target_q[0];
+      if (!rsp_pe_target_q[0]) ccu_rdata_q <= ccu_rdata;
     end
   end
 
@@ -253,8 +262,8 @@ module eie_top #(
     if (wb) wb_row_o <= row;
   end
 
-  assign host_rsp_valid_o = rsp_valid_q;
-  assign host_rsp_rdata_o = rsp_pe_target_q ? pe_rdata[rsp_pe_q*64 +: 64] : ccu_rdata;
+  assign host_rsp_valid_o = rsp_valid_q[1];
+  assign host_rsp_rdata_o = rsp_pe_target_q[1] ? pe_rdata[rsp_pe1_q*64 +: 64] : ccu_rdata_q;
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin

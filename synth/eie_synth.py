@@ -76,6 +76,9 @@ def derived(p):
     d["LayerW"] = addr_w(p["MaxLayers"])
     d["PeW"] = addr_w(p["NumPe"])
     d["FifoCntW"] = clog2(p["FifoDepth"] + 1)
+    # Host address bits a PE's request register keeps (eie_pe HostAddrW).
+    d["HostAddrW"] = max(addr_w(p["SpmatDepth"]), addr_w(p["PtrDepth"]), d["ActAddrW"] + 1,
+                         d["BiasAddrW"])
     return d
 
 
@@ -101,8 +104,9 @@ def expected_flops(p):
         # init_q, wb_q, sweep row, host read bank.
         "eie_pe_act_rw": 3 + d["ActAddrW"],
         # busy, idle and full counters and their registered increments, host read target and
-        # counter read-back, the registered ready and active flag.
-        "eie_pe": 3 * 32 + 3 + 4 + 32 + 2,
+        # counter read-back, the registered ready and active flag; the request register (write,
+        # read, target, address, data).
+        "eie_pe": 3 * 32 + 3 + 4 + 32 + 2 + 2 + 4 + d["HostAddrW"] + 64,
         "eie_lnzd": 0,  # combinational
         # 12 DimW registers (ptr_base, num_active, rows, cols, f_base, fd_base, g_base, the
         # group's pointer base, out_index, the broadcast register's column and pointer index,
@@ -116,10 +120,11 @@ def expected_flops(p):
         "eie_ccu": (57 + 12 * DIM_W + 3 * (DIM_W + 1) + d["BiasAddrW"] + p["NumPe"] * ACT_W
                     + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"] + 2 * d["ActAddrW"]
                     + 2 * d["LayerW"]),
-        # Host response valid, PE-target flag, responding PE, write-back row; the request register
-        # (valid, write, target, PE, address, data) and its decode (CCU target, start, PE select).
-        "eie_top": (2 + d["PeW"] + d["ActAddrW"] + 1 + 1 + 4 + d["PeW"] + DIM_W + 64 + 2
-                    + p["NumPe"]),
+        # Host response valid, PE-target flag and responding PE, each in two stages, the CCU's
+        # read data, write-back row; the request register (valid, write, target, PE, address,
+        # data) and its decode (CCU target, start, PE select).
+        "eie_top": (2 * (2 + d["PeW"]) + 64 + d["ActAddrW"] + 1 + 1 + 4 + d["PeW"] + DIM_W + 64
+                    + 2 + p["NumPe"]),
     }
 
 

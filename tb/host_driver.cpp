@@ -44,10 +44,12 @@ void HostDriver::write(Target target, uint32_t pe, uint32_t addr, uint64_t data)
 
 uint64_t HostDriver::read(Target target, uint32_t pe, uint32_t addr) {
   request(false, target, pe, addr, 0);
-  // The request acts from eie_top's request register a cycle after it is accepted, and the data
-  // comes the cycle after that (docs/hardware.md, "Host port"); reads happen in I/O mode only.
+  // The request acts from eie_top's request register a cycle after it is accepted, reaches the PE's
+  // own request register the cycle after, and the data comes the cycle after that
+  // (docs/hardware.md, "Host port"); reads happen in I/O mode only.
   sim_.tick();
-  if (!sim_.dut().host_rsp_valid_o) throw SimError("host read: no response two cycles later");
+  sim_.tick();
+  if (!sim_.dut().host_rsp_valid_o) throw SimError("host read: no response three cycles later");
   return sim_.dut().host_rsp_rdata_o;
 }
 
