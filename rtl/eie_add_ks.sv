@@ -19,20 +19,17 @@ module eie_add_ks #(
   logic [Width-1:0] g [Levels+1];
   logic [Width-1:0] p [Levels+1];
 
+  // Whole-word steps (the same gates as bit by bit): a bit merges with the one 2^l below it, and
+  // the 2^l lowest bits, which have none, keep their (g, p).
+  logic c0;  // the carry in's share of bit 0's generate
+  assign c0 = (a_i[0] ^ b_i[0]) & ci_i;
+
   always_comb begin
-    g[0]    = a_i & b_i;
-    p[0]    = a_i ^ b_i;
-    g[0][0] = (a_i[0] & b_i[0]) | ((a_i[0] ^ b_i[0]) & ci_i);
+    g[0] = (a_i & b_i) | Width'(c0);
+    p[0] = a_i ^ b_i;
     for (int unsigned l = 0; l < Levels; l++) begin
-      for (int unsigned i = 0; i < Width; i++) begin
-        if (i >= (1 << l)) begin
-          g[l+1][i] = g[l][i] | (p[l][i] & g[l][i - (1 << l)]);
-          p[l+1][i] = p[l][i] & p[l][i - (1 << l)];
-        end else begin
-          g[l+1][i] = g[l][i];
-          p[l+1][i] = p[l][i];
-        end
-      end
+      g[l+1] = g[l] | (p[l] & (g[l] << (1 << l)));
+      p[l+1] = p[l] & ((p[l] << (1 << l)) | ~({Width{1'b1}} << (1 << l)));
     end
   end
 
