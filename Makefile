@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth timing bench sweep clean help
+.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -27,6 +27,7 @@ help:
 	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing"
 	@echo "make timing  static timing (Yosys + OpenSTA) by pipeline stage at NumPe 4/16/64 (TIMING_PARAMS=...)"
 	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
+	@echo "make energy  energy per inference from the RTL's activity, beside the paper (docs/energy.md)"
 	@echo "make sweep   FIFO-depth and PE-count sweeps on the RTL, plots in docs/ (several minutes)"
 	@echo "make clean   remove $(BUILD_DIR)/"
 
@@ -117,6 +118,11 @@ timing:
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
 	$(BUILD_DIR)/golden/eie_bench
+
+# Energy per inference of the nine benchmark layers and LeNet-300-100 (docs/energy.md): gate-level
+# power of the small netlist, the RTL's activity counts, the energy model; in $(BUILD_DIR)/energy/.
+energy: build
+	scripts/energy.sh $(BUILD_DIR)
 
 # The paper's Fig. 8 (FIFO depth) and Fig. 11 (PE count) sweeps on the RTL; plots into docs/.
 sweep: build

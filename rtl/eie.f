@@ -1,5 +1,6 @@
 rtl/eie_pkg.sv
 rtl/eie_ram.sv
+rtl/eie_activity.sv
 rtl/eie_fifo.sv
 rtl/eie_lnzd.sv
 rtl/eie_pe_ptr_read.sv

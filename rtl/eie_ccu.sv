@@ -459,6 +459,36 @@ module eie_ccu #(
     endcase
   end
 
+`ifdef EIE_BACKDOOR
+  /* verilator coverage_off */
+  // Activity counters of the simulation builds, as in eie_pe (not hardware).
+  typedef enum int unsigned {
+    CcuEvGroup,       // LNZD group loads (one source activation read in every PE)
+    CcuEvBcast,       // broadcasts
+    CcuEvOut,         // results streamed to the host
+    CcuEvBcastStall,  // compute cycles a non-zero waits for every PE's ready
+    CcuEvHost,        // host requests acting on the CCU
+    CcuEvState,       // CcuEvState + s: cycles in state s (ccu_state_e, 7 states)
+    CcuEvents = CcuEvState + 7
+  } ccu_event_e;
+  // An enum cannot size an array in Verilator 5.006.
+  localparam int unsigned NumCcuEvents = 32'(CcuEvents);
+  logic [NumCcuEvents-1:0] ev;
+  always_comb begin
+    ev                  = '0;
+    ev[CcuEvGroup]      = g_load;
+    ev[CcuEvBcast]      = bcast_fire_o;
+    ev[CcuEvOut]        = fire && to_output;
+    ev[CcuEvBcastStall] = state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid &&
+                          !fifos_ready_i;
+    ev[CcuEvHost]       = host_we_i || host_re_i;
+    ev[32'(CcuEvState) + 32'(state_q)] = 1'b1;
+  end
+
+  eie_activity #(.NumEvents(NumCcuEvents)) u_activity (.clk_i, .event_i(ev));
+  /* verilator coverage_on */
+`endif
+
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_broadcast_stall: cover property (@(posedge clk_i) disable iff (!rst_ni)

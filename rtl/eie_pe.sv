@@ -383,6 +383,54 @@ module eie_pe #(
     pipe_valid_o[eie_pkg::PipeFifo] = fifo_valid;
   end
 
+`ifdef EIE_BACKDOOR
+  /* verilator coverage_off */
+  // Activity counters of the simulation builds: tb/activity.cpp reads them, in this order, for the
+  // energy model and checks them against the golden model. Not hardware: synthesis never sees
+  // them, and the host's counters above are the PE's only real ones.
+  typedef enum int unsigned {
+    PeEvActive,     // cycles the PE is in use (clocked and active)
+    PeEvBcast,      // broadcasts taken: a pointer read in each bank
+    PeEvPush,       // activation queue pushes (non-empty columns)
+    PeEvPop,        // activation queue pops
+    PeEvEntry,      // entries at R: codebook lookups
+    PeEvZeroEntry,  // ...of them with weight index 0 (padding)
+    PeEvMult,       // products (M1)
+    PeEvAdd,        // accumulations (S2)
+    PeEvFwdS1,      // S1 took the sum of the entry two ahead (bypass)
+    PeEvFwdS2,      // S2 took the sum of the entry just ahead (bypass)
+    PeEvBusy,       // compute cycles E issued an entry
+    PeEvIdle,       // compute cycles E had nothing to issue
+    PeEvStall,      // compute cycles not ready (holds up the broadcast)
+    PeEvHost,       // host requests acting on the PE
+    PeEvents
+  } pe_event_e;
+  // An enum cannot size an array in Verilator 5.006.
+  localparam int unsigned NumPeEvents = 32'(PeEvents);
+  logic [NumPeEvents-1:0] ev;
+  always_comb begin
+    ev                 = '0;
+    ev[PeEvActive]     = active;
+    ev[PeEvBcast]      = bcast;
+    ev[PeEvPush]       = b_push;
+    ev[PeEvPop]        = fifo_pop;
+    ev[PeEvEntry]      = entry_valid;
+    ev[PeEvZeroEntry]  = entry_valid && entry[3:0] == 4'd0;
+    ev[PeEvMult]       = arith_valid[3];
+    ev[PeEvAdd]        = arith_valid[0];
+    ev[PeEvFwdS1]      = u_arith.s1_valid_q && u_arith.byp_valid_q &&
+                         u_arith.byp_row_q == u_arith.s1_row_q;
+    ev[PeEvFwdS2]      = u_arith.s2_valid_q && u_arith.s2_hit_q;
+    ev[PeEvBusy]       = count_i && active && e_valid;
+    ev[PeEvIdle]       = count_i && active && !e_valid;
+    ev[PeEvStall]      = count_i && active && !ready_q;
+    ev[PeEvHost]       = host_we_q || host_re_q;
+  end
+
+  eie_activity #(.NumEvents(NumPeEvents)) u_activity (.clk_i, .event_i(ev));
+  /* verilator coverage_on */
+`endif
+
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_fifo_full: cover property (@(posedge clk_i) disable iff (!rst_ni)

@@ -92,7 +92,7 @@ module eie_pe_act_rw #(
     .we_i   (host_we_i && host_bias),
     .waddr_i(BiasAddrW'(host_addr_i)),
     .wdata_i(host_wdata_i),
-    .re_i   (init_i || (host_re_i && host_bias)),
+    .re_i   ((init_i && sweep_en_i && has_bias_i) || (host_re_i && host_bias)),
     .raddr_i(bias_raddr),
     .rdata_o(bias_rdata)
   );
@@ -114,7 +114,9 @@ module eie_pe_act_rw #(
     end
   end
 
-  assign acc_re    = acc_re_i || wb_i || (host_re_i && host_acc);
+  // The sweeps read only rows this PE holds (and biases only where the layer has them): no
+  // access a result does not use, since every access costs energy (docs/energy.md).
+  assign acc_re    = acc_re_i || (wb_i && sweep_en_i) || (host_re_i && host_acc);
   assign acc_raddr = host_re_i ? ActAddrW'(host_addr_i) : (wb_i ? row_i : acc_raddr_i);
 
   eie_ram #(.Width(AccWidth), .Depth(ActDepth)) u_acc (

@@ -79,8 +79,12 @@ module eie_pe_spmat_read #(
     end
   end
 
-  logic               host_spmat;
+  // One read per word a column touches, not one per entry: a column's entries follow each other a
+  // cycle apart, so the word read for the entry before (same column, same word) is still on the
+  // RAM's output, which holds until the next read. SpmatRead is over half of the paper's PE power.
+  logic               host_spmat, e_rd_word;
   logic [63:0]        rdata;
+  assign e_rd_word  = e_valid_q && (e_first_q || e_addr_q[2:0] == 3'd0);
   logic [SpAddrW-1:0] raddr;
   assign host_spmat = host_target_i == eie_pkg::TgtSpmat;
   assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr_q >> 3);
@@ -90,7 +94,7 @@ module eie_pe_spmat_read #(
     .we_i   (host_we_i && host_spmat),
     .waddr_i(host_addr_i),
     .wdata_i(host_wdata_i),
-    .re_i   (e_valid_q || (host_re_i && host_spmat)),
+    .re_i   (e_rd_word || (host_re_i && host_spmat)),
     .raddr_i(raddr),
     .rdata_o(rdata)
   );

@@ -29,8 +29,9 @@ module eie_ram #(
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */
   // Test-bench back door (tb/backdoor.cpp): every instance registers its scope at time 0, and the
-  // test bench then writes words in zero simulated time to preload large layers. Only the
-  // simulation builds define EIE_BACKDOOR (rtl.lint_backdoor lints it); synthesis never sees it.
+  // test bench then writes words in zero simulated time to preload large layers, and reads the
+  // access counts (tb/activity.h: the energy model's memory accesses). Only the simulation builds
+  // define EIE_BACKDOOR (rtl.lint_backdoor lints it); synthesis never sees it.
   import "DPI-C" context function void eie_backdoor_register(input int unsigned width,
                                                              input int unsigned depth);
   export "DPI-C" function eie_backdoor_write;
@@ -38,6 +39,20 @@ module eie_ram #(
     mem_q[addr] = data[Width-1:0];
   endfunction
   initial eie_backdoor_register(Width, Depth);
+
+  // Since time 0; the test bench takes differences. Added without a branch: the enables are
+  // data-dependent, and mispredicted branches in every RAM made the simulation 30% slower.
+  longint unsigned reads_q, writes_q;
+  always_ff @(posedge clk_i) begin
+    reads_q  <= reads_q + 64'(re_i);
+    writes_q <= writes_q + 64'(we_i);
+  end
+  export "DPI-C" function eie_ram_accesses;
+  function automatic void eie_ram_accesses(output longint unsigned reads,
+                                           output longint unsigned writes);
+    reads = reads_q;
+    writes = writes_q;
+  endfunction
   /* verilator coverage_on */
 `endif
 

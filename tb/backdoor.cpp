@@ -81,6 +81,19 @@ void backdoor_load(HostDriver& driver, const MemoryImage& image) {
   });
 }
 
+std::vector<RamAccesses> ram_accesses() {
+  std::vector<RamAccesses> out;
+  out.reserve(rams().size());
+  for (const auto& [name, ram] : rams()) {  // std::map: sorted by name
+    svSetScope(ram.scope);
+    unsigned long long reads = 0, writes = 0;
+    eie_ram_accesses(&reads, &writes);
+    out.push_back(
+        {name, ram.width, ram.depth, static_cast<uint64_t>(reads), static_cast<uint64_t>(writes)});
+  }
+  return out;
+}
+
 }  // namespace eie::tb
 
 // DPI import of rtl/eie_ram.sv: called once per instance at time 0.

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "host_driver.h"
 
@@ -15,5 +17,14 @@ namespace eie::tb {
 // per-PE memories through the back door. Call after reset; throws SimError when a RAM instance
 // is missing or an address is beyond its depth.
 void backdoor_load(HostDriver& driver, const MemoryImage& image);
+
+// Every eie_ram instance's reads and writes since time 0 (its simulation-only counters), by
+// hierarchical name below the model (eie_top.g_pe[0].u_pe.u_spmat_read.u_spmat, ...), sorted.
+struct RamAccesses {
+  std::string name;
+  uint32_t width, depth;
+  uint64_t reads, writes;
+};
+std::vector<RamAccesses> ram_accesses();
 
 }  // namespace eie::tb

@@ -9,11 +9,14 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "activity.h"
 #include "backdoor.h"
 #include "cli/options.h"
+#include "eie/activity.h"
 #include "eie/balance.h"
 #include "eie/classify.h"
 #include "eie/error.h"
@@ -35,8 +38,8 @@ namespace po = boost::program_options;
 namespace eie::tb {
 namespace {
 
-constexpr int kStateIdle = 0, kStateCompute = 3, kStateDrain = 4, kStateWriteback = 5,
-              kStateOutput = 6;
+constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 3, kStateDrain = 4,
+              kStateWriteback = 5, kStateOutput = 6;
 // pipe_valid_o: eie_pkg::PipeStages bits per PE; the E stage's bit is eie_pkg::PipeE.
 constexpr unsigned kPipeStages = 8, kPipeE = 6;
 // eie_pkg::FifoSkid: FIFO slots beyond the run-time limit (docs/hardware.md, section 6).
@@ -325,9 +328,19 @@ int run(const po::variables_map& vm) {
     while ((1u << b) < built.fifo_depth + kFifoSkid + 1) ++b;
     return b;
   }();
+  // Activity snapshots of the current run (tb/activity.h): as each layer starts (the CCU enters
+  // Load), as the result stream starts (Output), and when the run is done.
+  std::unique_ptr<ActivityProbe> probe;
+  std::vector<Activity> marks;
+  int prev_state = kStateIdle;
   sim.add_sampler([&] {
     // In reset the state is whatever power-up left (random under --rand-reset): nothing to check.
     if (!dut.rst_ni) return;
+    const int now = dut.state_o;
+    if (board != nullptr && now != prev_state && (now == kStateLoad || now == kStateOutput)) {
+      marks.push_back(probe->read());
+    }
+    prev_state = now;
     for (uint32_t k = 0; k < built.num_pe; ++k) {
       const uint64_t level = bits(dut.fifo_level_o, k * level_bits, level_bits);
       if (level > (k < n ? limit + kFifoSkid : 0)) {
@@ -367,11 +380,15 @@ int run(const po::variables_map& vm) {
       board->on_output(sim.cycle(), dut.out_index_o, static_cast<int16_t>(dut.out_data_o));
     }
     broadcasts += dut.bcast_valid_o;
-    if (dut.done_o) done = true;
+    if (dut.done_o) {
+      done = true;
+      marks.push_back(probe->read());
+    }
   });
 
   const auto wall_start = std::chrono::steady_clock::now();
   sim.reset();
+  probe = std::make_unique<ActivityProbe>(built.num_pe);
   driver.configure(config.active_pe, fifo_limit);
   double backdoor_seconds = 0;  // host time of the back-door load, outside the simulation speed
   if (vm.count("backdoor")) {
@@ -402,6 +419,15 @@ int run(const po::variables_map& vm) {
   std::vector<uint64_t> golden_busy(n, 0);  // entries each PE must process over all runs
   // Per layer, summed over runs: the work (entries incl. padding) in all PEs and in the busiest.
   std::vector<uint64_t> work_total(s.net.layers.size(), 0), work_busiest(s.net.layers.size(), 0);
+  // Per layer and for the result stream, summed over runs; checked against the golden model.
+  std::vector<Activity> layer_activity(s.net.layers.size());
+  Activity output_activity;
+  // The golden model's prediction of the same (equal wherever the RTL counts it), with the
+  // sparse-matrix reads other SRAM word widths would need (the paper's width study).
+  const std::vector<uint32_t> word_widths = {32, 64, 128, 256, 512};
+  std::vector<PeLayerActivity> predicted(s.net.layers.size());
+  std::vector<std::vector<uint64_t>> words_by_width(s.net.layers.size(),
+                                                    std::vector<uint64_t>(word_widths.size()));
   for (uint32_t r = 0; r < inferences; ++r) {
     std::vector<LayerWork> work;
     const auto expected = golden.run(s.inputs[r], &work);
@@ -426,6 +452,7 @@ int run(const po::variables_map& vm) {
     board = &sb;
     stats = &rs;
     done = false;
+    marks.clear();
     driver.start(static_cast<uint32_t>(s.net.layers.size()));
     while (!done) {
       dut.out_ready_i = !stall(rng);
@@ -433,6 +460,32 @@ int run(const po::variables_map& vm) {
     }
     dut.out_ready_i = 0;
     sb.finish();
+    const size_t layers = s.net.layers.size();
+    if (marks.size() != layers + 2) {
+      throw SimError(fmt::format("run {}: {} activity marks for {} layers (a layer never loaded?)",
+                                 r + 1, marks.size(), layers));
+    }
+    for (size_t l = 0; l < layers; ++l) {
+      const Activity delta = marks[l + 1] - marks[l];
+      const std::vector<int16_t>& x = l == 0 ? s.inputs[r] : expected[l - 1];
+      const std::vector<PeLayerActivity> golden_acts = predict_layer_activity(image, l, x);
+      probe->check_layer(delta, golden_acts, image.layers[l], static_cast<uint32_t>(l));
+      layer_activity[l] += delta;
+      for (const PeLayerActivity& a : golden_acts) {
+        predicted[l].broadcasts += a.broadcasts;
+        predicted[l].columns += a.columns;
+        predicted[l].entries += a.entries;
+        predicted[l].spmat_words += a.spmat_words;
+        predicted[l].rows += a.rows;
+        predicted[l].groups += a.groups;
+      }
+      for (size_t w = 0; w < word_widths.size(); ++w) {
+        for (const PeLayerActivity& a : predict_layer_activity(image, l, x, word_widths[w])) {
+          words_by_width[l][w] += a.spmat_words;
+        }
+      }
+    }
+    output_activity += marks[layers + 1] - marks[layers];
     if (!labels.empty()) {
       rtl_correct += predicted_class(original_order(s.net, sb.outputs())) == labels[r];
       golden_correct += predicted_class(original_order(s.net, expected.back())) == labels[r];
@@ -546,6 +599,23 @@ int run(const po::variables_map& vm) {
                            {"work_busiest_pe_entries", rs.work_busiest}});
     }
     j["coverage"] = {{"fifo_full_cycles_per_pe", cov_fifo_full}, {"busy_cycles_per_pe", cov_busy}};
+    // Actions for the energy model (docs/energy.md), all runs together; every layer's were
+    // checked against the golden model.
+    j["activity"]["counters"] = ActivityProbe::available() ? "rtl" : "memories only";
+    j["activity"]["layers"] = nlohmann::json::array();
+    for (size_t l = 0; l < layer_activity.size(); ++l) {
+      nlohmann::json layer = probe->summary(layer_activity[l]);
+      const PeLayerActivity& p = predicted[l];
+      layer["predicted"] = {
+          {"broadcasts", p.broadcasts},   {"columns", p.columns}, {"entries", p.entries},
+          {"spmat_words", p.spmat_words}, {"rows", p.rows},       {"groups", p.groups}};
+      for (size_t w = 0; w < word_widths.size(); ++w) {
+        layer["predicted"]["spmat_words_by_width"][std::to_string(word_widths[w])] =
+            words_by_width[l][w];
+      }
+      j["activity"]["layers"].push_back(layer);
+    }
+    j["activity"]["output"] = probe->summary(output_activity);
     j["pe"] = nlohmann::json::array();
     for (const auto& p : pe_stats) {
       j["pe"].push_back({{"busy", p[0]}, {"idle", p[1]}, {"fifo_full", p[2]}});

@@ -1,0 +1,30 @@
+// What the hardware does, action by action, for one layer and one input vector: the counts the
+// RTL's activity counters must reproduce exactly (tb/activity.cpp checks every run) and that the
+// energy model prices (docs/energy.md). Derived from the memory image alone, so they hold for any
+// hardware that reads this format the way docs/hardware.md describes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "eie/memory_image.h"
+
+namespace eie {
+
+struct PeLayerActivity {
+  uint64_t broadcasts = 0;   // non-zero inputs: one pointer read in each bank
+  uint64_t columns = 0;      // ...of them with entries in this PE: queue pushes and pops
+  uint64_t entries = 0;      // entries, padding included: lookups, products, accumulations
+  uint64_t spmat_words = 0;  // sparse-matrix words read: one per word a column's entries touch
+  uint64_t rows = 0;         // local rows: accumulator initialisations and write-backs
+  uint64_t groups = 0;       // source groups the LNZD fetches: one activation read per PE
+};
+
+// One element per active PE. word_bits: the sparse-matrix word (64 in the hardware; other
+// multiples of 8 give the read counts a different SRAM width would need, the paper's Fig. 9
+// study). Throws eie::Error on a layer index, input width or word width the image cannot take.
+std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, size_t layer,
+                                                    const std::vector<int16_t>& input,
+                                                    uint32_t word_bits = 64);
+
+}  // namespace eie

@@ -1,0 +1,38 @@
+#include "eie/activity.h"
+
+#include "eie/error.h"
+
+namespace eie {
+
+std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, size_t layer,
+                                                    const std::vector<int16_t>& input,
+                                                    uint32_t word_bits) {
+  require(layer < image.layers.size(), "layer {} of an image with {} layers", layer,
+          image.layers.size());
+  require(word_bits >= 8 && word_bits % 8 == 0 && word_bits <= 4096,
+          "sparse-matrix word of {} bits: a multiple of 8 up to 4096", word_bits);
+  const LayerDescriptor& d = image.layers[layer];
+  require(input.size() == d.cols, "layer {} takes {} inputs, got {}", layer + 1, d.cols,
+          input.size());
+  const uint32_t n = image.config.pes();
+  const uint64_t per_word = word_bits / 8;
+  std::vector<PeLayerActivity> out(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    PeLayerActivity& a = out[k];
+    const std::vector<uint32_t>& ptr = image.pe[k].pointers;
+    for (uint32_t j = 0; j < d.cols; ++j) {
+      if (input[j] == 0) continue;  // the LNZD never broadcasts a zero
+      ++a.broadcasts;
+      const uint64_t start = ptr[d.ptr_base + j], end = ptr[d.ptr_base + j + 1];
+      if (end == start) continue;  // dropped at the pointer read
+      ++a.columns;
+      a.entries += end - start;
+      a.spmat_words += (end - 1) / per_word - start / per_word + 1;
+    }
+    a.rows = d.rows > k ? (d.rows - k + n - 1) / n : 0;
+    a.groups = (uint64_t{d.cols} + n - 1) / n;
+  }
+  return out;
+}
+
+}  // namespace eie

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Energy per inference from the RTL's activity (docs/energy.md):
+#  1. the logic's energy per action and clock energy per flop: gate-level power of the small
+#     configuration's netlist with the activity of its gate-level simulation (synth/eie_power.py);
+#  2. the RTL's activity counts: the nine EIE benchmark layers on the 64-PE benchmark build (the
+#     uniform variant of `make bench`, FIFO 8) and LeNet-300-100 on MNIST test digits on the main
+#     build, each run's counts checked against the golden model by eie_sim;
+#  3. the energy model (energy/eie_energy.py) at the paper's per-PE memory sizes and at the
+#     builds' own, with the CPU baselines of `make bench` when present.
+# Writes BUILD_DIR/energy/: energy.json, energy.md, energy.png (and build/ for the builds' own
+# memory sizes), the runs' JSON and the power report.
+# Usage: scripts/energy.sh [BUILD_DIR] [DIGITS]   DIGITS: MNIST test digits (default 200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+digits=${2:-200}
+out="$build/energy"
+for b in "$build/tb/eie_sim_bench" "$build/tb/eie_sim" "$build/tb/eie_sim_gate"; do
+  [ -x "$b" ] || { echo "energy.sh: $b not built; run 'make build' first" >&2; exit 1; }
+done
+mkdir -p "$out"
+# Debian's python3 has matplotlib (scripts/setup.sh); a python3 earlier on PATH may not.
+py=python3
+python3 -c "import matplotlib" 2> /dev/null || py=/usr/bin/python3
+echo "== Gate-level power of the small configuration (OpenSTA, activity from simulation)"
+"$py" synth/eie_power.py --sim "$build/tb/eie_sim_gate" --netlist "$build/tb/gate/netlist.v" \
+  --out "$out/power" | tail -n 12
+layers=(Alex-6 Alex-7 Alex-8 VGG-6 VGG-7 VGG-8 NT-We NT-Wd NT-LSTM)
+runs=()
+for layer in "${layers[@]}"; do
+  "$build/tb/eie_sim_bench" --scenario benchmark --layer "$layer" --fifo 8 --idle 0 \
+    --backpressure 0 --seed 1 --quiet --backdoor --json "$out/$layer.json"
+  runs+=("$out/$layer.json")
+done
+model="$build/lenet/lenet-300-100.eie"
+[ -s "$model" ] || scripts/demo.sh "$build" 20 > "$out/demo.log"
+"$build/tb/eie_sim" --model "$model" --mnist data/mnist --limit "$digits" --idle 0 \
+  --backpressure 0 --quiet --json "$out/LeNet-300-100.json"
+runs+=("$out/LeNet-300-100.json")
+cpu=()
+[ -s "$build/bench/cpu.json" ] && cpu=(--cpu "$build/bench/cpu.json")
+fmax=$("$py" -c "import json; print(next(r['fo4_ps'] / r['fo4_45nm_ps'] * r['fmax_mhz']
+  for r in json.load(open('synth/reports/timing/summary.json')) if r['params']['NumPe'] == 64))")
+echo
+"$py" energy/eie_energy.py --power "$out/power/power.json" --fmax-mhz "$fmax" "${cpu[@]}" \
+  --table2-run Alex-6 --out "$out" --plot "$out/energy.png" "${runs[@]}"
+echo
+"$py" energy/eie_energy.py --power "$out/power/power.json" --fmax-mhz "$fmax" \
+  --mem-config build --table2-run Alex-6 --out "$out/build" "${runs[@]}" > "$out/build/energy.txt"
+echo "energy.sh: tables, JSON and plot in $out/ (the builds' own memory sizes in $out/build/)"

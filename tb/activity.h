@@ -1,0 +1,89 @@
+// Activity of the RTL, for the energy model (docs/energy.md): the simulation builds' counters
+// (rtl/eie_pe.sv, eie_ccu.sv and eie_ram.sv under EIE_BACKDOOR) read through DPI. A snapshot holds
+// the counts since time 0; the difference of two is the activity between them. Every run's counts
+// are checked against what the golden model predicts (eie/activity.h) before they are reported.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "eie/activity.h"
+#include "eie/memory_image.h"
+
+namespace eie::tb {
+
+// Event names in the order of the RTL's enums (eie_pe pe_event_e, eie_ccu ccu_event_e); the
+// probe checks the counts against the RTL's.
+constexpr std::array<const char*, 14> kPeEvents = {
+    "active_cycles", "broadcasts",  "fifo_pushes",   "fifo_pops",    "entries",
+    "zero_entries",  "products",    "accumulations", "bypass_s1",    "bypass_s2",
+    "busy_cycles",   "idle_cycles", "stall_cycles",  "host_requests"};
+constexpr std::array<const char*, 12> kCcuEvents = {
+    "group_loads",    "broadcasts",   "results",          "broadcast_stalls",
+    "host_requests",  "cycles_idle",  "cycles_load",      "cycles_init",
+    "cycles_compute", "cycles_drain", "cycles_writeback", "cycles_output"};
+enum PeEvent : size_t {
+  kPeActive,
+  kPeBcast,
+  kPePush,
+  kPePop,
+  kPeEntry,
+  kPeZeroEntry,
+  kPeMult,
+  kPeAdd,
+  kPeFwdS1,
+  kPeFwdS2,
+  kPeBusy,
+  kPeIdle,
+  kPeStall,
+  kPeHost
+};
+enum CcuEvent : size_t { kCcuGroup, kCcuBcast, kCcuOut, kCcuBcastStall, kCcuHost, kCcuState };
+
+// A memory's accesses, by role: every instance of one kind summed (spmat, ptr_even, ptr_odd,
+// bias, acc, act, desc, codebook).
+struct MemoryAccesses {
+  uint32_t width = 0, depth = 0, instances = 0;
+  uint64_t reads = 0, writes = 0;
+};
+
+struct Activity {
+  std::vector<std::array<uint64_t, kPeEvents.size()>> pe;  // [built PE][event]
+  std::array<uint64_t, kCcuEvents.size()> ccu{};
+  std::vector<std::array<uint64_t, 2>> ram;  // reads, writes per instance, ram_names() order
+
+  Activity& operator+=(const Activity& other);
+};
+Activity operator-(const Activity& a, const Activity& b);
+
+class ActivityProbe {
+ public:
+  // Whether this build has the counters (not the gate-level netlist, which keeps only the RAMs).
+  static bool available();
+  // Finds every counter's scope; call after the model's first evaluation. Throws SimError when
+  // the RTL's event lists differ from kPeEvents / kCcuEvents or a PE is missing.
+  explicit ActivityProbe(uint32_t num_pe);
+  Activity read() const;
+  const std::vector<std::string>& ram_names() const { return ram_names_; }
+
+  // Throws SimError naming the PE, the count and both values where a layer's activity differs
+  // from the golden model's prediction for the n active PEs (the memory image's descriptor says
+  // whether the layer has biases).
+  void check_layer(const Activity& delta, const std::vector<PeLayerActivity>& want,
+                   const LayerDescriptor& layer, uint32_t layer_index) const;
+
+  // Totals over PEs and instances: {"pe": {event: n}, "ccu": {...}, "memories": {role: {...}}}.
+  nlohmann::json summary(const Activity& delta) const;
+
+ private:
+  uint32_t num_pe_;
+  std::vector<std::string> ram_names_;
+  std::vector<std::string> ram_roles_;  // per instance: spmat, ptr_even, ...
+  std::vector<int> ram_pe_;             // per instance: its PE, or -1 for the CCU's
+  std::vector<uint32_t> ram_width_, ram_depth_;
+};
+
+}  // namespace eie::tb
