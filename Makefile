@@ -120,7 +120,8 @@ bench: build
 	$(BUILD_DIR)/golden/eie_bench
 
 # Energy per inference of the nine benchmark layers and LeNet-300-100 (docs/energy.md): gate-level
-# power of the small netlist, the RTL's activity counts, the energy model; in $(BUILD_DIR)/energy/.
+# power of the small netlist, the RTL's activity counts, the energy model; in $(BUILD_DIR)/energy/
+# (UPDATE_DOCS=1: docs/energy.md's tables too).
 energy: build
 	scripts/energy.sh $(BUILD_DIR)
 

@@ -275,9 +275,18 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
         per = 1.0 / inferences
         cycles = total["cycles"] * per
         r = {"inferences": inferences, "cycles": cycles, "nj": pj * per / 1000,
+             "entries": sum(l["pe"]["entries"] for l in layers) * per,
+             "spmat_reads": sum(l["memories"]["pe.spmat"]["reads"] for l in layers) * per,
              "nj_clock_gated": pj_gated * per / 1000,
              "by_block_nj": {b: v * per / 1000 for b, v in by_block.items()},
              "by_kind_nj": {k: v * per / 1000 for k, v in by_kind.items()}}
+        # Reading each sparse-matrix word once (eie_pe_spmat_read) against once per entry.
+        spmat_pj = 0.0
+        for layer in layers:
+            m = layer["memories"]["pe.spmat"]
+            once = mem_model.read(m["width"], mem_model.capacity("pe.spmat", m, mem_config))
+            spmat_pj += (layer["pe"]["entries"] - m["reads"]) * once
+        r["read_once_saving_nj"] = spmat_pj * per / 1000
         r["mw_800mhz"] = r["nj"] / (cycles / 800e6) * 1e-6
         r["mw_fmax"] = r["nj"] / (cycles / (fmax_mhz * 1e6)) * 1e-6
         r["inferences_per_joule"] = 1e9 / r["nj"]
@@ -309,6 +318,11 @@ def format_report(report, logic, mem_model, cpu_watts):
                      f"{r['paper_nj']:.0f}" if "paper_nj" in r else "-",
                      f"{r['ratio_to_paper']:.2f}" if "ratio_to_paper" in r else "-"])
     main = table(head, rows)
+    saving = table(["run", "entries", "word reads", "saved nJ", "saved / per-entry total"],
+                   [[name, f"{r['entries']:,.0f}", f"{r['spmat_reads']:,.0f}",
+                     f"{r['read_once_saving_nj']:.1f}",
+                     f"{100 * r['read_once_saving_nj'] / (r['nj'] + r['read_once_saving_nj']):.0f}%"]
+                    for name, r in runs.items()])
     rows = [[name] + [f"{r['by_block_nj'][b]:.1f}" for b in blocks] for name, r in runs.items()]
     by_block = table(["run (nJ)"] + blocks, rows)
     cpu_rows = [[name, f"{r['cpu_dense']['us']:.0f}", f"{r['cpu_sparse']['us']:.0f}",
@@ -321,7 +335,7 @@ def format_report(report, logic, mem_model, cpu_watts):
     cpu = table(["run", "CPU dense us", "CPU sparse us", "dense uJ", "sparse uJ", "EIE uJ",
                  "dense / EIE", "sparse / EIE", "CPU sparse inf/J", "EIE inf/J"],
                 cpu_rows) if cpu_rows else None
-    return main, by_block, cpu
+    return main, by_block, cpu, saving
 
 
 def pe_power_table(report, run):
@@ -386,6 +400,8 @@ def main(argv=None):
     ap.add_argument("--fifo-depth", type=int, default=8)
     ap.add_argument("--fmax-mhz", type=float, default=800.0,
                     help="clock for the power column (45 nm); default the paper's 800 MHz")
+    ap.add_argument("--timing", help="make timing's summary.json: the clock for the power "
+                    "column is then the measured fmax at --num-pe, scaled to 45 nm by FO4")
     ap.add_argument("--cpu", help="eie_cpu_baselines' Google Benchmark JSON (make bench)")
     ap.add_argument("--cpu-watts", type=float, default=65.0,
                     help="CPU package power while running a baseline (RAPL is not readable "
@@ -394,6 +410,7 @@ def main(argv=None):
                     help="the run whose per-PE power stands beside the paper's Table II")
     ap.add_argument("--out", help="folder for energy.json and energy.md")
     ap.add_argument("--plot", help="PNG of the energy by block")
+    ap.add_argument("--doc", help="Markdown file whose marked tables to replace (docs/energy.md)")
     a = ap.parse_args(argv)
     if a.num_pe < 1 or a.num_pe > 4096 or a.fifo_depth < 1 or a.fifo_depth > 4096:
         ap.error("--num-pe and --fifo-depth: 1..4096")
@@ -408,6 +425,13 @@ def main(argv=None):
         runs = {os.path.basename(p)[:-5] if p.endswith(".json") else os.path.basename(p):
                 load_json(p, "an eie_sim report") for p in a.runs}
         params = dict(PAPER_PE, NumPe=a.num_pe, FifoDepth=a.fifo_depth)
+        if a.timing:
+            rows = [r for r in load_json(a.timing, "the timing summary")
+                    if r.get("params", {}).get("NumPe") == a.num_pe]
+            if not rows:
+                raise InputError(f"{a.timing}: no result at NumPe {a.num_pe}")
+            # docs/timing.md: a path of N FO4 at 0.18 um takes N FO4 at 45 nm.
+            a.fmax_mhz = rows[0]["fmax_mhz"] * rows[0]["fo4_ps"] / rows[0]["fo4_45nm_ps"]
         cpu = None
         if a.cpu:
             # Dense: OpenBLAS GEMV; sparse: the faster of Eigen CSR SpMV and the golden kernel.
@@ -424,33 +448,56 @@ def main(argv=None):
     except InputError as e:
         print(f"eie_energy: {e}", file=sys.stderr)
         return 1
-    main_t, block_t, cpu_t = format_report(report, logic, mem, a.cpu_watts)
-    text = ["Energy per inference at 45 nm (memories: %s, %d PEs, FIFO %d)\n" %
-            (a.mem_config, a.num_pe, a.fifo_depth), main_t[0], "\nBy block (nJ)\n", block_t[0]]
-    md = [main_t[1], "\n", block_t[1]]
+    main_t, block_t, cpu_t, saving_t = format_report(report, logic, mem, a.cpu_watts)
+    sections = [("main", "Energy per inference at 45 nm (memories: %s, %d PEs, FIFO %d)" %
+                 (a.mem_config, a.num_pe, a.fifo_depth), main_t),
+                ("blocks", "By block (nJ)", block_t)]
     if a.table2_run in report["runs"]:
-        t2 = pe_power_table(report, a.table2_run)
-        text += ["\nPer PE at 800 MHz beside EIE Table II\n", t2[0]]
-        md += ["\n", t2[1]]
+        sections.append(("table2", "Per PE at 800 MHz beside EIE Table II",
+                         pe_power_table(report, a.table2_run)))
     if cpu_t:
-        text += [f"\nCPU baselines at {a.cpu_watts:g} W (stated, not measured)\n", cpu_t[0]]
-        md += ["\n", cpu_t[1]]
+        sections.append(("cpu", f"CPU baselines at {a.cpu_watts:g} W (stated, not measured)",
+                         cpu_t))
+    sections.append(("read_once", "Sparse-matrix words read once, not once per entry (per "
+                     "inference)", saving_t))
     w_rows = [[n] + [f"{v:.1f}" for v in ws.values()] for n, ws in report["width_study_nj"].items()]
     if w_rows:
         widths = list(next(iter(report["width_study_nj"].values())))
-        wt = table(["run (spmat read nJ)"] + [f"{w} bit" for w in widths], w_rows)
-        text += ["\nSparse-matrix read energy by SRAM width (same capacity)\n", wt[0]]
-        md += ["\n", wt[1]]
-    print("".join(text), end="")
-    if a.out:
-        os.makedirs(a.out, exist_ok=True)
-        with open(os.path.join(a.out, "energy.json"), "w") as f:
-            json.dump(report, f, indent=1)
-        with open(os.path.join(a.out, "energy.md"), "w") as f:
-            f.write("".join(md))
-    if a.plot:
-        plot(report, a.plot)
+        sections.append(("width", "Sparse-matrix read energy by SRAM width (same capacity)",
+                         table(["run (spmat read nJ)"] + [f"{w} bit" for w in widths], w_rows)))
+    print("\n".join(f"{title}\n{t[0]}" for _, title, t in sections), end="")
+    try:
+        if a.out:
+            os.makedirs(a.out, exist_ok=True)
+            with open(os.path.join(a.out, "energy.json"), "w") as f:
+                json.dump(report, f, indent=1)
+            with open(os.path.join(a.out, "energy.md"), "w") as f:
+                f.write("\n".join(f"{title}\n\n{t[1]}" for _, title, t in sections))
+        if a.doc:
+            update_doc(a.doc, {f"{a.mem_config}.{name}": t[1] for name, _, t in sections})
+        if a.plot:
+            plot(report, a.plot)
+    except (OSError, InputError) as e:
+        print(f"eie_energy: {e}", file=sys.stderr)
+        return 1
     return 0
+
+
+def update_doc(path, tables):
+    """Replaces each table between <!-- BEGIN energy:KEY --> and <!-- END energy:KEY --> in a
+    Markdown file (docs/energy.md) with the one just computed; keys the file does not mark are
+    left out. Written atomically."""
+    with open(path) as f:
+        text = f.read()
+    for key, md in tables.items():
+        begin, end = f"<!-- BEGIN energy:{key} -->", f"<!-- END energy:{key} -->"
+        i, j = text.find(begin), text.find(end)
+        if i < 0 or j < i:
+            continue
+        text = text[:i + len(begin)] + "\n" + md + text[j:]
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 # balancing, on the 64-PE benchmark build with FIFO depth 8, every output checked against the
 # golden model; layers preloaded through the back door (tb/backdoor.h: the same cycles, without
 # the host-port load; the regressions cover the front door). Then the table beside the paper's
-# EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/.
+# EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/; then
+# the energy of each layer (BUILD_DIR/bench/energy/, docs/energy.md).
 # Usage: scripts/bench.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,3 +34,20 @@ if [ -x "$cpu" ]; then
     --benchmark_out_format=json > "$out/cpu.txt"
 fi
 node scripts/bench_table.js "$out" "${layers[@]}" --timing synth/reports/timing/summary.json
+# Energy of the uniform runs (docs/energy.md): the logic's calibration from the gate-level power
+# of the small netlist, when its simulation is built (EIE_GATE_SIM), then the energy model at the
+# paper's memory sizes; `make energy` adds LeNet-300-100 and the plot.
+if [ -x "$build/tb/eie_sim_gate" ]; then
+  py=python3
+  python3 -c "import matplotlib" 2> /dev/null || py=/usr/bin/python3
+  "$py" synth/eie_power.py --sim "$build/tb/eie_sim_gate" --netlist "$build/tb/gate/netlist.v" \
+    --out "$out/power" > /dev/null
+  cpu_json=()
+  [ -s "$out/cpu.json" ] && cpu_json=(--cpu "$out/cpu.json")
+  uniform=()
+  for layer in "${layers[@]}"; do uniform+=("$out/$layer.uniform.json"); done
+  echo
+  "$py" energy/eie_energy.py --power "$out/power/power.json" "${cpu_json[@]}" \
+    --timing synth/reports/timing/summary.json --table2-run Alex-6.uniform --out "$out/energy" \
+    "${uniform[@]}"
+fi

@@ -10,6 +10,7 @@
 # Writes BUILD_DIR/energy/: energy.json, energy.md, energy.png (and build/ for the builds' own
 # memory sizes), the runs' JSON and the power report.
 # Usage: scripts/energy.sh [BUILD_DIR] [DIGITS]   DIGITS: MNIST test digits (default 200)
+# UPDATE_DOCS=1 also rewrites the tables of docs/energy.md (between its energy: markers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -39,12 +40,14 @@ model="$build/lenet/lenet-300-100.eie"
 runs+=("$out/LeNet-300-100.json")
 cpu=()
 [ -s "$build/bench/cpu.json" ] && cpu=(--cpu "$build/bench/cpu.json")
-fmax=$("$py" -c "import json; print(next(r['fo4_ps'] / r['fo4_45nm_ps'] * r['fmax_mhz']
-  for r in json.load(open('synth/reports/timing/summary.json')) if r['params']['NumPe'] == 64))")
 echo
-"$py" energy/eie_energy.py --power "$out/power/power.json" --fmax-mhz "$fmax" "${cpu[@]}" \
+timing=(--timing synth/reports/timing/summary.json)
+doc=()
+[ "${UPDATE_DOCS:-0}" = 1 ] && doc=(--doc docs/energy.md)
+"$py" energy/eie_energy.py --power "$out/power/power.json" "${timing[@]}" "${cpu[@]}" "${doc[@]}" \
   --table2-run Alex-6 --out "$out" --plot "$out/energy.png" "${runs[@]}"
 echo
-"$py" energy/eie_energy.py --power "$out/power/power.json" --fmax-mhz "$fmax" \
+mkdir -p "$out/build"
+"$py" energy/eie_energy.py --power "$out/power/power.json" "${timing[@]}" "${doc[@]}" \
   --mem-config build --table2-run Alex-6 --out "$out/build" "${runs[@]}" > "$out/build/energy.txt"
 echo "energy.sh: tables, JSON and plot in $out/ (the builds' own memory sizes in $out/build/)"
