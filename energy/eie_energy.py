@@ -255,6 +255,34 @@ def table(head, rows):
     return text, md
 
 
+def summarise(layers, inferences, mem_model, logic, params, mem_config, active, fmax_mhz):
+    """Energy per inference of some layers of a run (eie_sim "activity" entries, all runs)."""
+    total = None
+    for layer in layers:
+        total = add(total, layer_energy(layer, mem_model, logic, params, mem_config, active))
+    by_block, by_kind, pj = totals(total)
+    _, _, pj_gated = totals(total, gated=True)
+    per = 1.0 / inferences
+    cycles = total["cycles"] * per
+    r = {"inferences": inferences, "cycles": cycles, "nj": pj * per / 1000,
+         "entries": sum(l["pe"]["entries"] for l in layers) * per,
+         "spmat_reads": sum(l["memories"]["pe.spmat"]["reads"] for l in layers) * per,
+         "nj_clock_gated": pj_gated * per / 1000,
+         "by_block_nj": {b: v * per / 1000 for b, v in by_block.items()},
+         "by_kind_nj": {k: v * per / 1000 for k, v in by_kind.items()}}
+    # Reading each sparse-matrix word once (eie_pe_spmat_read) against once per entry.
+    spmat_pj = 0.0
+    for layer in layers:
+        m = layer["memories"]["pe.spmat"]
+        once = mem_model.read(m["width"], mem_model.capacity("pe.spmat", m, mem_config))
+        spmat_pj += (layer["pe"]["entries"] - m["reads"]) * once
+    r["read_once_saving_nj"] = spmat_pj * per / 1000
+    r["mw_800mhz"] = r["nj"] / (cycles / 800e6) * 1e-6
+    r["mw_fmax"] = r["nj"] / (cycles / (fmax_mhz * 1e6)) * 1e-6
+    r["inferences_per_joule"] = 1e9 / r["nj"]
+    return r
+
+
 def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts):
     report = {"runs": {}, "config": {"mem_config": mem_config, "params": params,
                                      "fmax_mhz_45nm": fmax_mhz}}
@@ -267,29 +295,10 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
             raise InputError(f"{name}: not an eie_sim report with activity (missing {e})")
         if j["activity"].get("counters") != "rtl":
             raise InputError(f"{name}: activity without the RTL's counters (a gate-level run?)")
-        total = None
-        for layer in layers:
-            total = add(total, layer_energy(layer, mem_model, logic, params, mem_config, active))
-        by_block, by_kind, pj = totals(total)
-        _, _, pj_gated = totals(total, gated=True)
-        per = 1.0 / inferences
-        cycles = total["cycles"] * per
-        r = {"inferences": inferences, "cycles": cycles, "nj": pj * per / 1000,
-             "entries": sum(l["pe"]["entries"] for l in layers) * per,
-             "spmat_reads": sum(l["memories"]["pe.spmat"]["reads"] for l in layers) * per,
-             "nj_clock_gated": pj_gated * per / 1000,
-             "by_block_nj": {b: v * per / 1000 for b, v in by_block.items()},
-             "by_kind_nj": {k: v * per / 1000 for k, v in by_kind.items()}}
-        # Reading each sparse-matrix word once (eie_pe_spmat_read) against once per entry.
-        spmat_pj = 0.0
-        for layer in layers:
-            m = layer["memories"]["pe.spmat"]
-            once = mem_model.read(m["width"], mem_model.capacity("pe.spmat", m, mem_config))
-            spmat_pj += (layer["pe"]["entries"] - m["reads"]) * once
-        r["read_once_saving_nj"] = spmat_pj * per / 1000
-        r["mw_800mhz"] = r["nj"] / (cycles / 800e6) * 1e-6
-        r["mw_fmax"] = r["nj"] / (cycles / (fmax_mhz * 1e6)) * 1e-6
-        r["inferences_per_joule"] = 1e9 / r["nj"]
+        if not layers or inferences < 1:
+            raise InputError(f"{name}: no layer or no inference")
+        args = (inferences, mem_model, logic, params, mem_config, active, fmax_mhz)
+        r = summarise(layers, *args)
         base = name.split(".")[0]
         if base in PAPER["time_us"]:
             paper_nj = PAPER["pe_mw"] * PAPER["pes"] * PAPER["time_us"][base]  # mW x us = nJ
@@ -300,6 +309,9 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
                                 "over_eie": us * cpu_watts * 1000 / r["nj"],
                                 "inferences_per_joule": 1e6 / (us * cpu_watts)}
         report["runs"][name] = r
+        if len(layers) > 1:  # a network: each layer too
+            for l, layer in enumerate(layers):
+                report["runs"][f"{name} layer {l + 1}"] = summarise([layer], *args)
     return report
 
 
@@ -372,7 +384,7 @@ def plot(report, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    names = list(report["runs"])
+    names = [n for n in report["runs"] if " layer " not in n]  # networks as a whole
     fig, ax = plt.subplots(figsize=(10, 4.5))
     bottom = [0.0] * len(names)
     for b in BLOCKS:

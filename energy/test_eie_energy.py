@@ -179,6 +179,18 @@ class EnergyTest(unittest.TestCase):
             r = report["runs"]["Alex-6.uniform"]
             self.assertAlmostEqual(sum(r["by_block_nj"].values()), r["nj"])
             self.assertIn("ratio_to_paper", r)
+            # A network: each layer too, and the layers add up to it.
+            net = os.path.join(d, "net.json")
+            with open(net, "w") as f:
+                json.dump({"inferences": 2, "config": {"active_pe": 64},
+                           "activity": {"counters": "rtl", "layers": [layer, layer]}}, f)
+            with quiet, contextlib.redirect_stderr(io.StringIO()):
+                self.assertEqual(E.main([net, "--power", power, "--out", out]), 0)
+            runs = E.load_json(os.path.join(out, "energy.json"), "report")["runs"]
+            self.assertEqual(sorted(runs), ["net", "net layer 1", "net layer 2"])
+            self.assertAlmostEqual(runs["net layer 1"]["nj"] + runs["net layer 2"]["nj"],
+                                   runs["net"]["nj"])
+            self.assertAlmostEqual(runs["net"]["nj"], 2 * r["nj"] / 2)  # 2 layers, 2 inferences
             with open(run, "w") as f:
                 f.write("{not json")
             with contextlib.redirect_stderr(io.StringIO()) as err:
