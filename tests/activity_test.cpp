@@ -1,11 +1,12 @@
 // The golden model's prediction of the hardware's actions (eie/activity.h), on the EIE paper's
 // worked example: PE0 of 4 holds the 16 x 8 matrix's rows 0, 4, 8, 12 with column pointers
 // 0 3 4 6 6 8 10 11 13 (EIE Fig. 3).
+#include "eie/activity.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "eie/activity.h"
 #include "eie/error.h"
 
 namespace eie {
