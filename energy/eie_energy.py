@@ -139,6 +139,8 @@ class LogicModel:
     """Energy per logic action and clock energy per flop (pJ, 45 nm) from eie_power.py's JSON."""
 
     def __init__(self, power, scaling):
+        if not isinstance(power, dict):
+            raise InputError("power report: not a JSON object (synth/eie_power.py's power.json)")
         try:
             sim, blocks = power["sim"], power["blocks"]
             self.window = float(power["window_cycles"])
@@ -287,6 +289,8 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
     report = {"runs": {}, "config": {"mem_config": mem_config, "params": params,
                                      "fmax_mhz_45nm": fmax_mhz}}
     for name, j in runs.items():
+        if not isinstance(j, dict):
+            raise InputError(f"{name}: not an eie_sim report (a JSON object)")
         try:
             layers = j["activity"]["layers"]
             inferences = j["inferences"]
@@ -399,7 +403,13 @@ def plot(report, path):
     ax.legend(fontsize=8, ncol=2)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    tmp = f"{path}.tmp{os.getpid()}.png"
+    try:
+        fig.savefig(tmp, dpi=110)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def main(argv=None):
@@ -438,17 +448,25 @@ def main(argv=None):
                 load_json(p, "an eie_sim report") for p in a.runs}
         params = dict(PAPER_PE, NumPe=a.num_pe, FifoDepth=a.fifo_depth)
         if a.timing:
-            rows = [r for r in load_json(a.timing, "the timing summary")
-                    if r.get("params", {}).get("NumPe") == a.num_pe]
-            if not rows:
-                raise InputError(f"{a.timing}: no result at NumPe {a.num_pe}")
+            summary = load_json(a.timing, "the timing summary")
+            rows = [r for r in summary if isinstance(r, dict) and
+                    isinstance(r.get("params"), dict) and r["params"].get("NumPe") == a.num_pe] \
+                if isinstance(summary, list) else []
+            if not rows or not all(isinstance(rows[0].get(k), (int, float)) and rows[0][k] > 0
+                                   for k in ("fmax_mhz", "fo4_ps", "fo4_45nm_ps")):
+                raise InputError(f"{a.timing}: no timing result at NumPe {a.num_pe} "
+                                 "(make timing's summary.json)")
             # docs/timing.md: a path of N FO4 at 0.18 um takes N FO4 at 45 nm.
             a.fmax_mhz = rows[0]["fmax_mhz"] * rows[0]["fo4_ps"] / rows[0]["fo4_45nm_ps"]
         cpu = None
         if a.cpu:
             # Dense: OpenBLAS GEMV; sparse: the faster of Eigen CSR SpMV and the golden kernel.
             cpu = {}
-            for b in load_json(a.cpu, "CPU baselines").get("benchmarks", []):
+            bench = load_json(a.cpu, "CPU baselines")
+            if not isinstance(bench, dict) or not isinstance(bench.get("benchmarks"), list) or \
+                    not bench["benchmarks"]:
+                raise InputError(f"{a.cpu}: no benchmarks (eie_cpu_baselines' JSON)")
+            for b in bench["benchmarks"]:
                 kind, _, layer = b.get("name", "").partition("/")
                 if b.get("time_unit", "us") != "us":
                     raise InputError(f"{a.cpu}: {b.get('name')} not in microseconds")
@@ -459,6 +477,9 @@ def main(argv=None):
         report["width_study_nj"] = width_study(runs, mem, a.mem_config)
     except InputError as e:
         print(f"eie_energy: {e}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError) as e:  # a field of the wrong kind
+        print(f"eie_energy: malformed input: {type(e).__name__} {e}", file=sys.stderr)
         return 1
     main_t, block_t, cpu_t, saving_t = format_report(report, logic, mem, a.cpu_watts)
     sections = [("main", "Energy per inference at 45 nm (memories: %s, %d PEs, FIFO %d)" %
@@ -481,10 +502,9 @@ def main(argv=None):
     try:
         if a.out:
             os.makedirs(a.out, exist_ok=True)
-            with open(os.path.join(a.out, "energy.json"), "w") as f:
-                json.dump(report, f, indent=1)
-            with open(os.path.join(a.out, "energy.md"), "w") as f:
-                f.write("\n".join(f"{title}\n\n{t[1]}" for _, title, t in sections))
+            write_atomic(os.path.join(a.out, "energy.json"), json.dumps(report, indent=1))
+            write_atomic(os.path.join(a.out, "energy.md"),
+                         "\n".join(f"{title}\n\n{t[1]}" for _, title, t in sections))
         if a.doc:
             update_doc(a.doc, {f"{a.mem_config}.{name}": t[1] for name, _, t in sections})
         if a.plot:
@@ -507,9 +527,19 @@ def update_doc(path, tables):
         if i < 0 or j < i:
             continue
         text = text[:i + len(begin)] + "\n" + md + text[j:]
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
+    write_atomic(path, text)
+
+
+def write_atomic(path, text):
+    """Writes a file through a temporary beside it, so that it is never left half-written."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 if __name__ == "__main__":

@@ -197,6 +197,17 @@ class EnergyTest(unittest.TestCase):
                 self.assertEqual(E.main([os.path.join(d, "missing.json"), "--power", power]), 1)
                 self.assertEqual(E.main([run, "--power", power]), 1)
             self.assertIn("missing.json: cannot read", err.getvalue())
+            # Files of the wrong kind: exit 1 with a message, never a traceback.
+            listed = os.path.join(d, "list.json")
+            with open(listed, "w") as f:
+                f.write("[1, 2]")
+            with contextlib.redirect_stderr(io.StringIO()) as wrong:
+                self.assertEqual(E.main([net, "--power", listed]), 1)
+                self.assertEqual(E.main([listed, "--power", power]), 1)
+                self.assertEqual(E.main([net, "--power", power, "--timing", listed]), 1)
+                self.assertEqual(E.main([net, "--power", power, "--cpu", listed]), 1)
+            self.assertNotIn("Traceback", wrong.getvalue())
+            self.assertIn("no timing result at NumPe 64", wrong.getvalue())
             self.assertIn("Alex-6.uniform.json: cannot read", err.getvalue())
 
 

@@ -526,8 +526,11 @@ def main():
         return 1
     lap("report_s")
     times["total_s"] = round(time.time() - t0, 1)
-    json.dump(r, open(os.path.join(out, "power.json"), "w"), indent=2)
-    open(os.path.join(out, "power.txt"), "w").write(report(r))
+    # Through temporaries: a report is never left half-written for the energy model to read.
+    for name, text in (("power.json", json.dumps(r, indent=2)), ("power.txt", report(r))):
+        with open(os.path.join(out, name + ".tmp"), "w") as f:
+            f.write(text)
+        os.replace(os.path.join(out, name + ".tmp"), os.path.join(out, name))
     print(report(r), end="")
     return 0
 
