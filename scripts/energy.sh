@@ -7,7 +7,7 @@
 #     build, each run's counts checked against the golden model by eie_sim;
 #  3. the energy model (energy/eie_energy.py) at the paper's per-PE memory sizes and at the
 #     builds' own, with the CPU baselines of `make bench` when present.
-# Writes BUILD_DIR/energy/: energy.json, energy.md, energy.png (and build/ for the builds' own
+# Writes BUILD_DIR/energy/: energy.txt, .json, .md, .png (and build/ for the builds' own
 # memory sizes), the runs' JSON and the power report.
 # Usage: scripts/energy.sh [BUILD_DIR] [DIGITS]   DIGITS: MNIST test digits (default 200)
 # UPDATE_DOCS=1 also rewrites the tables of docs/energy.md (between its energy: markers).
@@ -45,7 +45,7 @@ timing=(--timing synth/reports/timing/summary.json)
 doc=()
 [ "${UPDATE_DOCS:-0}" = 1 ] && doc=(--doc docs/energy.md)
 "$py" energy/eie_energy.py --power "$out/power/power.json" "${timing[@]}" "${cpu[@]}" "${doc[@]}" \
-  --table2-run Alex-6 --out "$out" --plot "$out/energy.png" "${runs[@]}"
+  --table2-run Alex-6 --out "$out" --plot "$out/energy.png" "${runs[@]}" | tee "$out/energy.txt"
 echo
 mkdir -p "$out/build"
 "$py" energy/eie_energy.py --power "$out/power/power.json" "${timing[@]}" "${doc[@]}" \
