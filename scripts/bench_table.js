@@ -36,8 +36,12 @@ for (const layer of layers) {
     const total = j.work_total_entries[0];
     const busiest = j.work_busiest_pe_entries[0];
     const ideal = total / pes;
+    // Broadcast floor (golden model, eie/activity.h): one LNZD cycle per non-zero activation and
+    // per all-zero group; absent in reports from before the activity counters.
+    const predicted = j.activity ? j.activity.layers[0].predicted : null;
+    const floor = predicted ? predicted.broadcast_floor / j.inferences : null;
     rows.push({
-      layer, variant, cycles, us: cycles / 800, bound: busiest, ideal,
+      layer, variant, cycles, us: cycles / 800, bound: busiest, ideal, broadcast_floor: floor,
       efficiency: ideal / cycles, bound_efficiency: ideal / busiest,
       paper_theoretical_cycles: paper[layer][0] * 800, paper_actual_cycles: paper[layer][1] * 800,
       paper_efficiency: paper[layer][0] / paper[layer][1],
@@ -65,6 +69,20 @@ const main = table(
                    f(r.paper_efficiency, 2), r.at_or_below_paper ? 'yes' : 'no']), 2);
 fs.writeFileSync(path.join(dir, 'bench.md'), main.md);
 process.stdout.write(main.text);
+// The two floors of a layer's compute: the busiest PE's entries and the LNZD's broadcasts.
+if (rows.every((r) => r.broadcast_floor !== null)) {
+  const floorTable = table(
+    ['layer', 'RTL cycles', 'busiest PE (entries)', 'broadcast floor', 'floor / cycles', 'binds'],
+    layers.map((layer) => {
+      const r = uniform(layer);
+      return [layer, f(r.cycles), f(r.bound), f(r.broadcast_floor), f(r.broadcast_floor / r.cycles, 3),
+              r.broadcast_floor > r.bound ? 'broadcast' : 'busiest PE'];
+    }), 1);
+  process.stdout.write('\nFloors of the uniform layers: the busiest PE\'s entries and the ' +
+                       'broadcast floor (one LNZD cycle per non-zero activation and per ' +
+                       'all-zero group of 64)\n' + floorTable.text);
+  fs.writeFileSync(path.join(dir, 'floor.md'), floorTable.md);
+}
 // bench.sh's speed run (absent in result folders from before it existed).
 const speedFile = path.join(dir, 'speed.json');
 const speed = fs.existsSync(speedFile) ? JSON.parse(fs.readFileSync(speedFile)) : null;

@@ -426,6 +426,7 @@ int run(const po::variables_map& vm) {
   // sparse-matrix reads other SRAM word widths would need (the paper's width study).
   const std::vector<uint32_t> word_widths = {32, 64, 128, 256, 512};
   std::vector<PeLayerActivity> predicted(s.net.layers.size());
+  std::vector<uint64_t> floors(s.net.layers.size(), 0);  // broadcast floor, all runs
   std::vector<std::vector<uint64_t>> words_by_width(s.net.layers.size(),
                                                     std::vector<uint64_t>(word_widths.size()));
   for (uint32_t r = 0; r < inferences; ++r) {
@@ -470,6 +471,7 @@ int run(const po::variables_map& vm) {
       const std::vector<int16_t>& x = l == 0 ? s.inputs[r] : expected[l - 1];
       const std::vector<PeLayerActivity> golden_acts = predict_layer_activity(image, l, x);
       probe->check_layer(delta, golden_acts, image.layers[l], static_cast<uint32_t>(l));
+      floors[l] += broadcast_floor(x, n);
       layer_activity[l] += delta;
       for (const PeLayerActivity& a : golden_acts) {
         predicted[l].broadcasts += a.broadcasts;
@@ -608,7 +610,8 @@ int run(const po::variables_map& vm) {
       const PeLayerActivity& p = predicted[l];
       layer["predicted"] = {
           {"broadcasts", p.broadcasts},   {"columns", p.columns}, {"entries", p.entries},
-          {"spmat_words", p.spmat_words}, {"rows", p.rows},       {"groups", p.groups}};
+          {"spmat_words", p.spmat_words}, {"rows", p.rows},       {"groups", p.groups},
+          {"broadcast_floor", floors[l]}};
       for (size_t w = 0; w < word_widths.size(); ++w) {
         layer["predicted"]["spmat_words_by_width"][std::to_string(word_widths[w])] =
             words_by_width[l][w];

@@ -69,6 +69,15 @@ TEST(Activity, WordsFollowTheAbsoluteAddressAndTheWidth) {
   EXPECT_EQ(predict_layer_activity(paper_image(0), 0, x, 512)[0].spmat_words, 7u);
 }
 
+TEST(Activity, BroadcastFloorCountsNonZerosAndEmptyGroups) {
+  // Groups of 4: {1, 0, 2, 0} 2 non-zeros, {0, 0, 0, 0} empty: 1 cycle, {0, 5} 1 non-zero.
+  EXPECT_EQ(broadcast_floor({1, 0, 2, 0, 0, 0, 0, 0, 0, 5}, 4), 4u);
+  EXPECT_EQ(broadcast_floor(std::vector<int16_t>(10, 0), 4), 3u);  // three empty groups
+  EXPECT_EQ(broadcast_floor(std::vector<int16_t>(10, 1), 1), 10u);
+  EXPECT_EQ(broadcast_floor({}, 4), 0u);
+  EXPECT_THROW(broadcast_floor({1}, 0), Error);
+}
+
 TEST(Activity, BadArgumentsAreErrors) {
   const std::vector<int16_t> x(8, 1);
   EXPECT_THROW(predict_layer_activity(paper_image(0), 1, x), Error);

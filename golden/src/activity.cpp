@@ -1,5 +1,7 @@
 #include "eie/activity.h"
 
+#include <algorithm>
+
 #include "eie/error.h"
 
 namespace eie {
@@ -33,6 +35,17 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
     a.groups = (uint64_t{d.cols} + n - 1) / n;
   }
   return out;
+}
+
+uint64_t broadcast_floor(const std::vector<int16_t>& input, uint32_t n) {
+  require(n >= 1, "broadcast floor on {} PEs", n);
+  uint64_t cycles = 0;
+  for (size_t base = 0; base < input.size(); base += n) {
+    uint64_t nonzero = 0;
+    for (size_t i = base; i < std::min(input.size(), base + n); ++i) nonzero += input[i] != 0;
+    cycles += nonzero == 0 ? 1 : nonzero;
+  }
+  return cycles;
 }
 
 }  // namespace eie

@@ -27,4 +27,10 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
                                                     const std::vector<int16_t>& input,
                                                     uint32_t word_bits = 64);
 
+// The broadcast floor of a layer's input on n PEs: the cycles the leading-non-zero detector needs
+// to broadcast it, one per non-zero activation and one per group of n activations (one local
+// index across the PEs) with none. A layer takes at least this many compute cycles, however
+// its entries spread over the PEs.
+uint64_t broadcast_floor(const std::vector<int16_t>& input, uint32_t n);
+
 }  // namespace eie
