@@ -14,11 +14,13 @@ cycles x clock energy, where
   logic_scaling), and to the target's flop counts (synth/eie_synth.py expected_flops).
 
 Usage: energy/eie_energy.py --power POWER.json [--memory energy/memory_energy.json]
-         [--mem-config paper|build] [--num-pe 64 --fifo-depth 8] [--fmax-mhz F]
-         [--cpu CPU.json --cpu-watts W] [--out DIR] [--plot FILE] RUN.json...
+         [--mem-config paper|build] [--num-pe 64 --fifo-depth 8] [--fmax-mhz F | --timing
+         synth/reports/timing/summary.json] [--cpu CPU.json --cpu-watts W] [--table2-run NAME]
+         [--out DIR] [--plot FILE] [--doc docs/energy.md] RUN.json...
 RUN.json: eie_sim reports (a benchmark layer, or a network such as LeNet-300-100 on MNIST); the
-run's name is the file name without .json. Writes DIR/energy.json, DIR/energy.md and prints the
-tables. Exit status 1 on bad input, 2 on bad arguments.
+run's name is the file name without .json; a run of several layers also gets a row per layer.
+Prints the tables; writes DIR/energy.json and DIR/energy.md (atomically), the plot, and with
+--doc the marked tables of a Markdown page. Exit status 1 on bad input, 2 on bad arguments.
 """
 
 import argparse
