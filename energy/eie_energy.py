@@ -166,7 +166,7 @@ class LogicModel:
         actions = {"broadcasts": pred["broadcasts"], "fifo_pushes": pred["columns"],
                    "entries": pred["entries"], "pe_cycles": self.window * cal_pe,
                    "cycles": self.window}
-        self.per_action, self.clock_per_flop, self.cal_pe = {}, {}, cal_pe
+        self.per_action, self.clock_per_flop = {}, {}
         for b, (module, action) in LOGIC.items():
             blk = blocks.get(b)
             if blk is None or actions[action] <= 0:
@@ -177,7 +177,6 @@ class LogicModel:
             self.per_action[b] = max(dyn, 0.0) * self.window / actions[action] * self.scale
             self.clock_per_flop[b] = clock / blk["flops"] * self.scale if blk["flops"] else 0.0
             self.netlist_flops[b] = blk["flops"] / (1 if b in PER_CHIP else cal_pe)
-        self.leakage_mw_018 = sum(b["leakage_mw"] for b in blocks.values())
 
     def flops(self, block, params):
         """Flops of one instance of the block (one PE's, or the chip's) at params."""
@@ -321,7 +320,7 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
     return report
 
 
-def format_report(report, logic, mem_model, cpu_watts):
+def format_report(report, cpu_watts):
     runs = report["runs"]
     blocks = list(BLOCKS)
     head = ["run", "cycles", "nJ", "memory", "logic", "clock", "mW @800MHz", "mW @fmax",
@@ -483,7 +482,7 @@ def main(argv=None):
     except (KeyError, TypeError, ValueError, AttributeError) as e:  # a field of the wrong kind
         print(f"eie_energy: malformed input: {type(e).__name__} {e}", file=sys.stderr)
         return 1
-    main_t, block_t, cpu_t, saving_t = format_report(report, logic, mem, a.cpu_watts)
+    main_t, block_t, cpu_t, saving_t = format_report(report, a.cpu_watts)
     sections = [("main", "Energy per inference at 45 nm (memories: %s, %d PEs, FIFO %d)" %
                  (a.mem_config, a.num_pe, a.fifo_depth), main_t),
                 ("blocks", "By block (nJ)", block_t)]

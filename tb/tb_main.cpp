@@ -482,7 +482,10 @@ int run(const po::variables_map& vm) {
         predicted[l].groups += a.groups;
       }
       for (size_t w = 0; w < word_widths.size(); ++w) {
-        for (const PeLayerActivity& a : predict_layer_activity(image, l, x, word_widths[w])) {
+        // The hardware's own 64-bit word is golden_acts': only the other widths walk again.
+        for (const PeLayerActivity& a : word_widths[w] == 64
+                                            ? golden_acts
+                                            : predict_layer_activity(image, l, x, word_widths[w])) {
           words_by_width[l][w] += a.spmat_words;
         }
       }
