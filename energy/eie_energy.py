@@ -68,9 +68,9 @@ ALWAYS_CLOCKED = {"ptr_read": 1, "fifo": 12, "spmat_read": 2, "arith": 5, "act_r
 # pins (a latch and an AND). Groups per PE: ptr_read 1, FIFO slots 9, spmat_read 2 (E, R),
 # arith 5 stages, act_rw 1, pe_other 2 (host request, read-back).
 GATE_GROUPS_PER_PE, GATE_FLOP_EQUIV = 20, 2.0
-PAPER = {  # EIE (ISCA 2016): Table IV actual time (us, 64 PEs, 800 MHz) and Table II PE power
-    "time_us": {"Alex-6": 30.3, "Alex-7": 12.2, "Alex-8": 9.9, "VGG-6": 34.4, "VGG-7": 8.7,
-                "VGG-8": 8.4, "NT-We": 8.0, "NT-Wd": 13.9, "NT-LSTM": 7.5},
+# EIE (ISCA 2016) Table II: PE power at 800 MHz. Each benchmark run's Table IV time comes in its
+# report (eie_sim --json "benchmark", from golden/src/benchmark_layers.cpp).
+PAPER = {
     "pe_mw": 9.157, "pes": 64, "mhz": 800.0,
     "table2_mw": {"Act queue": 0.112, "PtrRead": 1.807, "SpmatRead": 4.955, "ArithmUnit": 1.162,
                   "ActRW": 1.122},
@@ -304,12 +304,14 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
             raise InputError(f"{name}: no layer or no inference")
         args = (inferences, mem_model, logic, params, mem_config, active, fmax_mhz)
         r = summarise(layers, *args)
-        base = name.split(".")[0]
-        if base in PAPER["time_us"]:
-            paper_nj = PAPER["pe_mw"] * PAPER["pes"] * PAPER["time_us"][base]  # mW x us = nJ
+        bench = j.get("benchmark")
+        if bench:
+            # The paper's chip power times its actual time: mW x us = nJ.
+            paper_nj = PAPER["pe_mw"] * PAPER["pes"] * float(bench["paper_actual_us"])
             r["paper_nj"] = paper_nj
             r["ratio_to_paper"] = r["nj"] / paper_nj
-        for kind, us in (cpu or {}).get(base, {}).items():  # W x us = uJ
+        # The CPU baselines' time times the stated package power: W x us = uJ.
+        for kind, us in (cpu or {}).get(bench["layer"] if bench else None, {}).items():
             r[f"cpu_{kind}"] = {"us": us, "nj": us * cpu_watts * 1000,
                                 "over_eie": us * cpu_watts * 1000 / r["nj"],
                                 "inferences_per_joule": 1e6 / (us * cpu_watts)}

@@ -170,6 +170,7 @@ class EnergyTest(unittest.TestCase):
             layer["predicted"] = {"spmat_words_by_width": {"32": 5, "64": 3, "128": 2}}
             with open(run, "w") as f:
                 json.dump({"inferences": 1, "config": {"active_pe": 64},
+                           "benchmark": {"layer": "Alex-6", "paper_actual_us": 30.3},
                            "activity": {"counters": "rtl", "layers": [layer]}}, f)
             out = os.path.join(d, "out")
             quiet = contextlib.redirect_stdout(io.StringIO())
@@ -178,7 +179,8 @@ class EnergyTest(unittest.TestCase):
             report = E.load_json(os.path.join(out, "energy.json"), "report")
             r = report["runs"]["Alex-6.uniform"]
             self.assertAlmostEqual(sum(r["by_block_nj"].values()), r["nj"])
-            self.assertIn("ratio_to_paper", r)
+            self.assertAlmostEqual(r["paper_nj"], 9.157 * 64 * 30.3)
+            self.assertAlmostEqual(r["ratio_to_paper"], r["nj"] / r["paper_nj"])
             # A network: each layer too, and the layers add up to it.
             net = os.path.join(d, "net.json")
             with open(net, "w") as f:

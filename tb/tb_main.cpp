@@ -575,6 +575,12 @@ int run(const po::variables_map& vm) {
                    {"spmat_depth", built.spmat_depth}, {"ptr_depth", built.ptr_depth},
                    {"act_depth", built.act_depth},     {"bias_depth", built.bias_depth}};
     j["seed"] = seed;
+    if (!vm.count("model") && scenario == "benchmark") {  // the paper's figures for the layer
+      const BenchmarkLayer& b = find_benchmark_layer(vm["layer"].as<std::string>());
+      j["benchmark"] = {{"layer", b.name},
+                        {"paper_theoretical_us", b.paper_theoretical_us},
+                        {"paper_actual_us", b.paper_actual_us}};
+    }
     j["inferences"] = inferences;
     j["outputs_checked"] = checked;
     j["load_cycles"] = load_cycles;
