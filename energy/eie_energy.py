@@ -152,7 +152,8 @@ class LogicModel:
             raise InputError(f"power report: missing field {e} (synth/eie_power.py writes it)")
         if self.window <= 0 or cal_pe <= 0 or not layers:
             raise InputError("power report: empty calibration window")
-        self.scale = (scaling["to_nm"] / scaling["from_nm"]) * (scaling["to_v"] / scaling["from_v"]) ** 2
+        self.scale = (scaling["to_nm"] / scaling["from_nm"]) * \
+            (scaling["to_v"] / scaling["from_v"]) ** 2
         cal = dict(RTL_DEFAULTS, **SMALL)
         if (int(sim["config"]["num_pe"]), int(sim["config"]["fifo_depth"])) != \
                 (cal["NumPe"], cal["FifoDepth"]):
@@ -162,7 +163,8 @@ class LogicModel:
         self.netlist_flops = {}  # flops of one instance (a PE's, or the chip's) in the netlist
         # Actions in the calibration window: the compute window holds every broadcast, entry and
         # queue push of its layers (the sweeps are outside it).
-        pred = {k: sum(l["predicted"][k] for l in layers) for k in ("broadcasts", "columns", "entries")}
+        pred = {k: sum(l["predicted"][k] for l in layers)
+                for k in ("broadcasts", "columns", "entries")}
         actions = {"broadcasts": pred["broadcasts"], "fifo_pushes": pred["columns"],
                    "entries": pred["entries"], "pe_cycles": self.window * cal_pe,
                    "cycles": self.window}
@@ -340,7 +342,8 @@ def format_report(report, cpu_watts):
     saving = table(["run", "entries", "word reads", "saved nJ", "saved / per-entry total"],
                    [[name, f"{r['entries']:,.0f}", f"{r['spmat_reads']:,.0f}",
                      f"{r['read_once_saving_nj']:.1f}",
-                     f"{100 * r['read_once_saving_nj'] / (r['nj'] + r['read_once_saving_nj']):.0f}%"]
+                     f"{100 * r['read_once_saving_nj'] / (r['nj'] + r['read_once_saving_nj']):.0f}"
+                     "%"]
                     for name, r in runs.items()])
     rows = [[name] + [f"{r['by_block_nj'][b]:.1f}" for b in blocks] for name, r in runs.items()]
     by_block = table(["run (nJ)"] + blocks, rows)
