@@ -260,6 +260,20 @@ def table(head, rows):
     return text, md
 
 
+def writeback_accesses(output):
+    """The last layer's write-back, which runs beside the result stream: that window's
+    accumulator and bias accesses and activation writes (the stream itself only reads
+    activations), without the stream's cycles or logic (I/O, which the paper does not count)."""
+    try:
+        mems = {role: dict(m, reads=m["reads"] if role in ("pe.acc", "pe.bias") else 0,
+                           writes=m["writes"] if role.startswith("pe.") else 0)
+                for role, m in output["memories"].items()}
+        return {"pe": {k: 0 for k in output["pe"]}, "ccu": {k: 0 for k in output["ccu"]},
+                "memories": mems}
+    except (KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"result stream activity without {e}")
+
+
 def summarise(layers, inferences, mem_model, logic, params, mem_config, active, fmax_mhz):
     """Energy per inference of some layers of a run (eie_sim "activity" entries, all runs)."""
     total = None
@@ -305,7 +319,10 @@ def analyse(runs, mem_model, logic, params, mem_config, fmax_mhz, cpu, cpu_watts
         if not layers or inferences < 1:
             raise InputError(f"{name}: no layer or no inference")
         args = (inferences, mem_model, logic, params, mem_config, active, fmax_mhz)
-        r = summarise(layers, *args)
+        # The whole inference: every layer's window (layer l's holds layer l-1's write-back) and
+        # the last layer's write-back beside the result stream.
+        tail = [writeback_accesses(j["activity"]["output"])] if "output" in j["activity"] else []
+        r = summarise(layers + tail, *args)
         bench = j.get("benchmark")
         if bench:
             # The paper's chip power times its actual time: mW x us = nJ.

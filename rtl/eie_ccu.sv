@@ -1,7 +1,12 @@
 // Central control unit: I/O mode (the host owns the memories) and computing mode (a configured
-// sequence of layers). Per layer: load the descriptor and codebook, initialise accumulators with
-// the bias, broadcast non-zero source activations in increasing index order through the LNZD,
-// drain the PEs, write back; after the last layer, stream the result to the host.
+// sequence of layers). Per layer: broadcast non-zero source activations in increasing index order
+// through the LNZD, drain the PEs; after the last layer, stream the result to the host. Nothing
+// else stands between layers (docs/hardware.md, "Control"):
+//   - the next layer's descriptor loads during the drain, its codebook as the layer switches;
+//   - accumulators start from the bias at a row's first entry (eie_pe_arith), not in a sweep;
+//   - a layer's write-back runs beside the next layer's compute, into that layer's source bank,
+//     one local row per cycle from the switch on, and the group fetch reads a row only once the
+//     write-back has written it.
 //
 // Activation i lives in PE i mod NumPe at local index i / NumPe, so a "group" is one local index
 // read from every PE at once: NumPe consecutive activations. Groups are fetched one ahead, so the
@@ -38,19 +43,25 @@ module eie_ccu #(
   output      logic [DimW-1:0]       num_active_o,  // control register 2: PEs in use
   output      logic [FifoCntW-1:0]   fifo_limit_o,  // control register 3: usable FIFO depth
 
-  // Layer configuration to the PEs.
+  // Compute layer's configuration to the PEs; layer_start_o: its first cycle.
   output      logic [BiasAddrW-1:0]  bias_base_o,
   output      logic                  has_bias_o,
   output      logic [3:0]            w_frac_o,
-  output      logic                  relu_o,
   output      logic [16*ActW-1:0]    codebook_o,
   output      logic                  src_sel_o,
+  output      logic                  acc_sel_o,
+  output      logic                  layer_start_o,
 
-  // Sweeps and broadcast to the PEs.
-  output      logic                  init_o,
+  // Write-back of the layer before: its configuration and the row sweep.
+  output      logic [BiasAddrW-1:0]  wb_bias_base_o,
+  output      logic                  wb_has_bias_o,
+  output      logic                  wb_relu_o,
+  output      logic [LayerW-1:0]     wb_layer_o,
   output      logic                  wb_o,
   output      logic [ActAddrW-1:0]   row_o,
   output      logic [DimW-1:0]       remaining_o,
+
+  // Broadcast to the PEs.
   output      logic                  src_re_o,
   output      logic [ActAddrW-1:0]   src_addr_o,
   input  wire logic [NumPe*ActW-1:0] src_data_i,
@@ -87,20 +98,30 @@ module eie_ccu #(
   logic [FifoCntW-1:0] fifo_limit_q;  // control register 3
 
   // ---------------------------------------------------------------------------------------------
-  // Layer table and codebooks.
+  // Layer table and codebooks. A layer's descriptor is read ahead: the first layer's from the
+  // start request on (CcuLoad), the next layer's while this one drains. Word 0 waits in a
+  // register, word 1 in the RAM's read data (it holds until the next read) until the switch.
   // ---------------------------------------------------------------------------------------------
-  logic [LayerW-1:0] layer_q, last_layer_q;
-  logic [4:0]        load_cnt_q;
+  logic [LayerW-1:0] layer_q, last_layer_q, pf_layer;
+  logic [1:0]        pf_cnt_q;      // descriptor words read ahead (2: both)
+  logic              pf_active, pf_ready, more_layers, start;
   logic              host_desc, host_cb;
   logic [63:0]       desc_rdata;
+  logic [53:0]       nxt_w0_q;       // descriptor word 0 of the layer read ahead
   logic [16*ActW-1:0] cb_rdata;  // all 16 entries of one layer's codebook
   logic [3:0]        rd_cb_index_q;
+  logic              sw_compute, sw_output;  // the layer switch, to the next layer or the output
 
   logic [DescAddrW-1:0] desc_raddr;
   logic [CbAddrW-1:0]   cb_raddr;
+  assign more_layers = layer_q != last_layer_q;
+  assign pf_layer    = (state_q == eie_pkg::CcuLoad) ? layer_q : layer_q + 1'b1;
+  assign pf_active   = state_q == eie_pkg::CcuLoad || (state_q == eie_pkg::CcuDrain && more_layers);
+  assign pf_ready    = pf_cnt_q == 2'd2;
   assign desc_raddr = host_re_i ? DescAddrW'(host_addr_i)
-                                : DescAddrW'(2 * 32'(layer_q) + 32'(load_cnt_q[0]));
-  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i >> 4) : CbAddrW'(layer_q);
+                    : (state_q == eie_pkg::CcuIdle) ? '0
+                    : DescAddrW'(2 * 32'(pf_layer) + 32'(pf_cnt_q[0]));
+  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i >> 4) : CbAddrW'(pf_layer);
   assign host_desc = host_target_i == eie_pkg::TgtLayer;
   assign host_cb   = host_target_i == eie_pkg::TgtCodebook;
 
@@ -109,20 +130,21 @@ module eie_ccu #(
     .we_i   (host_we_i && host_desc),
     .waddr_i(DescAddrW'(host_addr_i)),
     .wdata_i(host_wdata_i),
-    .re_i   ((host_re_i && host_desc) || (state_q == eie_pkg::CcuLoad && load_cnt_q < 5'd2)),
+    .re_i   ((host_re_i && host_desc) || start || (pf_active && !pf_ready)),
     .raddr_i(desc_raddr),
     .rdata_o(desc_rdata)
   );
 
-  // One RAM per codebook index, one row per layer: a layer's whole codebook in one read. The
-  // read data holds through the layer (no host reads while computing), so it drives the PEs.
+  // One RAM per codebook index, one row per layer: a layer's whole codebook in one read, as the
+  // layer switches (the PEs are idle then). The read data holds through the layer (no host reads
+  // while computing), so it drives the PEs.
   for (genvar c = 0; c < 16; c++) begin : g_codebook
     eie_ram #(.Width(ActW), .Depth(MaxLayers)) u_codebook (
       .clk_i,
       .we_i   (host_we_i && host_cb && host_addr_i[3:0] == 4'(c)),
       .waddr_i(CbAddrW'(host_addr_i >> 4)),
       .wdata_i(host_wdata_i[ActW-1:0]),
-      .re_i   ((host_re_i && host_cb) || (state_q == eie_pkg::CcuLoad && load_cnt_q == 5'd0)),
+      .re_i   ((host_re_i && host_cb) || sw_compute),
       .raddr_i(cb_raddr),
       .rdata_o(cb_rdata[c*ActW +: ActW])
     );
@@ -132,38 +154,42 @@ module eie_ccu #(
   // Descriptor word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52], has_bias [53].
   // Descriptor word 1: pointer base [23:0], bias base [47:24].
   logic [DimW-1:0] rows_q, cols_q, ptr_base_q;
+  logic            relu_q;
 
   always_ff @(posedge clk_i) begin
-    if (state_q == eie_pkg::CcuLoad) begin
-      if (load_cnt_q == 5'd1) begin
-        rows_q     <= desc_rdata[23:0];
-        cols_q     <= desc_rdata[47:24];
-        w_frac_o   <= desc_rdata[51:48];
-        relu_o     <= desc_rdata[52];
-        has_bias_o <= desc_rdata[53];
-      end
-      if (load_cnt_q == 5'd2) begin
-        ptr_base_q  <= desc_rdata[23:0];
-        bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
-      end
+    if (pf_active && pf_cnt_q == 2'd1) nxt_w0_q <= desc_rdata[53:0];
+    if (sw_compute) begin
+      rows_q      <= nxt_w0_q[23:0];
+      cols_q      <= nxt_w0_q[47:24];
+      w_frac_o    <= nxt_w0_q[51:48];
+      relu_q      <= nxt_w0_q[52];
+      has_bias_o  <= nxt_w0_q[53];
+      ptr_base_q  <= desc_rdata[23:0];
+      bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
+    end
+    // The layer that finishes is written back while the next computes.
+    if (state_q == eie_pkg::CcuDrain && (sw_compute || sw_output)) begin
+      wb_relu_o      <= relu_q;
+      wb_has_bias_o  <= has_bias_o;
+      wb_bias_base_o <= bias_base_o;
+      wb_layer_o     <= layer_q;
     end
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Row sweeps (bias initialisation, write-back): local row r covers global rows r*NumPe + k.
+  // Write-back sweep of the layer before: local row r covers global rows r*NumPe + k. The row
+  // read in one cycle is written in the next, so the row count, the rows left (rows - r * N,
+  // <= 0 when done) and the tail are registers: every signal to the PEs starts at a flop.
   // ---------------------------------------------------------------------------------------------
-  logic [ActAddrW-1:0] row_q;
-  // Rows of the layer not yet swept, rows - r * N (<= 0 when done), and whether any are left: both
-  // registers, counted down, so the sweep signals to every PE start at flops.
-  logic signed [DimW:0] sweep_left_q, sweep_left_next;
-  logic                 sweep_more_q, sweep_more;
+  logic [ActAddrW:0]    wb_row_q;
+  logic signed [DimW:0] wb_left_q, wb_left_next;
+  logic                 wb_more_q, wb_tail_q, wb_busy;
 
-  assign sweep_more      = sweep_more_q;
-  assign sweep_left_next = sweep_left_q - $signed((DimW+1)'(num_active_q));
-  assign row_o       = row_q;
-  assign remaining_o = sweep_more ? sweep_left_q[DimW-1:0] : '0;
-  assign init_o      = state_q == eie_pkg::CcuInit && sweep_more;
-  assign wb_o        = state_q == eie_pkg::CcuWriteback && sweep_more;
+  assign wb_left_next = wb_left_q - $signed((DimW+1)'(num_active_q));
+  assign wb_busy      = wb_more_q || wb_tail_q;
+  assign wb_o         = wb_more_q;
+  assign row_o        = wb_row_q[ActAddrW-1:0];
+  assign remaining_o  = wb_more_q ? wb_left_q[DimW-1:0] : '0;
 
   // ---------------------------------------------------------------------------------------------
   // Group fetch and leading-non-zero detection (compute: non-zero activations below cols;
@@ -219,7 +245,11 @@ module eie_ccu #(
   // "two or more" output instead of a NOR over mask_after: off the path from the ready AND).
   assign g_consumed = g_valid_q && (!lnzd_valid || (fire && !lnzd_multi));
   assign g_load     = f_pending_q && (!g_valid_q || g_consumed);
-  assign f_issue    = streaming && f_more && (!f_pending_q || g_load);
+  // A source row is read once the write-back has written it: row r is read in the sweep's cycle
+  // r and written in the next, visible to reads after that.
+  logic src_written;
+  assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);
+  assign f_issue    = streaming && f_more && (!f_pending_q || g_load) && src_written;
   assign src_re_o   = f_issue;
   assign src_addr_o = f_row_q;
 
@@ -278,7 +308,7 @@ module eie_ccu #(
   // ---------------------------------------------------------------------------------------------
   // Control FSM.
   // ---------------------------------------------------------------------------------------------
-  logic start, ctrl_we;
+  logic ctrl_we;
   assign ctrl_we = host_we_i && host_target_i == eie_pkg::TgtCtrl;
   // A write of 1..MaxLayers to control register 0, decoded by eie_top's request register as the
   // request arrived, so the FSM's next state does not wait for 64-bit comparisons.
@@ -312,20 +342,25 @@ module eie_ccu #(
   always_comb begin
     state_d = state_q;
     unique case (state_q)
-      eie_pkg::CcuIdle:      if (start) state_d = eie_pkg::CcuLoad;
-      eie_pkg::CcuLoad:      if (load_cnt_q == 5'd2) state_d = eie_pkg::CcuInit;
-      eie_pkg::CcuInit:      if (!sweep_more) state_d = eie_pkg::CcuCompute;
-      eie_pkg::CcuCompute:   if (groups_done) state_d = eie_pkg::CcuDrain;
-      eie_pkg::CcuDrain:     if (pes_idle_i) state_d = eie_pkg::CcuWriteback;
-      // The last row's write lands in the cycle after the sweep, before the bank swap takes
-      // effect at its end; the next reads of that bank come later still.
-      eie_pkg::CcuWriteback: begin
-        if (!sweep_more) state_d = (layer_q == last_layer_q) ? eie_pkg::CcuOutput : eie_pkg::CcuLoad;
+      eie_pkg::CcuIdle:    if (start) state_d = eie_pkg::CcuLoad;
+      eie_pkg::CcuLoad:    if (sw_compute) state_d = eie_pkg::CcuCompute;
+      eie_pkg::CcuCompute: if (groups_done) state_d = eie_pkg::CcuDrain;
+      eie_pkg::CcuDrain: begin
+        if (sw_compute) state_d = eie_pkg::CcuCompute;
+        else if (sw_output) state_d = eie_pkg::CcuOutput;
       end
-      eie_pkg::CcuOutput:    if (groups_done && !out_valid_q && !fire) state_d = eie_pkg::CcuIdle;
-      default:               state_d = eie_pkg::CcuIdle;
+      eie_pkg::CcuOutput:  if (groups_done && !out_valid_q && !fire) state_d = eie_pkg::CcuIdle;
+      default:             state_d = eie_pkg::CcuIdle;
     endcase
   end
+
+  // A layer ends when every PE is idle and the write-back before it is done (it always is by
+  // then: the layer's group fetch waited for every row); the next starts in the same cycle.
+  logic layer_done;
+  assign layer_done = state_q == eie_pkg::CcuDrain && pes_idle_i && !wb_busy;
+  assign sw_compute = (state_q == eie_pkg::CcuLoad && pf_ready) ||
+                      (layer_done && more_layers && pf_ready);
+  assign sw_output  = layer_done && !more_layers;
 
   logic [31:0] cycles_q;
 
@@ -334,11 +369,14 @@ module eie_ccu #(
       state_q      <= eie_pkg::CcuIdle;
       layer_q      <= '0;
       last_layer_q <= '0;
-      load_cnt_q   <= '0;
+      pf_cnt_q     <= '0;
       src_sel_o    <= 1'b0;
-      row_q        <= '0;
-      sweep_left_q <= '0;
-      sweep_more_q <= 1'b0;
+      acc_sel_o    <= 1'b0;
+      layer_start_o <= 1'b0;
+      wb_row_q     <= '0;
+      wb_left_q    <= '0;
+      wb_more_q    <= 1'b0;
+      wb_tail_q    <= 1'b0;
       f_row_q      <= '0;
       f_base_q     <= '0;
       fd_base_q    <= '0;
@@ -355,42 +393,41 @@ module eie_ccu #(
       done_o  <= state_q == eie_pkg::CcuOutput && state_d == eie_pkg::CcuIdle;
       if (state_q != eie_pkg::CcuIdle) cycles_q <= cycles_q + 1'b1;
 
+      layer_start_o <= sw_compute;
+
       // Entering a state resets its counters.
       if (state_d != state_q) begin
-        load_cnt_q   <= '0;
-        row_q        <= '0;
-        sweep_left_q <= $signed({1'b0, rows_q});
-        sweep_more_q <= rows_q != '0;
-        f_row_q      <= '0;
-        f_base_q     <= '0;
-        f_left_q     <= $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : cols_q});
-        f_pending_q  <= 1'b0;
-        g_valid_q    <= 1'b0;
+        pf_cnt_q    <= '0;
+        f_row_q     <= '0;
+        f_base_q    <= '0;
+        f_left_q    <= $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_w0_q[47:24]});
+        f_pending_q <= 1'b0;
+        g_valid_q   <= 1'b0;
+      end
+      if (pf_active && !pf_ready) pf_cnt_q <= pf_cnt_q + 1'b1;
+
+      if (state_q == eie_pkg::CcuIdle && start) begin
+        layer_q      <= '0;
+        last_layer_q <= LayerW'(host_wdata_i - 1'b1);
+        src_sel_o    <= 1'b0;
+        acc_sel_o    <= 1'b0;
+        cycles_q     <= '0;
+        pf_cnt_q     <= 2'd1;  // word 0 of the first descriptor is read now
       end
 
-      unique case (state_q)
-        eie_pkg::CcuIdle: begin
-          if (start) begin
-            layer_q      <= '0;
-            last_layer_q <= LayerW'(host_wdata_i - 1'b1);
-            src_sel_o    <= 1'b0;
-            cycles_q     <= '0;
-          end
-        end
-        eie_pkg::CcuLoad: load_cnt_q <= load_cnt_q + 1'b1;
-        eie_pkg::CcuInit, eie_pkg::CcuWriteback: begin
-          if (sweep_more) begin
-            row_q        <= row_q + 1'b1;
-            sweep_left_q <= sweep_left_next;
-            sweep_more_q <= sweep_left_next > 0;
-          end
-          if (state_q == eie_pkg::CcuWriteback && !sweep_more) begin
-            src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
-            if (layer_q != last_layer_q) layer_q <= layer_q + 1'b1;
-          end
-        end
-        default: ;
-      endcase
+      if (layer_done && (sw_compute || sw_output)) begin
+        src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
+        acc_sel_o <= !acc_sel_o;  // the next layer accumulates in the other bank
+        if (sw_compute) layer_q <= layer_q + 1'b1;
+        wb_row_q  <= '0;
+        wb_left_q <= $signed({1'b0, rows_q});
+        wb_more_q <= rows_q != '0;
+      end else if (wb_more_q) begin
+        wb_row_q  <= wb_row_q + 1'b1;
+        wb_left_q <= wb_left_next;
+        wb_more_q <= wb_left_next > 0;
+      end
+      wb_tail_q <= wb_more_q;
 
       if (streaming && state_d == state_q) begin
         if (f_issue) begin
@@ -459,6 +496,9 @@ module eie_ccu #(
     endcase
   end
 
+  logic fetch_wait;  // monitor: the fetch would issue but for the write-back
+  assign fetch_wait = streaming && f_more && (!f_pending_q || g_load) && !src_written;
+
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */
   // Activity counters of the simulation builds, as in eie_pe (not hardware).
@@ -468,8 +508,10 @@ module eie_ccu #(
     CcuEvOut,         // results streamed to the host
     CcuEvBcastStall,  // compute cycles a non-zero waits for every PE's ready
     CcuEvHost,        // host requests acting on the CCU
-    CcuEvState,       // CcuEvState + s: cycles in state s (ccu_state_e, 7 states)
-    CcuEvents = CcuEvState + 7
+    CcuEvWbRow,       // write-back sweep cycles (one local row in every PE)
+    CcuEvFetchWait,   // cycles the group fetch waits for the write-back to write its row
+    CcuEvState,       // CcuEvState + s: cycles in state s (ccu_state_e)
+    CcuEvents = CcuEvState + 32'(eie_pkg::CcuOutput) + 1
   } ccu_event_e;
   // An enum cannot size an array in Verilator 5.006.
   localparam int unsigned NumCcuEvents = 32'(CcuEvents);
@@ -482,6 +524,8 @@ module eie_ccu #(
     ev[CcuEvBcastStall] = state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid &&
                           !fifos_ready_i;
     ev[CcuEvHost]       = host_we_i || host_re_i;
+    ev[CcuEvWbRow]      = wb_more_q;
+    ev[CcuEvFetchWait]  = fetch_wait;
     ev[32'(CcuEvState) + 32'(state_q)] = 1'b1;
   end
 
@@ -498,9 +542,13 @@ module eie_ccu #(
   cov_output_backpressure: cover property (@(posedge clk_i) disable iff (!rst_ni)
     out_valid_q && !out_ready_i);
   cov_multi_layer_run: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    state_q == eie_pkg::CcuLoad && layer_q != '0);
+    layer_start_o && layer_q != '0);
   cov_max_layers_run: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    state_q == eie_pkg::CcuLoad && 32'(layer_q) == MaxLayers - 1);
+    layer_start_o && 32'(layer_q) == MaxLayers - 1);
+  cov_fetch_waits_for_writeback: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    fetch_wait && layer_q != '0 && f_row_q != '0);
+  cov_output_waits_for_writeback: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    fetch_wait && to_output);
 
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
@@ -510,8 +558,8 @@ module eie_ccu #(
         assert (out_valid_q && out_index_q == $past(out_index_q) && out_data_q == $past(out_data_q))
           else $error("CCU: result stream changed before it was accepted");
       end
-      if (state_q == eie_pkg::CcuLoad) begin
-        assert (rows_q != '0 || load_cnt_q < 5'd2) else $error("CCU: layer with zero rows");
+      if (sw_compute) begin
+        assert (nxt_w0_q[23:0] != '0) else $error("CCU: layer %0d with zero rows", pf_layer);
       end
       assert (!(host_we_i && !io_mode_o)) else $error("CCU: host write while computing");
       assert (!(ctrl_we && host_addr_i == 24'd0 && !start))
@@ -520,7 +568,7 @@ module eie_ccu #(
                                         host_wdata_i <= 64'(MaxLayers)))
         else $error("CCU: the early start decode disagrees with the request");
       // Local indices must fit the activation banks (the loader checks this too).
-      if (state_q == eie_pkg::CcuInit && row_q == '0) begin
+      if (layer_start_o) begin
         assert (64'(cols_q) <= 64'(num_active_q) * ActDepth &&
                 64'(rows_q) <= 64'(num_active_q) * ActDepth)
           else $error("CCU: layer %0d (%0dx%0d) exceeds %0d activations per PE", layer_q, rows_q,

@@ -8,7 +8,7 @@
 //   -> eie_pe_spmat_read (E, R): entry address walk, sparse-matrix word read, entry select
 //   -> eie_pe_arith (R, M1, M2, S1, S2): row accumulation, codebook lookup, two-stage multiply,
 //      round, saturating add
-//   -> eie_pe_act_rw: accumulators, biases, activation banks, bias init and write-back sweeps
+//   -> eie_pe_act_rw: accumulators, biases, activation banks, the previous layer's write-back
 // This module wires them, holds the performance counters and answers host reads.
 `default_nettype none
 
@@ -40,16 +40,21 @@ module eie_pe #(
   input  wire logic [DimW-1:0]       num_active_i,  // PEs in use at run time (1..NumPe)
   input  wire logic [FifoCntW-1:0]   fifo_limit_i,
 
-  // Layer configuration, stable from CcuInit to the end of CcuWriteback.
+  // Compute layer's configuration, stable while it computes and drains; layer_start_i: its first
+  // cycle, when no row of accumulator bank acc_sel_i is touched yet.
   input  wire logic [BiasAddrW-1:0]  bias_base_i,
   input  wire logic                  has_bias_i,
   input  wire logic [3:0]            w_frac_i,
-  input  wire logic                  relu_i,
   input  wire logic [16*ActW-1:0]    codebook_i,
   input  wire logic                  src_sel_i,    // activation bank read as the source
+  input  wire logic                  acc_sel_i,    // accumulator bank of the compute layer
+  input  wire logic                  layer_start_i,
 
-  // Bias initialisation and write-back sweep local row row_i while pe_idx < remaining_i.
-  input  wire logic                  init_i,
+  // Write-back of the layer before: local row row_i while pe_idx < remaining_i, with that
+  // layer's biases and ReLU.
+  input  wire logic [BiasAddrW-1:0]  wb_bias_base_i,
+  input  wire logic                  wb_has_bias_i,
+  input  wire logic                  wb_relu_i,
   input  wire logic                  wb_i,
   input  wire logic [ActAddrW-1:0]   row_i,
   input  wire logic [DimW-1:0]       remaining_i,
@@ -243,9 +248,9 @@ module eie_pe #(
   // Arithmetic unit (R, M, S).
   // ---------------------------------------------------------------------------------------------
   logic [3:0]          arith_valid;  // {M1, M2, S1, S2}
-  logic                acc_re, acc_we;
-  logic [ActAddrW-1:0] acc_raddr, acc_waddr;
-  logic [AccWidth-1:0] acc_rdata, acc_wdata;
+  logic                acc_re, acc_init_re, acc_we, acc_touched;
+  logic [ActAddrW-1:0] acc_raddr, acc_waddr, acc_touched_raddr;
+  logic [AccWidth-1:0] acc_rdata, acc_init, acc_wdata, host_acc_rdata;
 
   eie_pe_arith #(.ActDepth(ActDepth), .AccWidth(AccWidth)) u_arith (
     .clk_i,
@@ -257,9 +262,13 @@ module eie_pe #(
     .entry_first_i(entry_first),
     .entry_last_i (entry_last),
     .entry_act_i  (entry_act),
+    .acc_touched_raddr_o(acc_touched_raddr),
+    .acc_touched_i(acc_touched),
     .acc_re_o     (acc_re),
+    .acc_init_re_o(acc_init_re),
     .acc_raddr_o  (acc_raddr),
     .acc_rdata_i  (acc_rdata),
+    .acc_init_i   (acc_init),
     .acc_we_o     (acc_we),
     .acc_waddr_o  (acc_waddr),
     .acc_wdata_o  (acc_wdata),
@@ -267,7 +276,7 @@ module eie_pe #(
   );
 
   // ---------------------------------------------------------------------------------------------
-  // Activation read/write: accumulators, biases, activation banks, sweeps.
+  // Activation read/write: accumulators, biases, activation banks, write-back.
   // ---------------------------------------------------------------------------------------------
   logic [31:0]     host_bias_rdata;
   logic [ActW-1:0] host_act_rdata;
@@ -279,11 +288,14 @@ module eie_pe #(
   ) u_act_rw (
     .clk_i,
     .rst_ni,
+    .acc_sel_i,
+    .layer_start_i,
     .bias_base_i,
     .has_bias_i,
-    .relu_i,
     .src_sel_i,
-    .init_i,
+    .wb_bias_base_i,
+    .wb_has_bias_i,
+    .wb_relu_i,
     .wb_i,
     .row_i,
     .sweep_en_i       (pe_idx_i < remaining_i && active),
@@ -292,9 +304,13 @@ module eie_pe #(
     .src_re_i,
     .src_addr_i,
     .src_data_o,
+    .acc_touched_raddr_i(acc_touched_raddr),
+    .acc_touched_o    (acc_touched),
     .acc_re_i         (acc_re),
+    .acc_init_re_i    (acc_init_re),
     .acc_raddr_i      (acc_raddr),
     .acc_rdata_o      (acc_rdata),
+    .acc_init_o       (acc_init),
     .acc_we_i         (acc_we),
     .acc_waddr_i      (acc_waddr),
     .acc_wdata_i      (acc_wdata),
@@ -304,7 +320,8 @@ module eie_pe #(
     .host_addr_i      (host_addr),
     .host_wdata_i     (host_wdata_q[31:0]),
     .host_bias_rdata_o(host_bias_rdata),
-    .host_act_rdata_o (host_act_rdata)
+    .host_act_rdata_o (host_act_rdata),
+    .host_acc_rdata_o (host_acc_rdata)
   );
 
   // ---------------------------------------------------------------------------------------------
@@ -363,7 +380,7 @@ module eie_pe #(
       eie_pkg::TgtPtr:   host_rdata_o = 64'(host_ptr_rdata);
       eie_pkg::TgtBias:  host_rdata_o = 64'($signed(host_bias_rdata));
       eie_pkg::TgtAct:   host_rdata_o = 64'($signed(host_act_rdata));
-      eie_pkg::TgtAcc:   host_rdata_o = 64'(acc_rdata);
+      eie_pkg::TgtAcc:   host_rdata_o = 64'($signed(host_acc_rdata));
       eie_pkg::TgtStats: host_rdata_o = 64'(stat_q);
       default:           host_rdata_o = '0;
     endcase
@@ -440,6 +457,13 @@ module eie_pe #(
   cov_push_and_pop: cover property (@(posedge clk_i) disable iff (!rst_ni)
     b_push && fifo_pop);
 
+  logic signed [AccWidth-1:0] acc_mem_s2;  // the compute bank's accumulator of S2's row
+  logic                       touched_s2;  // ...and whether the layer touched it
+  assign acc_mem_s2 = acc_sel_i ? u_act_rw.g_acc_bank[1].u_acc.mem_q[u_arith.s2_row_q]
+                                : u_act_rw.g_acc_bank[0].u_acc.mem_q[u_arith.s2_row_q];
+  assign touched_s2 = acc_sel_i ? u_act_rw.touched1_q[u_arith.s2_row_q]
+                                : u_act_rw.touched0_q[u_arith.s2_row_q];
+
   // Host addresses beyond a memory would alias onto it: they are checked here, untruncated.
   int unsigned host_limit;
   always_comb begin
@@ -473,10 +497,17 @@ module eie_pe #(
       end
       // The accumulator bypasses: what S2 adds to is the row's value after every earlier entry,
       // which by now is in the RAM (the entry just ahead wrote it last cycle).
+      // An entry is its row's first when no entry of the layer wrote the row before it.
       if (u_arith.s2_valid_q) begin
-        a_acc_bypass: assert (u_arith.s2_old == $signed(u_act_rw.u_acc.mem_q[u_arith.s2_row_q]))
+        a_first_touch: assert (u_arith.s2_first_q == !touched_s2)
+          else $error("PE %0d: row %0d: entry %s its first of the layer, the row %s touched",
+                      pe_idx_i, u_arith.s2_row_q, u_arith.s2_first_q ? "is" : "is not",
+                      touched_s2 ? "was" : "was not");
+      end
+      if (u_arith.s2_valid_q && !u_arith.s2_first_q) begin
+        a_acc_bypass: assert (u_arith.s2_old == acc_mem_s2)
           else $error("PE %0d: row %0d accumulates onto %0d, the accumulator holds %0d", pe_idx_i,
-                      u_arith.s2_row_q, u_arith.s2_old, u_act_rw.u_acc.mem_q[u_arith.s2_row_q]);
+                      u_arith.s2_row_q, u_arith.s2_old, acc_mem_s2);
       end
     end
   end

@@ -4,12 +4,15 @@
 // and saturation of docs/arithmetic.md. Five stages, one entry per cycle:
 //   R:  row, weight
 //   M1: Booth partial products reduced to two rows (eie_mul_csa)
-//   M2: the rows added: the product p; the accumulator of the row is read
+//   M2: the rows added: the product p; the accumulator of the row is read, or, for the row's
+//       first entry of the layer, its initial value (bias or 0: no sweep initialises rows)
 //   S1: s = (p >>> w_frac) + p[w_frac-1], which equals (p + 2^(w_frac-1)) >>> w_frac; the
 //       accumulator read data, or the value written last cycle to the same row, is registered
 //   S2: acc = sat32(acc + s), the round bit as the adder's carry in; accumulator write
 // The read (M2) happens two cycles before the write (S2), so the two entries ahead may have
-// written the row since: the one two ahead is forwarded in S1, the one just ahead in S2.
+// written the row since: the one two ahead is forwarded in S1, the one just ahead in S2. An entry
+// is its row's first when no earlier entry touched the row: not the touched bit (the entries that
+// wrote before it), nor one of the three entries between M1 and the write.
 `default_nettype none
 
 module eie_pe_arith #(
@@ -33,10 +36,14 @@ module eie_pe_arith #(
   input  wire logic                entry_last_i,
   input  wire logic [ActW-1:0]     entry_act_i,
 
-  // Accumulator read (data next cycle) and write.
+  // Accumulator read (data next cycle) and write; rows touched this layer.
+  output      logic [ActAddrW-1:0] acc_touched_raddr_o,  // M1's row
+  input  wire logic                acc_touched_i,        // ...touched this layer
   output      logic                acc_re_o,
+  output      logic                acc_init_re_o,  // read the row's initial value instead
   output      logic [ActAddrW-1:0] acc_raddr_o,
   input  wire logic [AccWidth-1:0] acc_rdata_i,
+  input  wire logic [AccWidth-1:0] acc_init_i,
   output      logic                acc_we_o,
   output      logic [ActAddrW-1:0] acc_waddr_o,
   output      logic [AccWidth-1:0] acc_wdata_o,
@@ -63,6 +70,7 @@ module eie_pe_arith #(
   // Pipeline registers. Valid bits are reset; data registers load only with a valid entry.
   // ---------------------------------------------------------------------------------------------
   logic                m1_valid_q, m2_valid_q, s1_valid_q, s2_valid_q, byp_valid_q;
+  logic                m2_first_q, s1_first_q, m1_first;
   logic [ActW-1:0]     m1_act_q, m1_weight_q;
   logic [ActAddrW-1:0] m1_row_q, m2_row_q, s1_row_q, s2_row_q, byp_row_q;
   logic [ProdW-1:0]    m2_sum_q, m2_carry_q, m2_sum_d, m2_carry_d;
@@ -98,10 +106,12 @@ module eie_pe_arith #(
       m2_sum_q   <= m2_sum_d;
       m2_carry_q <= m2_carry_d;
       m2_row_q   <= m1_row_q;
+      m2_first_q <= m1_first;
     end
     if (m2_valid_q) begin
       s1_product_q <= m2_product;
       s1_row_q     <= m2_row_q;
+      s1_first_q   <= m2_first_q;
     end
     if (s1_valid_q) begin
       s2_scaled_q <= s1_scaled;
@@ -115,6 +125,11 @@ module eie_pe_arith #(
       byp_row_q <= s2_row_q;
     end
   end
+
+  // The row's first entry of the layer: decided in M1 from flops, for M2's read.
+  assign acc_touched_raddr_o = m1_row_q;
+  assign m1_first = !(acc_touched_i || (m2_valid_q && m2_row_q == m1_row_q) ||
+                      (s1_valid_q && s1_row_q == m1_row_q) || (s2_valid_q && s2_row_q == m1_row_q));
 
   // ---------------------------------------------------------------------------------------------
   // M1, M2: multiply.
@@ -139,7 +154,11 @@ module eie_pe_arith #(
   // floor((p + 2^(f-1)) / 2^f) = floor(p / 2^f) + bit f-1 of p, for f >= 1.
   assign s1_scaled = s1_product_q >>> w_frac_i;
   assign s1_round  = (w_frac_i != 4'd0) && s1_product_q[{1'b0, w_frac_i - 4'd1}];
-  assign s1_old    = (byp_valid_q && byp_row_q == s1_row_q) ? byp_acc_q : $signed(acc_rdata_i);
+  always_comb begin
+    if (s1_first_q) s1_old = $signed(acc_init_i);
+    else if (byp_valid_q && byp_row_q == s1_row_q) s1_old = byp_acc_q;
+    else s1_old = $signed(acc_rdata_i);
+  end
   assign s1_hit    = s2_valid_q && s2_row_q == s1_row_q;  // the entry ahead writes this row
 
   // ---------------------------------------------------------------------------------------------
@@ -164,7 +183,8 @@ module eie_pe_arith #(
     else s2_new = s2_sum[AccWidth-1:0];
   end
 
-  assign acc_re_o    = m2_valid_q;
+  assign acc_re_o      = m2_valid_q && !m2_first_q;
+  assign acc_init_re_o = m2_valid_q && m2_first_q;
   assign acc_raddr_o = m2_row_q;
   assign acc_we_o    = s2_valid_q;
   assign acc_waddr_o = s2_row_q;
@@ -190,6 +210,14 @@ module eie_pe_arith #(
   // The specification (and the golden model) accumulate in int32; a narrower accumulator would
   // wrap where the specification saturates.
   initial assert (AccWidth >= 32) else $fatal(1, "eie_pe_arith: AccWidth %0d < 32", AccWidth);
+
+  // Simulation only: S2's entry is its row's first (eie_pe checks it against the touched bits).
+  logic s2_first_q;
+  always_ff @(posedge clk_i) begin
+    if (s1_valid_q) s2_first_q <= s1_first_q;
+  end
+  cov_second_entry_right_behind_first: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    s1_valid_q && s1_hit && s2_first_q);
 
   always_ff @(posedge clk_i) begin
     if (rst_ni && entry_valid_i) begin

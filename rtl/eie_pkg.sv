@@ -15,9 +15,9 @@ package eie_pkg;
   // Host request targets (docs/hardware.md, "Host port").
   parameter logic [3:0] TgtSpmat    = 4'd0;  // per PE: sparse-matrix word
   parameter logic [3:0] TgtPtr      = 4'd1;  // per PE: pointer index m (bank m % 2, row m / 2)
-  parameter logic [3:0] TgtBias     = 4'd2;  // per PE: int32 bias
+  parameter logic [3:0] TgtBias     = 4'd2;  // per PE: int32 bias (upper half: odd layers)
   parameter logic [3:0] TgtAct      = 4'd3;  // per PE: {bank, local index} activation
-  parameter logic [3:0] TgtAcc      = 4'd4;  // per PE: accumulator (read only)
+  parameter logic [3:0] TgtAcc      = 4'd4;  // per PE: last layer's row value (read only)
   parameter logic [3:0] TgtStats    = 4'd5;  // per PE: counters (read only)
   parameter logic [3:0] TgtCodebook = 4'd6;  // layer * 16 + index
   parameter logic [3:0] TgtLayer    = 4'd7;  // layer * 2 + word: layer descriptor
@@ -44,15 +44,14 @@ package eie_pkg;
   parameter int unsigned PipeE    = 6;
   parameter int unsigned PipeB    = 7;
 
-  // Central control unit states.
+  // Central control unit states. A layer's write-back runs beside the next layer's compute (or
+  // the result stream), and the next descriptor loads during the drain, so no state sweeps rows.
   typedef enum logic [2:0] {
-    CcuIdle,       // I/O mode: the host owns every memory
-    CcuLoad,       // read the layer descriptor and codebook
-    CcuInit,       // accumulators <- bias
-    CcuCompute,    // LNZD broadcast of non-zero source activations
-    CcuDrain,      // wait for every PE to finish its queue
-    CcuWriteback,  // destination <- ReLU(sat16(acc)), per-layer monitor stream
-    CcuOutput      // stream the final vector to the host
+    CcuIdle,     // I/O mode: the host owns every memory
+    CcuLoad,     // read the first layer's descriptor
+    CcuCompute,  // LNZD broadcast of non-zero source activations
+    CcuDrain,    // wait for every PE to finish its queue; load the next descriptor
+    CcuOutput    // stream the final vector to the host
   } ccu_state_e;
 
 endpackage

@@ -46,10 +46,12 @@ module eie_top #(
   output      logic                      done_o,
   output      logic [31:0]               cycles_o,
 
-  // Monitor hooks: every layer's write-back (PE k writes local row wb_row_o, global index
-  // wb_row_o * N + k for N active PEs, when wb_valid_o[k]), the control state and the broadcast.
+  // Monitor hooks: every layer's write-back (PE k writes local row wb_row_o of layer wb_layer_o,
+  // global index wb_row_o * N + k for N active PEs, when wb_valid_o[k]; it runs beside the next
+  // layer's compute), the control state and the broadcast.
   output      logic [NumPe-1:0]          wb_valid_o,
   output      logic [ActAddrW-1:0]       wb_row_o,
+  output      logic [LayerW-1:0]         wb_layer_o,
   output      logic [NumPe*ActW-1:0]     wb_data_o,
   output      logic [LayerW-1:0]         layer_o,
   output      eie_pkg::ccu_state_e       state_o,
@@ -135,8 +137,10 @@ module eie_top #(
   // Central control.
   // ---------------------------------------------------------------------------------------------
   logic [DimW-1:0]       remaining, bcast_col, bcast_ptr;
-  logic [BiasAddrW-1:0]  bias_base;
-  logic                  has_bias, relu, src_sel, init, wb, src_re, bcast_fire, bcast_valid, count;
+  logic [BiasAddrW-1:0]  bias_base, wb_bias_base;
+  logic [LayerW-1:0]     wb_layer;
+  logic                  has_bias, wb_has_bias, wb_relu, src_sel, acc_sel, layer_start, wb;
+  logic                  src_re, bcast_fire, bcast_valid, count;
   logic [3:0]            w_frac;
   logic [16*ActW-1:0]    codebook;
   logic [ActAddrW-1:0]   row, src_addr;
@@ -169,10 +173,14 @@ module eie_top #(
     .bias_base_o  (bias_base),
     .has_bias_o   (has_bias),
     .w_frac_o     (w_frac),
-    .relu_o       (relu),
     .codebook_o   (codebook),
     .src_sel_o    (src_sel),
-    .init_o       (init),
+    .acc_sel_o    (acc_sel),
+    .layer_start_o(layer_start),
+    .wb_bias_base_o(wb_bias_base),
+    .wb_has_bias_o(wb_has_bias),
+    .wb_relu_o    (wb_relu),
+    .wb_layer_o   (wb_layer),
     .wb_o         (wb),
     .row_o        (row),
     .remaining_o  (remaining),
@@ -227,10 +235,13 @@ module eie_top #(
       .bias_base_i  (bias_base),
       .has_bias_i   (has_bias),
       .w_frac_i     (w_frac),
-      .relu_i       (relu),
       .codebook_i   (codebook),
       .src_sel_i    (src_sel),
-      .init_i       (init),
+      .acc_sel_i    (acc_sel),
+      .layer_start_i(layer_start),
+      .wb_bias_base_i(wb_bias_base),
+      .wb_has_bias_i(wb_has_bias),
+      .wb_relu_i    (wb_relu),
       .wb_i         (wb),
       .row_i        (row),
       .remaining_i  (remaining),
@@ -259,7 +270,10 @@ module eie_top #(
 
   // The PEs write back the row the sweep presented one cycle earlier.
   always_ff @(posedge clk_i) begin
-    if (wb) wb_row_o <= row;
+    if (wb) begin
+      wb_row_o   <= row;
+      wb_layer_o <= wb_layer;
+    end
   end
 
   assign host_rsp_valid_o = rsp_valid_q[1];

@@ -1,5 +1,5 @@
 // Builds the benchmark table from eie_sim JSON reports (scripts/bench.sh writes them):
-// per layer and variant, RTL cycles for the layer (descriptor load to write-back), time at
+// per layer and variant, RTL cycles for the layer (descriptor load to the end of its drain), time at
 // 800 MHz, the interleaving bound (the busiest PE's entries, padding included), the ideal
 // (all entries / 64), load-balance efficiency (ideal / cycles), and the paper's EIE times.
 // Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, DIR/cpu.json, and
@@ -17,6 +17,13 @@ const paper = {  // EIE Table IV, microseconds at 800 MHz, 64 PEs: [theoretical,
   'Alex-6': [28.1, 30.3], 'Alex-7': [11.7, 12.2], 'Alex-8': [8.9, 9.9],
   'VGG-6': [28.1, 34.4], 'VGG-7': [7.9, 8.7], 'VGG-8': [7.3, 8.4],
   'NT-We': [5.2, 8.0], 'NT-Wd': [13.0, 13.9], 'NT-LSTM': [6.5, 7.5],
+};
+// The EIE authors' published C++ cycle simulator on the same matrices, activations and 64-PE /
+// FIFO-8 configuration (uniform variant, seed 1), its stop check fixed to wait for every FIFO and
+// PE: measured once outside this project (issue 15) and kept here as reference figures.
+const authors = {
+  'Alex-6': 22912, 'Alex-7': 10176, 'Alex-8': 6769, 'VGG-6': 19825, 'VGG-7': 6566,
+  'VGG-8': 6714, 'NT-We': 6047, 'NT-Wd': 10665, 'NT-LSTM': 5362,
 };
 // CPU baselines (eie_cpu_baselines' Google Benchmark JSON), microseconds per inference.
 const cpu = {};
@@ -40,8 +47,15 @@ for (const layer of layers) {
     // per all-zero group; absent in reports from before the activity counters.
     const predicted = j.activity ? j.activity.layers[0].predicted : null;
     const floor = predicted ? predicted.broadcast_floor / j.inferences : null;
+    // Where the layer's cycles go: before its first broadcast (the fixed per-layer cost), the
+    // broadcast phase (first to last broadcast, FIFO stalls included) and the drain after it.
+    const lead = j.runs[0].layer_lead_cycles ? j.runs[0].layer_lead_cycles[0] : null;
+    const drain = j.runs[0].layer_drain_cycles ? j.runs[0].layer_drain_cycles[0] : null;
     rows.push({
       layer, variant, cycles, us: cycles / 800, bound: busiest, ideal, broadcast_floor: floor,
+      fixed_cycles: lead, drain_cycles: drain,
+      broadcast_phase_cycles: lead === null ? null : cycles - lead - drain,
+      authors_model_cycles: variant === 'uniform' ? authors[layer] : null,
       efficiency: ideal / cycles, bound_efficiency: ideal / busiest,
       paper_theoretical_cycles: paper[layer][0] * 800, paper_actual_cycles: paper[layer][1] * 800,
       paper_efficiency: paper[layer][0] / paper[layer][1],
@@ -82,6 +96,25 @@ if (rows.every((r) => r.broadcast_floor !== null)) {
                        'broadcast floor (one LNZD cycle per non-zero activation and per ' +
                        'all-zero group of 64)\n' + floorTable.text);
   fs.writeFileSync(path.join(dir, 'floor.md'), floorTable.md);
+}
+// Cycle breakdown against the two bounds (one entry per PE per cycle, one broadcast per cycle).
+if (rows.every((r) => r.fixed_cycles !== null && r.broadcast_floor !== null)) {
+  const breakdown = table(
+    ['layer', 'variant', 'RTL cycles', 'fixed', 'broadcast phase', 'drain', 'bound', 'over bound',
+     'efficiency', "authors' model", '<= authors'],
+    rows.map((r) => {
+      r.bound_max = Math.max(r.bound, r.broadcast_floor);
+      r.over_bound = r.cycles / r.bound_max - 1;
+      const a = r.authors_model_cycles;
+      return [r.layer, r.variant, f(r.cycles), f(r.fixed_cycles), f(r.broadcast_phase_cycles),
+              f(r.drain_cycles), f(r.bound_max), f(100 * r.over_bound, 1) + '%', f(r.efficiency, 3),
+              a ? f(a) : '-', a ? (r.cycles <= a ? 'yes' : 'no') : '-'];
+    }), 2);
+  process.stdout.write('
+Where the cycles go: fixed (before the first broadcast), broadcast phase, ' +
+                       'drain; bound = max(busiest PE, broadcast floor)
+' + breakdown.text);
+  fs.writeFileSync(path.join(dir, 'breakdown.md'), breakdown.md);
 }
 // bench.sh's speed run (absent in result folders from before it existed).
 const speedFile = path.join(dir, 'speed.json');

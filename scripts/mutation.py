@@ -33,8 +33,7 @@ MUTANTS = {
         "no forwarding of the accumulator the entry just ahead wrote in the previous cycle"),
     "bypass_two_ahead_dropped": (
         "eie_pe_arith.sv",
-        "assign s1_old    = (byp_valid_q && byp_row_q == s1_row_q) ? byp_acc_q : $signed(acc_rdata_i);",
-        "assign s1_old    = $signed(acc_rdata_i);",
+        "else if (byp_valid_q && byp_row_q == s1_row_q) s1_old = byp_acc_q;\n", "",
         "no forwarding of the accumulator the entry two ahead wrote while this one read it"),
     "ready_forgets_broadcast_register": (
         "eie_pe.sv", "assign credit_early = (LevelW+2)'(level_lo) + (LevelW+2)'(bcast);",
@@ -52,7 +51,7 @@ MUTANTS = {
         "eie_pe_arith.sv", "if (s2_sum[AccWidth] != s2_sum[AccWidth-1]) s2_new = s2_sum[AccWidth] ? AccMin : AccMax;\n    else s2_new = s2_sum[AccWidth-1:0];",
         "s2_new = s2_sum[AccWidth-1:0];", "the 32-bit accumulator wraps instead of saturating"),
     "relu_dropped": (
-        "eie_pe_act_rw.sv", "if (relu_i && wb_sat[ActW-1]) wb_sat = '0;", "",
+        "eie_pe_act_rw.sv", "if (wb_relu_i && wb_sat[ActW-1]) wb_sat = '0;", "",
         "write-back ignores ReLU"),
     "lnzd_highest_first": (
         "eie_lnzd.sv", "for (int c = 3; c >= 0; c--) begin", "for (int c = 0; c < 4; c++) begin",
@@ -61,8 +60,22 @@ MUTANTS = {
         "eie_pe_ptr_read.sv", "assign b_push_o     = b_valid_q && b_start_o != b_end_o;",
         "assign b_push_o     = b_valid_q;", "columns with no entries enter the queue"),
     "writeback_int16_saturation_dropped": (
-        "eie_pe_act_rw.sv", "if ($signed(acc_rdata) > Act16Max) wb_sat = 16'h7fff;\n    else if ($signed(acc_rdata) < Act16Min) wb_sat = 16'h8000;\n    else wb_sat",
+        "eie_pe_act_rw.sv", "if ($signed(wb_value) > Act16Max) wb_sat = 16'h7fff;\n    else if ($signed(wb_value) < Act16Min) wb_sat = 16'h8000;\n    else wb_sat",
         "wb_sat", "write-back truncates to 16 bits instead of saturating"),
+    "first_touch_misses_write_in_flight": (
+        "eie_pe_arith.sv", " || (s2_valid_q && s2_row_q == m1_row_q));", ");",
+        "an entry behind its row's first by three counts as first (the write in S2 not seen)"),
+    "touched_rows_never_cleared": (
+        "eie_pe_act_rw.sv", "touched_q[acc_sel_i] <= '0;", "touched_q[acc_sel_i] <= touched_q[acc_sel_i];",
+        "a layer's rows keep the touched bits of the layer two before (no bias at first touch)"),
+    "untouched_row_written_back_from_accumulator": (
+        "eie_pe_act_rw.sv", "assign wbr_touched   = touched_q[!acc_sel_i][wbr_row];",
+        "assign wbr_touched   = 1'b1;",
+        "the write-back reads a row no entry touched from the accumulator instead of its bias"),
+    "fetch_overtakes_writeback": (
+        "eie_ccu.sv", "assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);",
+        "assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 1 <= (ActAddrW+2)'(wb_row_q);",
+        "the group fetch reads a source row in the cycle its write-back writes it"),
 }
 
 BUILD = ("eie_sim_pe6", soak.BUILDS["eie_sim_pe6"])

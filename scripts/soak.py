@@ -46,7 +46,8 @@ def log_uniform(rng, lo, hi):
 def fits(b, pes, sizes, wd):
     """Whether a network of these widths and weight density fits build b with pes active PEs."""
     ptrs = sum(c + 1 for c in sizes[:-1])
-    biases = sum(math.ceil(r / pes) for r in sizes[1:])
+    # Two bias banks of half the depth: the odd-numbered layers' and the even-numbered layers'.
+    biases = max(sum(math.ceil(r / pes) for r in sizes[1 + bank::2]) for bank in (0, 1))
     # Entries per PE: non-zeros plus padding (a gap of 16+ zero rows costs one padding entry per
     # 16 rows), with margin for the random spread.
     entries = 0
@@ -54,7 +55,7 @@ def fits(b, pes, sizes, wd):
         local_rows = math.ceil(rows / pes)
         per_col = local_rows * wd + (local_rows / 16 if wd < 1 / 16 else 0) + 1
         entries += cols * per_col
-    return (ptrs + 2 <= b["ptr"] and biases <= b["bias"] and
+    return (ptrs + 2 <= b["ptr"] and biases <= b["bias"] // 2 and
             max(math.ceil(w / pes) for w in sizes) <= b["act"] and
             entries * 1.3 + 8 * len(sizes) <= 8 * b["spmat"] and len(sizes) - 1 <= b["layers"])
 

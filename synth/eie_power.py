@@ -4,8 +4,8 @@ gate-level simulation, by OpenSTA's report_power (Debian's 2.0.17: no read_vcd /
 
 1. The gate-level test bench (eie_sim_gate) runs one scenario, idle 0 and back-pressure 0, with an
    FST trace; fst2vcd turns it into a VCD.
-2. Window: the cycles with state_o in Compute or Drain (rtl/eie_pkg.sv: 3, 4), or with
-   --window layer every cycle from Load to the end of Writeback (1..5).
+2. Window: the cycles with state_o in Compute or Drain (rtl/eie_pkg.sv: 2, 3), or with
+   --window layer every cycle from Load to the end of the last drain (1..3).
 3. Every net is sampled once a cycle, just before each rising edge of clk_i (zero delay, as the
    trace). Verilator traces the named nets (every register, the RAM outputs, the ports, the RTL
    wires Yosys kept); every other net is computed from them, bit-parallel, by its cell's liberty
@@ -56,7 +56,7 @@ PE = r"^g_pe\[\d+\]\.u_pe\."
 BLOCKS = [("ptr_read", PE + r"u_ptr_read\."), ("spmat_read", PE + r"u_spmat_read\."),
           ("arith", PE + r"u_arith\."), ("act_rw", PE + r"u_act_rw\."), ("fifo", PE + r"u_fifo\."),
           ("pe_other", PE), ("ccu", r"^u_ccu\."), ("top", r"")]
-WINDOWS = {"compute": {3, 4}, "layer": {1, 2, 3, 4, 5}}
+WINDOWS = {"compute": {2, 3}, "layer": {1, 2, 3}}
 # OpenSTA 2.0.17 charges an internal-power table's rise AND fall energy on every transition of a
 # clock pin (duty 1.0, 2 transitions a cycle) and of an output pin (`when` duty 1.0 on a one-input
 # arc, on a flop's CLK->Q too), where a transition costs one of them: twice the liberty's energy

@@ -100,31 +100,35 @@ def expected_flops(p):
         # accumulator; a row in each of M1, M2, S1, S2 and the bypass. prev_row merges into the M1
         # row (same data and enable); its upper bits only feed an assertion.
         "eie_pe_arith": (5 + 2 * ACT_W + 32 + 28 + 32 + 32 + 2 * p["AccWidth"] + 2
-                         + 5 * d["ActAddrW"]),
-        # init_q, wb_q, sweep row, host read bank.
-        "eie_pe_act_rw": 3 + d["ActAddrW"],
+                         + 5 * d["ActAddrW"] + 2),  # + first-entry flags of M2 and S1
+        # Touched bits of both accumulator banks; wb_q, write-back row, its touched bit and bias
+        # bank; the compute's bias bank; host read bias bank and activation bank.
+        "eie_pe_act_rw": 2 * p["ActDepth"] + 6 + d["ActAddrW"],
         # busy, idle and full counters and their registered increments, host read target and
         # counter read-back, the registered ready and active flag; the request register (write,
         # read, target, address, data).
         "eie_pe": 3 * 32 + 3 + 4 + 32 + 2 + 2 + 4 + d["HostAddrW"] + 64,
         "eie_lnzd": 0,  # combinational
-        # 12 DimW registers (ptr_base, num_active, rows, cols, f_base, fd_base, g_base, the
-        # group's pointer base, out_index, the broadcast register's column and pointer index,
-        # host read address, whose low 4 bits merge with the codebook read index), 3 down
-        # counters of DimW + 1 bits (rows left to sweep, values left to fetch, for the group in
-        # flight), the group's activations and mask, the active-PE mask, the output data and
-        # broadcast activation, the FIFO limit, two row counters, layer and last layer, and 57
-        # single bits and small fields (state 3, w_frac 4, load count 5, cycles 32, read target
-        # 4, codebook index 4, relu, src_sel, has_bias, done, out_valid, f_pending, g_valid,
-        # sweep_more, broadcast valid, minus the 4 merged bits).
-        "eie_ccu": (57 + 12 * DIM_W + 3 * (DIM_W + 1) + d["BiasAddrW"] + p["NumPe"] * ACT_W
-                    + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"] + 2 * d["ActAddrW"]
-                    + 2 * d["LayerW"]),
+        # 11 DimW registers (ptr_base, num_active, rows, f_base, fd_base, g_base, the group's
+        # pointer base, out_index, the broadcast register's column and pointer index, host read
+        # address, whose low 4 bits merge with the codebook read index; cols only feeds an
+        # assertion), 3 down counters of DimW + 1 bits (rows left to write back, values left to
+        # fetch, for the group in flight), the next descriptor's word 0 (54 bits), two bias bases
+        # (compute, write-back), the group's activations and mask, the active-PE mask, the output
+        # data and broadcast activation, the FIFO limit, the fetch and write-back row counters
+        # (the latter a bit wider), layer, last layer and written-back layer, and 59 single bits
+        # and small fields (state 3, w_frac 4, prefetch count 2, cycles 32, read target 4,
+        # codebook index 4, relu of both layers, has_bias of both, src_sel, acc_sel, layer
+        # start, done, out_valid, f_pending, g_valid, write-back more and tail, broadcast valid,
+        # minus the 4 merged bits).
+        "eie_ccu": (59 + 11 * DIM_W + 3 * (DIM_W + 1) + 54 + 2 * d["BiasAddrW"]
+                    + p["NumPe"] * ACT_W + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"]
+                    + 2 * d["ActAddrW"] + 1 + 3 * d["LayerW"]),
         # Host response valid, PE-target flag and responding PE, each in two stages, the CCU's
-        # read data, write-back row; the request register (valid, write, target, PE, address,
+        # read data, write-back row and layer; the request register (valid, write, target, PE, address,
         # data) and its decode (CCU target, start, PE select).
-        "eie_top": (2 * (2 + d["PeW"]) + 64 + d["ActAddrW"] + 1 + 1 + 4 + d["PeW"] + DIM_W + 64
-                    + 2 + p["NumPe"]),
+        "eie_top": (2 * (2 + d["PeW"]) + 64 + d["ActAddrW"] + d["LayerW"] + 1 + 1 + 4 + d["PeW"]
+                    + DIM_W + 64 + 2 + p["NumPe"]),
     }
 
 
@@ -134,8 +138,8 @@ def srams(p):
         ("eie_pe_ptr_read", "pointers (even + odd bank)", PTR_W, p["PtrDepth"] // 2, 2),
         ("eie_pe_spmat_read", "sparse matrix", 64, p["SpmatDepth"], 1),
         ("eie_pe_act_rw", "activations (2 banks)", ACT_W, p["ActDepth"], 2),
-        ("eie_pe_act_rw", "accumulators", p["AccWidth"], p["ActDepth"], 1),
-        ("eie_pe_act_rw", "biases", 32, p["BiasDepth"], 1),
+        ("eie_pe_act_rw", "accumulators (2 banks)", p["AccWidth"], p["ActDepth"], 2),
+        ("eie_pe_act_rw", "biases (2 banks: even, odd layers)", 32, p["BiasDepth"] // 2, 2),
         ("eie_ccu", "layer descriptors", 64, 2 * p["MaxLayers"], 1),
         ("eie_ccu", "codebooks (one RAM per index)", ACT_W, p["MaxLayers"], 16),
     ]

@@ -118,70 +118,82 @@ Activity ActivityProbe::read() const {
   return a;
 }
 
-void ActivityProbe::check_layer(const Activity& d, const std::vector<PeLayerActivity>& want,
-                                const LayerDescriptor& layer, uint32_t l) const {
+void ActivityProbe::check_window(const Activity& d, const ActivityWindow& want, uint32_t n) const {
   const auto expect = [&](const std::string& what, uint32_t pe, uint64_t got, uint64_t ref) {
     if (got != ref) {
-      throw SimError(
-          fmt::format("layer {}: PE {} {}: the RTL counted {}, the golden model predicts {}", l + 1,
-                      pe, what, got, ref));
+      throw SimError(fmt::format("{}: PE {} {}: the RTL counted {}, the golden model predicts {}",
+                                 want.label, pe, what, got, ref));
     }
   };
-  const auto n = static_cast<uint32_t>(want.size());
+  const PeLayerActivity none;
+  const auto compute = [&](uint32_t k) -> const PeLayerActivity& {
+    return want.compute ? want.compute->at(k) : none;
+  };
+  const auto writeback = [&](uint32_t k) -> const PeLayerActivity& {
+    return want.writeback ? want.writeback->at(k) : none;
+  };
+  const bool c_bias = want.compute_layer && want.compute_layer->has_bias;
+  const bool w_bias = want.writeback_layer && want.writeback_layer->has_bias;
+  const uint64_t groups = want.compute ? compute(0).groups : want.groups;
   for (uint32_t k = 0; k < n && available(); ++k) {
     const auto& e = d.pe.at(k);
-    const PeLayerActivity& w = want[k];
-    expect("broadcasts", k, e[kPeBcast], w.broadcasts);
-    expect("FIFO pushes", k, e[kPePush], w.columns);
-    expect("FIFO pops", k, e[kPePop], w.columns);
-    expect("entries", k, e[kPeEntry], w.entries);
-    expect("products", k, e[kPeMult], w.entries);
-    expect("accumulations", k, e[kPeAdd], w.entries);
-    expect("busy cycles", k, e[kPeBusy], w.entries);
+    const PeLayerActivity& c = compute(k);
+    expect("broadcasts", k, e[kPeBcast], c.broadcasts);
+    expect("FIFO pushes", k, e[kPePush], c.columns);
+    expect("FIFO pops", k, e[kPePop], c.columns);
+    expect("entries", k, e[kPeEntry], c.entries);
+    expect("products", k, e[kPeMult], c.entries);
+    expect("accumulations", k, e[kPeAdd], c.entries);
+    expect("busy cycles", k, e[kPeBusy], c.entries);
   }
+  // Per active PE and role, both banks of a role together: {reads, writes}.
+  std::map<std::string, std::vector<std::array<uint64_t, 2>>> by_role;
   for (size_t i = 0; i < ram_names_.size(); ++i) {
     const int k = ram_pe_[i];
     const std::string& role = ram_roles_[i];
-    const uint64_t reads = d.ram[i][0], writes = d.ram[i][1];
     if (k < 0) {
-      // One descriptor read per word and one codebook read per layer, nothing written.
-      expect(role + " reads (CCU)", 0, reads, role == "desc" ? 2 : 1);
-      expect(role + " writes (CCU)", 0, writes, 0);
+      expect(role + " reads (CCU)", 0, d.ram[i][0],
+             role == "desc" ? want.desc_reads : want.codebook_reads);
+      expect(role + " writes (CCU)", 0, d.ram[i][1], 0);
       continue;
     }
     if (static_cast<uint32_t>(k) >= n) continue;  // inactive PEs
-    const PeLayerActivity& w = want[k];
-    const auto pe = static_cast<uint32_t>(k);
-    if (role == "spmat") {
-      expect("sparse-matrix word reads", pe, reads, w.spmat_words);
-    } else if (role == "ptr_even" || role == "ptr_odd") {
-      expect(role + " reads", pe, reads, w.broadcasts);
-    } else if (role == "bias") {
-      expect("bias reads", pe, reads, layer.has_bias ? w.rows : 0);
-    } else if (role == "acc") {
-      expect("accumulator reads", pe, reads, w.entries + w.rows);
-      expect("accumulator writes", pe, writes, w.entries + w.rows);
-      continue;
-    } else if (role != "act") {
-      throw SimError(fmt::format("activity: no prediction for the {} RAM of PE {}", role, pe));
-    }
-    if (role != "act") expect(role + " writes", pe, writes, 0);
+    auto& v = by_role[role];
+    v.resize(n, {0, 0});
+    v[k][0] += d.ram[i][0];
+    v[k][1] += d.ram[i][1];
   }
-  // The two activation banks together: the source's group reads, the destination's write-backs.
-  std::vector<std::array<uint64_t, 2>> act(n, {0, 0});
-  for (size_t i = 0; i < ram_names_.size(); ++i) {
-    if (ram_roles_[i] == "act" && ram_pe_[i] >= 0 && static_cast<uint32_t>(ram_pe_[i]) < n) {
-      act[ram_pe_[i]][0] += d.ram[i][0];
-      act[ram_pe_[i]][1] += d.ram[i][1];
+  for (const auto& [role, v] : by_role) {
+    for (uint32_t k = 0; k < n; ++k) {
+      const PeLayerActivity& c = compute(k);
+      const PeLayerActivity& w = writeback(k);
+      uint64_t reads = 0, writes = 0;
+      if (role == "spmat") {
+        reads = c.spmat_words;
+      } else if (role == "ptr_even" || role == "ptr_odd") {
+        reads = c.broadcasts;
+      } else if (role == "bias") {
+        // A row's first entry reads its bias; the write-back reads the untouched rows'.
+        reads = (c_bias ? c.touched_rows : 0) + (w_bias ? w.rows - w.touched_rows : 0);
+      } else if (role == "acc") {
+        // Every later entry reads its row; the write-back reads the touched rows.
+        reads = c.entries - c.touched_rows + w.touched_rows;
+        writes = c.entries;
+      } else if (role == "act") {
+        reads = groups;  // one source read per group, in every PE
+        writes = w.rows;
+      } else {
+        throw SimError(fmt::format("activity: no prediction for the {} RAM of PE {}", role, k));
+      }
+      expect(role + " reads", k, v[k][0], reads);
+      expect(role + " writes", k, v[k][1], writes);
     }
-  }
-  for (uint32_t k = 0; k < n; ++k) {
-    expect("activation reads", k, act[k][0], want[k].groups);
-    expect("activation writes", k, act[k][1], want[k].rows);
   }
   if (available()) {
-    expect("broadcasts (CCU)", 0, d.ccu[kCcuBcast], n ? want[0].broadcasts : 0);
-    expect("group loads (CCU)", 0, d.ccu[kCcuGroup], n ? want[0].groups : 0);
+    expect("broadcasts (CCU)", 0, d.ccu[kCcuBcast], n ? compute(0).broadcasts : 0);
+    expect("group loads (CCU)", 0, d.ccu[kCcuGroup], groups);
+    expect("write-back rows (CCU)", 0, d.ccu[kCcuWbRow], n ? writeback(0).rows : 0);
+    expect("results (CCU)", 0, d.ccu[kCcuOut], want.results);
   }
 }
 

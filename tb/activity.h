@@ -22,9 +22,9 @@ constexpr std::array<const char*, 14> kPeEvents = {
     "zero_entries",  "products",    "accumulations", "bypass_s1",    "bypass_s2",
     "busy_cycles",   "idle_cycles", "stall_cycles",  "host_requests"};
 constexpr std::array<const char*, 12> kCcuEvents = {
-    "group_loads",    "broadcasts",   "results",          "broadcast_stalls",
-    "host_requests",  "cycles_idle",  "cycles_load",      "cycles_init",
-    "cycles_compute", "cycles_drain", "cycles_writeback", "cycles_output"};
+    "group_loads",    "broadcasts",  "results",     "broadcast_stalls",
+    "host_requests",  "wb_rows",     "fetch_waits", "cycles_idle",
+    "cycles_load",    "cycles_compute", "cycles_drain", "cycles_output"};
 enum PeEvent : size_t {
   kPeActive,
   kPeBcast,
@@ -41,7 +41,16 @@ enum PeEvent : size_t {
   kPeStall,
   kPeHost
 };
-enum CcuEvent : size_t { kCcuGroup, kCcuBcast, kCcuOut, kCcuBcastStall, kCcuHost, kCcuState };
+enum CcuEvent : size_t {
+  kCcuGroup,
+  kCcuBcast,
+  kCcuOut,
+  kCcuBcastStall,
+  kCcuHost,
+  kCcuWbRow,
+  kCcuFetchWait,
+  kCcuState
+};
 
 // A memory's accesses, by role: every instance of one kind summed (spmat, ptr_even, ptr_odd,
 // bias, acc, act, desc, codebook).
@@ -59,6 +68,21 @@ struct Activity {
 };
 Activity operator-(const Activity& a, const Activity& b);
 
+// A window of a run: from one layer's start to the next's (the last: to the result stream), then
+// the result stream. In window l layer l computes and drains while layer l-1 is written back and
+// layer l+1's descriptor and codebook are read ahead; the first window also reads layer 1's
+// descriptor, and the result stream's window writes back the last layer.
+struct ActivityWindow {
+  std::string label;
+  const std::vector<PeLayerActivity>* compute = nullptr;    // per active PE; none: the output
+  const LayerDescriptor* compute_layer = nullptr;
+  const std::vector<PeLayerActivity>* writeback = nullptr;  // none in the first window
+  const LayerDescriptor* writeback_layer = nullptr;
+  uint64_t desc_reads = 0, codebook_reads = 0;              // the CCU's
+  uint64_t groups = 0;                                      // the output stream's group loads
+  uint64_t results = 0;                                     // ...and results
+};
+
 class ActivityProbe {
  public:
   // Whether this build has the counters (not the gate-level netlist, which keeps only the RAMs).
@@ -69,11 +93,9 @@ class ActivityProbe {
   Activity read() const;
   const std::vector<std::string>& ram_names() const { return ram_names_; }
 
-  // Throws SimError naming the PE, the count and both values where a layer's activity differs
-  // from the golden model's prediction for the n active PEs (the memory image's descriptor says
-  // whether the layer has biases).
-  void check_layer(const Activity& delta, const std::vector<PeLayerActivity>& want,
-                   const LayerDescriptor& layer, uint32_t layer_index) const;
+  // Throws SimError naming the window, the PE, the count and both values where a window's
+  // activity differs from the golden model's prediction for the n active PEs.
+  void check_window(const Activity& delta, const ActivityWindow& want, uint32_t n) const;
 
   // Totals over PEs and instances: {"pe": {event: n}, "ccu": {...}, "memories": {role: {...}}}.
   nlohmann::json summary(const Activity& delta) const;

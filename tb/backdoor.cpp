@@ -46,13 +46,15 @@ void write_ram(const RamScope& ram, uint32_t addr, uint64_t word) {
 
 // One PE's back-door RAMs, looked up by name once per PE rather than once per word.
 struct PeRams {
-  const RamScope *spmat, *ptr_even, *ptr_odd, *bias;
+  const RamScope *spmat, *ptr_even, *ptr_odd, *bias_even, *bias_odd;
 };
 
 PeRams find_pe_rams(uint32_t pe) {
   const std::string prefix = fmt::format("eie_top.g_pe[{}].u_pe.", pe);
   return {&find_ram(prefix + "u_spmat_read.u_spmat"), &find_ram(prefix + "u_ptr_read.u_ptr_even"),
-          &find_ram(prefix + "u_ptr_read.u_ptr_odd"), &find_ram(prefix + "u_act_rw.u_bias")};
+          &find_ram(prefix + "u_ptr_read.u_ptr_odd"),
+          &find_ram(prefix + "u_act_rw.g_bias_bank[0].u_bias"),
+          &find_ram(prefix + "u_act_rw.g_bias_bank[1].u_bias")};
 }
 
 }  // namespace
@@ -72,9 +74,11 @@ void backdoor_load(HostDriver& driver, const MemoryImage& image) {
       case kTgtPtr:  // even pointer indices in one bank, odd in the other, at index / 2
         write_ram(addr % 2 == 0 ? *r.ptr_even : *r.ptr_odd, addr / 2, word);
         break;
-      case kTgtBias:
-        write_ram(*r.bias, addr, word);
+      case kTgtBias: {  // the even layers' half of the addresses in one bank, the odd's in the other
+        const uint32_t half = r.bias_even->depth;
+        write_ram(addr < half ? *r.bias_even : *r.bias_odd, addr % half, word);
         break;
+      }
       default:
         driver.write(t, pe, addr, word);
     }

@@ -38,8 +38,8 @@ namespace po = boost::program_options;
 namespace eie::tb {
 namespace {
 
-constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 3, kStateDrain = 4,
-              kStateWriteback = 5, kStateOutput = 6;
+constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 2, kStateDrain = 3,
+              kStateOutput = 4;
 // pipe_valid_o: eie_pkg::PipeStages bits per PE; the E stage's bit is eie_pkg::PipeE.
 constexpr unsigned kPipeStages = 8, kPipeE = 6;
 // eie_pkg::FifoSkid: FIFO slots beyond the run-time limit (docs/hardware.md, section 6).
@@ -114,7 +114,10 @@ struct RunStats {
   uint32_t fifo_limit = 0;
   uint64_t cycles = 0;                             // the run's cycle counter (start to done)
   std::vector<uint64_t> work_total, work_busiest;  // per layer, from the golden model
-  std::vector<uint64_t> layer_cycles;              // from Load to the end of Writeback
+  // Per layer: its window, from its start (Load, or the switch from the layer before) to the end
+  // of its drain; of them, the cycles before its first broadcast (descriptor load, the group
+  // fetch's start: the fixed per-layer cost) and after its last (the drain).
+  std::vector<uint64_t> layer_cycles, layer_lead, layer_tail;
   uint64_t output_cycles = 0;
 };
 
@@ -328,16 +331,19 @@ int run(const po::variables_map& vm) {
     while ((1u << b) < built.fifo_depth + kFifoSkid + 1) ++b;
     return b;
   }();
-  // Activity snapshots of the current run (tb/activity.h): as each layer starts (the CCU enters
-  // Load), as the result stream starts (Output), and when the run is done.
+  // Activity snapshots of the current run (tb/activity.h): as the run starts, as each later layer
+  // starts (the switch from Drain to Compute), as the result stream starts (Output), and when the
+  // run is done.
   std::unique_ptr<ActivityProbe> probe;
   std::vector<Activity> marks;
+  std::vector<bool> seen_bcast;  // per layer of the current run: a broadcast went out
   int prev_state = kStateIdle;
   sim.add_sampler([&] {
     // In reset the state is whatever power-up left (random under --rand-reset): nothing to check.
     if (!dut.rst_ni) return;
     const int now = dut.state_o;
-    if (board != nullptr && now != prev_state && (now == kStateLoad || now == kStateOutput)) {
+    if (board != nullptr && now != prev_state &&
+        (now == kStateOutput || (now == kStateCompute && prev_state == kStateDrain))) {
       marks.push_back(probe->read());
     }
     prev_state = now;
@@ -364,11 +370,22 @@ int run(const po::variables_map& vm) {
         cov_busy[k] += bits(dut.pipe_valid_o, k * kPipeStages + kPipeE, 1);
       }
     }
-    if (state != kStateIdle && state < kStateOutput) ++stats->layer_cycles.at(dut.layer_o);
+    if (state != kStateIdle && state < kStateOutput) {
+      const size_t l = dut.layer_o;
+      ++stats->layer_cycles.at(l);
+      if (dut.bcast_valid_o) {
+        stats->layer_tail.at(l) = 0;
+        seen_bcast.at(l) = true;
+      } else if (seen_bcast.at(l)) {
+        ++stats->layer_tail.at(l);
+      } else {
+        ++stats->layer_lead.at(l);
+      }
+    }
     if (state == kStateOutput) ++stats->output_cycles;
     for (uint32_t k = 0; k < n; ++k) {
       if (bits(dut.wb_valid_o, k, 1)) {
-        board->on_writeback(sim.cycle(), dut.layer_o, dut.wb_row_o * n + k,
+        board->on_writeback(sim.cycle(), dut.wb_layer_o, dut.wb_row_o * n + k,
                             static_cast<int16_t>(bits(dut.wb_data_o, k * 16, 16)));
       }
     }
@@ -440,6 +457,9 @@ int run(const po::variables_map& vm) {
     Scoreboard sb(s.inputs[r], expected);
     RunStats rs;
     rs.layer_cycles.assign(s.net.layers.size(), 0);
+    rs.layer_lead.assign(s.net.layers.size(), 0);
+    rs.layer_tail.assign(s.net.layers.size(), 0);
+    seen_bcast.assign(s.net.layers.size(), false);
     for (const LayerWork& w : work) {
       rs.work_total.push_back(w.total_entries());
       rs.work_busiest.push_back(w.max_entries());
@@ -454,6 +474,11 @@ int run(const po::variables_map& vm) {
     stats = &rs;
     done = false;
     marks.clear();
+    // The input's last write acts two cycles after the port took it (docs/hardware.md, "Host
+    // port"): the run's activity starts after it.
+    sim.tick();
+    sim.tick();
+    marks.push_back(probe->read());
     driver.start(static_cast<uint32_t>(s.net.layers.size()));
     while (!done) {
       dut.out_ready_i = !stall(rng);
@@ -463,14 +488,37 @@ int run(const po::variables_map& vm) {
     sb.finish();
     const size_t layers = s.net.layers.size();
     if (marks.size() != layers + 2) {
-      throw SimError(fmt::format("run {}: {} activity marks for {} layers (a layer never loaded?)",
+      throw SimError(fmt::format("run {}: {} activity marks for {} layers (a layer never started?)",
                                  r + 1, marks.size(), layers));
+    }
+    std::vector<std::vector<PeLayerActivity>> acts(layers);
+    for (size_t l = 0; l < layers; ++l) {
+      acts[l] = predict_layer_activity(image, l, l == 0 ? s.inputs[r] : expected[l - 1]);
+    }
+    for (size_t l = 0; l <= layers; ++l) {  // the layers' windows, then the result stream's
+      ActivityWindow window;
+      window.label = l < layers ? fmt::format("run {}, layer {}", r + 1, l + 1)
+                              : fmt::format("run {}, result stream", r + 1);
+      if (l < layers) {
+        window.compute = &acts[l];
+        window.compute_layer = &image.layers[l];
+        // Layer 1's descriptor and codebook as the run starts; the next layer's in the drain.
+        window.desc_reads = (l == 0 ? 2 : 0) + (l + 1 < layers ? 2 : 0);
+        window.codebook_reads = (l == 0 ? 1 : 0) + (l + 1 < layers ? 1 : 0);
+      } else {
+        window.groups = (uint64_t{image.layers.back().rows} + n - 1) / n;
+        window.results = image.layers.back().rows;
+      }
+      if (l > 0) {
+        window.writeback = &acts[l - 1];
+        window.writeback_layer = &image.layers[l - 1];
+      }
+      probe->check_window(marks[l + 1] - marks[l], window, n);
     }
     for (size_t l = 0; l < layers; ++l) {
       const Activity delta = marks[l + 1] - marks[l];
       const std::vector<int16_t>& x = l == 0 ? s.inputs[r] : expected[l - 1];
-      const std::vector<PeLayerActivity> golden_acts = predict_layer_activity(image, l, x);
-      probe->check_layer(delta, golden_acts, image.layers[l], static_cast<uint32_t>(l));
+      const std::vector<PeLayerActivity>& golden_acts = acts[l];
       floors[l] += broadcast_floor(x, n);
       layer_activity[l] += delta;
       for (const PeLayerActivity& a : golden_acts) {
@@ -479,6 +527,7 @@ int run(const po::variables_map& vm) {
         predicted[l].entries += a.entries;
         predicted[l].spmat_words += a.spmat_words;
         predicted[l].rows += a.rows;
+        predicted[l].touched_rows += a.touched_rows;
         predicted[l].groups += a.groups;
       }
       for (size_t w = 0; w < word_widths.size(); ++w) {
@@ -605,6 +654,8 @@ int run(const po::variables_map& vm) {
       j["runs"].push_back({{"fifo_limit", rs.fifo_limit},
                            {"cycles", rs.cycles},
                            {"layer_cycles", rs.layer_cycles},
+                           {"layer_lead_cycles", rs.layer_lead},
+                           {"layer_drain_cycles", rs.layer_tail},
                            {"output_cycles", rs.output_cycles},
                            {"work_total_entries", rs.work_total},
                            {"work_busiest_pe_entries", rs.work_busiest}});
@@ -620,6 +671,7 @@ int run(const po::variables_map& vm) {
       layer["predicted"] = {
           {"broadcasts", p.broadcasts},   {"columns", p.columns}, {"entries", p.entries},
           {"spmat_words", p.spmat_words}, {"rows", p.rows},       {"groups", p.groups},
+          {"touched_rows", p.touched_rows},
           {"broadcast_floor", floors[l]}};
       for (size_t w = 0; w < word_widths.size(); ++w) {
         layer["predicted"]["spmat_words_by_width"][std::to_string(word_widths[w])] =

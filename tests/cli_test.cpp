@@ -168,7 +168,8 @@ TEST_F(Cli, PackChecksTheModelFitsTheConfiguredHardware) {
   expect_failure("pack " + f("m.eie") + " --pe 4 --spmat-depth 1", 1, "sparse-matrix", none);
   expect_failure("pack " + f("m.eie") + " --pe 4 --ptr-depth 8", 1, "pointer", none);
   expect_failure("pack " + f("m.eie") + " --pe 4 --act-depth 2", 1, "activation", none);
-  expect_failure("pack " + f("m.eie") + " --pe 4 --bias-depth 3", 1, "bias", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --bias-depth 4", 1, "bias", none);
+  expect_failure("pack " + f("m.eie") + " --pe 4 --bias-depth 3", 2, "power of two", none);
   expect_failure("pack " + f("m.eie") + " --pe 4 --max-layers 1", 1, "layer table", none);
   expect_failure("pack " + f("m.eie") + " --spmat-depth 0", 2, "--spmat-depth", none);
 }

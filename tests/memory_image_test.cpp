@@ -94,6 +94,7 @@ TEST(MemoryImage, ActivePesChangeTheInterleaving) {
   std::mt19937_64 rng(2);
   const Network net = two_layers(rng);
   HwConfig c = small_config();
+  c.bias_depth = 32;  // 10 local rows of layer 1's biases in the lower half
   c.active_pe = 3;
   const MemoryImage img = build_memory_image(net, c);
   EXPECT_EQ(img.pe.size(), 3u);
@@ -120,8 +121,10 @@ TEST(MemoryImage, RefusesNetworksThatDoNotFit) {
   c.spmat_depth = 2;
   expect_refusal(c, "(SpmatDepth)");
   c = small_config();
-  c.bias_depth = 7;
+  c.bias_depth = 8;  // layer 1's 8 local rows of biases, 4 for the odd-numbered layers
   expect_refusal(c, "(BiasDepth)");
+  c.bias_depth = 12;
+  expect_refusal(c, "not a power of two");
   c = small_config();
   c.max_layers = 1;
   expect_refusal(c, "(MaxLayers)");

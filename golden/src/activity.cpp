@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eie/error.h"
+#include "eie/sparse_format.h"
 
 namespace eie {
 
@@ -22,6 +23,9 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
   for (uint32_t k = 0; k < n; ++k) {
     PeLayerActivity& a = out[k];
     const std::vector<uint32_t>& ptr = image.pe[k].pointers;
+    const std::vector<uint64_t>& words = image.pe[k].spmat;
+    a.rows = d.rows > k ? (d.rows - k + n - 1) / n : 0;
+    std::vector<bool> touched(a.rows, false);
     for (uint32_t j = 0; j < d.cols; ++j) {
       if (input[j] == 0) continue;  // the LNZD never broadcasts a zero
       ++a.broadcasts;
@@ -30,8 +34,22 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
       ++a.columns;
       a.entries += end - start;
       a.spmat_words += (end - 1) / per_word - start / per_word + 1;
+      // Local rows from the relative indices: z at a column's first entry, previous + 1 + z after.
+      uint64_t row = 0;
+      for (uint64_t e = start; e < end; ++e) {
+        require(e / kEntriesPerWord < words.size(), "PE {}: entry {} beyond its {} words", k, e,
+                words.size());
+        const auto entry = static_cast<uint8_t>(words[e / kEntriesPerWord] >>
+                                                (8 * (e % kEntriesPerWord)));
+        row = (e == start ? 0 : row + 1) + entry_z(entry);
+        require(row < a.rows, "PE {}: layer {} entry {} at local row {} of {}", k, layer + 1, e,
+                row, a.rows);
+        if (!touched[row]) {
+          touched[row] = true;
+          ++a.touched_rows;
+        }
+      }
     }
-    a.rows = d.rows > k ? (d.rows - k + n - 1) / n : 0;
     a.groups = (uint64_t{d.cols} + n - 1) / n;
   }
   return out;

@@ -1,5 +1,8 @@
 #include "eie/memory_image.h"
 
+#include <algorithm>
+#include <array>
+
 #include "eie/error.h"
 #include "eie/limits.h"
 #include "eie/sparse_format.h"
@@ -20,8 +23,12 @@ void HwConfig::validate() const {
           num_pe);
   require(fifo_depth >= 1, "hardware: FIFO depth must be at least 1");
   require(spmat_depth >= 1 && ptr_depth >= 4 && ptr_depth % 2 == 0 && act_depth >= 1 &&
-              bias_depth >= 1 && max_layers >= 1,
+              max_layers >= 1,
           "hardware: memory depths must be positive (pointer depth even and at least 4)");
+  // Two bias banks selected by the address's top bit: the even layers' and the odd layers'.
+  require(bias_depth >= 2 && (bias_depth & (bias_depth - 1)) == 0,
+          "hardware: bias depth {} is not a power of two of at least 2 (BiasDepth: two banks)",
+          bias_depth);
 }
 
 uint64_t LayerDescriptor::word0() const {
@@ -43,7 +50,12 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
   image.config = config;
   image.pe.resize(n);
   std::vector<std::vector<uint8_t>> entries(n);  // every layer's entries per PE
-  uint32_t ptr_next = 0, bias_next = 0;
+  // Biases: the even layers' from address 0, the odd layers' from bias_depth / 2 (the two banks
+  // of docs/hardware.md, so a layer's first-touch reads and its predecessor's write-back never
+  // share one); bias_end: one past the highest address used.
+  uint32_t ptr_next = 0, bias_end = 0;
+  std::array<uint32_t, 2> bias_next = {0, 0};
+  const uint32_t bias_half = config.bias_depth / 2;
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
     const std::string name = layer_label(net, l);
@@ -67,7 +79,8 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
     d.relu = layer.relu;
     d.has_bias = !layer.bias.empty();
     d.ptr_base = ptr_next;
-    d.bias_base = d.has_bias ? bias_next : 0;
+    const size_t bank = l % 2;
+    d.bias_base = d.has_bias ? static_cast<uint32_t>(bank) * bias_half + bias_next[bank] : 0;
     ptr_next += layer.inputs() + 1;
     ptr_next += ptr_next % 2;  // the next layer's p_0 starts in the even bank
     require(ptr_next <= config.ptr_depth,
@@ -75,10 +88,13 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
             "(PtrDepth)",
             name, l + 1, ptr_next, config.ptr_depth);
     if (d.has_bias) {
-      bias_next += out_local;
-      require(bias_next <= config.bias_depth,
-              "{}: biases of layers 1..{} need {} entries per PE; the hardware has {} (BiasDepth)",
-              name, l + 1, bias_next, config.bias_depth);
+      bias_next[bank] += out_local;
+      require(bias_next[bank] <= bias_half,
+              "{}: biases of the {} layers 1..{} need {} entries per PE; the hardware has {} for "
+              "them, half of {} (BiasDepth)",
+              name, bank == 0 ? "odd-numbered" : "even-numbered", l + 1, bias_next[bank],
+              bias_half, config.bias_depth);
+      bias_end = std::max(bias_end, d.bias_base + out_local);
     }
     image.layers.push_back(d);
     image.codebooks.push_back(layer.codebook);
@@ -101,7 +117,7 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
               "{}: PE {} holds {} entries, beyond the {}-bit pointers", name, k, entries[k].size(),
               kPointerBits);
       if (d.has_bias) {
-        pe.bias.resize(bias_next, 0);
+        pe.bias.resize(bias_end, 0);
         for (uint32_t r = 0; r < out_local; ++r) {
           const uint32_t i = r * n + k;
           pe.bias[d.bias_base + r] = i < layer.outputs() ? layer.bias[i] : 0;
@@ -114,7 +130,7 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
     all.entries = std::move(entries[k]);
     image.pe[k].spmat = all.words();
     image.pe[k].pointers.resize(ptr_next, 0);
-    image.pe[k].bias.resize(bias_next, 0);
+    image.pe[k].bias.resize(bias_end, 0);
   }
   return image;
 }
