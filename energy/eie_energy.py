@@ -68,6 +68,9 @@ ALWAYS_CLOCKED = {"ptr_read": 1, "fifo": 12, "spmat_read": 2, "arith": 5, "act_r
 # pins (a latch and an AND). Groups per PE: ptr_read 1, FIFO slots 9, spmat_read 2 (E, R),
 # arith 5 stages, act_rw 1, pe_other 2 (host request, read-back).
 GATE_GROUPS_PER_PE, GATE_FLOP_EQUIV = 20, 2.0
+# The touched bits (2 x ActDepth a PE, one per row and accumulator bank) have an enable per bit;
+# gated, they are taken in groups of this many rows, one clock gate each.
+TOUCHED_GROUP = 32
 # EIE (ISCA 2016) Table II: PE power at 800 MHz. Each benchmark run's Table IV time comes in its
 # report (eie_sim --json "benchmark", from golden/src/benchmark_layers.cpp).
 PAPER = {
@@ -219,6 +222,15 @@ def layer_energy(act, mem_model, logic, params, mem_config, active_pe):
             if b in PER_CHIP:
                 e["clock_gated"] += clk * flops * cycles  # not gated
             else:
+                if b == "act_rw":
+                    # The touched bits (eie_pe_act_rw): clocked in groups of TOUCHED_GROUP rows,
+                    # a group when an accumulator write sets one of its bits, each group's gate
+                    # every cycle; the clear as a layer starts is one cycle of one bank.
+                    touched = min(2 * dict(RTL_DEFAULTS, **params)["ActDepth"], flops)
+                    flops -= touched
+                    e["clock_gated"] += clk * (
+                        TOUCHED_GROUP * pe["entries"] +  # one accumulation an entry
+                        GATE_FLOP_EQUIV * touched / TOUCHED_GROUP * cycles * active_pe)
                 # Active PEs: control flops every cycle, data flops when enabled, the gates'
                 # own cost every cycle; inactive PEs: gated off entirely.
                 always = min(ALWAYS_CLOCKED[b], flops)

@@ -140,6 +140,22 @@ class EnergyTest(unittest.TestCase):
         r = E.layer_energy(a, self.mem, self.logic, self.params, "paper", 4)
         self.assertLess(E.totals(r, True)[2], E.totals(r, False)[2])
 
+    def test_touched_bits_gated_in_groups(self):
+        # ActRW's 100 flops hold 2 x ActDepth touched bits: gated, a group of TOUCHED_GROUP of
+        # them is clocked per accumulation (one an entry) and each group's gate every cycle;
+        # the other flops follow the block's rule (2 always, the rest on an entry).
+        report = power_report()
+        report["blocks"]["act_rw"]["flops"] = 400  # 100 a PE
+        logic = E.LogicModel(report, SCALE)
+        r = E.layer_energy(activity(), self.mem, logic, self.params, "build", 4)
+        s = (SCALE["to_nm"] / SCALE["from_nm"]) * (SCALE["to_v"] / SCALE["from_v"]) ** 2
+        clk, touched, entries, cycles = 3 / 400 * s, 2 * self.params["ActDepth"], 20, 10
+        want = clk * (E.TOUCHED_GROUP * entries +
+                      E.GATE_FLOP_EQUIV * touched / E.TOUCHED_GROUP * cycles * 4)
+        want += clk * (2 * cycles * 4 + (100 - touched - 2) * entries)
+        self.assertAlmostEqual(r["blocks"]["ActRW"]["clock_gated"], want)
+        self.assertAlmostEqual(r["blocks"]["ActRW"]["clock"], clk * 100 * 4 * cycles)
+
     def test_more_pes_cost_more_clock(self):
         big = dict(self.params, NumPe=64)
         small = E.layer_energy(activity(), self.mem, self.logic, self.params, "paper", 4)

@@ -245,10 +245,12 @@ module eie_ccu #(
   // "two or more" output instead of a NOR over mask_after: off the path from the ready AND).
   assign g_consumed = g_valid_q && (!lnzd_valid || (fire && !lnzd_multi));
   assign g_load     = f_pending_q && (!g_valid_q || g_consumed);
-  // A source row is read once the write-back has written it: row r is read in the sweep's cycle
-  // r and written in the next, visible to reads after that.
+  // A source row is read once the write-back has written it (row r is read in the sweep's cycle r
+  // and written in the next, visible to reads after that), or in the cycle the write-back reads
+  // it: the PEs then forward the value it writes (eie_pe_act_rw).
   logic src_written;
-  assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);
+  assign src_written = !wb_busy || (ActAddrW+1)'(f_row_q) == wb_row_q ||
+                       (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);
   assign f_issue    = streaming && f_more && (!f_pending_q || g_load) && src_written;
   assign src_re_o   = f_issue;
   assign src_addr_o = f_row_q;

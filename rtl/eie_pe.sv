@@ -73,7 +73,7 @@ module eie_pe #(
   input  wire logic [ActW-1:0]       bcast_act_i,
   input  wire logic [DimW-1:0]       bcast_ptr_i,
   output      logic                  fifo_ready_o, // registered
-  output      logic                  idle_o,
+  output      logic                  idle_o,       // nothing but S2 in flight
   input  wire logic                  count_i,      // compute phase: update the counters
 
   // Host access (I/O mode only): this PE's memories and counters; acts a cycle later, from the
@@ -386,8 +386,10 @@ module eie_pe #(
     endcase
   end
 
+  // Idle with at most S2's write left: it lands at the end of this cycle, before the next layer's
+  // write-back reads the row (eie_pe_act_rw) and with the configuration it started with.
   assign idle_o = !active || (!bcast_valid_i && !b_valid && !fifo_valid && !e_valid &&
-                              !entry_valid && arith_valid == '0);
+                              !entry_valid && arith_valid[3:1] == '0);
   always_comb begin
     pipe_valid_o                    = '0;
     pipe_valid_o[eie_pkg::PipeB]    = b_valid;

@@ -41,7 +41,8 @@ module eie_pe_act_rw #(
   output      logic                 wb_valid_o,    // dst[row_i of last cycle] written
   output      logic [ActW-1:0]      wb_data_o,
 
-  // Source activation read for the LNZD (data one cycle later, held until the next read).
+  // Source activation read for the LNZD (data one cycle later, held until the next read). A read
+  // of the row the write-back reads in the same cycle takes the value it writes next cycle.
   input  wire logic                 src_re_i,
   input  wire logic [ActAddrW-1:0]  src_addr_i,
   output      logic [ActW-1:0]      src_data_o,
@@ -243,7 +244,21 @@ module eie_pe_act_rw #(
 
   assign wb_valid_o        = wb_q;
   assign wb_data_o         = wb_sat;
-  assign src_data_o        = act_rdata[src_sel_i*ActW +: ActW];
+  // The read data holds until the next read, so the forwarded value is kept too: the cycle after
+  // the read it comes straight from the write-back (fwd_now_q), then from fwd_data_q.
+  logic            fwd_hit, fwd_now_q, fwd_q;
+  logic [ActW-1:0] fwd_data_q;
+  assign fwd_hit = src_re_i && wb_i && sweep_en_i && row_i == src_addr_i;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) fwd_now_q <= 1'b0;
+    else fwd_now_q <= fwd_hit;
+  end
+  always_ff @(posedge clk_i) begin
+    if (src_re_i) fwd_q <= fwd_hit;
+    if (fwd_now_q) fwd_data_q <= wb_sat;
+  end
+  assign src_data_o        = fwd_now_q ? wb_sat
+                           : fwd_q     ? fwd_data_q : act_rdata[src_sel_i*ActW +: ActW];
   assign host_bias_rdata_o = bias_rdata[rd_bias_bank_q*32 +: 32];
   assign host_act_rdata_o  = act_rdata[rd_bank_q*ActW +: ActW];
   assign host_acc_rdata_o  = wb_value;
@@ -260,6 +275,9 @@ module eie_pe_act_rw #(
     c_bias_re && has_bias_i);
   cov_untouched_row_written_back: cover property (@(posedge clk_i) disable iff (!rst_ni)
     wb_q && !wbr_touched_q);
+  cov_source_forwarded: cover property (@(posedge clk_i) disable iff (!rst_ni) fwd_now_q);
+  cov_forwarded_source_held: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    fwd_q && !fwd_now_q && !src_re_i);
 
   initial begin
     assert (BiasDepth >= 2 && (BiasDepth & (BiasDepth - 1)) == 0)

@@ -110,10 +110,8 @@ if (rows.every((r) => r.fixed_cycles !== null && r.broadcast_floor !== null)) {
               f(r.drain_cycles), f(r.bound_max), f(100 * r.over_bound, 1) + '%', f(r.efficiency, 3),
               a ? f(a) : '-', a ? (r.cycles <= a ? 'yes' : 'no') : '-'];
     }), 2);
-  process.stdout.write('
-Where the cycles go: fixed (before the first broadcast), broadcast phase, ' +
-                       'drain; bound = max(busiest PE, broadcast floor)
-' + breakdown.text);
+  process.stdout.write('\nWhere the cycles go: fixed (before the first broadcast), broadcast phase, ' +
+                       'drain; bound = max(busiest PE, broadcast floor)\n' + breakdown.text);
   fs.writeFileSync(path.join(dir, 'breakdown.md'), breakdown.md);
 }
 // bench.sh's speed run (absent in result folders from before it existed).

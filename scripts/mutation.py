@@ -73,9 +73,17 @@ MUTANTS = {
         "assign wbr_touched   = 1'b1;",
         "the write-back reads a row no entry touched from the accumulator instead of its bias"),
     "fetch_overtakes_writeback": (
-        "eie_ccu.sv", "assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);",
-        "assign src_written = !wb_busy || (ActAddrW+2)'(f_row_q) + 1 <= (ActAddrW+2)'(wb_row_q);",
+        "eie_ccu.sv", "(ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);",
+        "(ActAddrW+2)'(f_row_q) + 1 <= (ActAddrW+2)'(wb_row_q);",
         "the group fetch reads a source row in the cycle its write-back writes it"),
+    "source_forward_dropped": (
+        "eie_pe_act_rw.sv", "assign fwd_hit = src_re_i && wb_i && sweep_en_i && row_i == src_addr_i;",
+        "assign fwd_hit = 1'b0;",
+        "a source read beside the write-back's read of its row returns the row's old value"),
+    "forwarded_source_not_held": (
+        "eie_pe_act_rw.sv", "                           : fwd_q     ? fwd_data_q : act_rdata",
+        "                           : act_rdata",
+        "a forwarded source value is lost when the LNZD takes the group a cycle or more later"),
 }
 
 BUILD = ("eie_sim_pe6", soak.BUILDS["eie_sim_pe6"])

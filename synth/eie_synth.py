@@ -102,8 +102,9 @@ def expected_flops(p):
         "eie_pe_arith": (5 + 2 * ACT_W + 32 + 28 + 32 + 32 + 2 * p["AccWidth"] + 2
                          + 5 * d["ActAddrW"] + 2),  # + first-entry flags of M2 and S1
         # Touched bits of both accumulator banks; wb_q, write-back row, its touched bit and bias
-        # bank; the compute's bias bank; host read bias bank and activation bank.
-        "eie_pe_act_rw": 2 * p["ActDepth"] + 6 + d["ActAddrW"],
+        # bank; the compute's bias bank; host read bias bank and activation bank; the source
+        # value forwarded from the write-back and its two flags.
+        "eie_pe_act_rw": 2 * p["ActDepth"] + 6 + d["ActAddrW"] + ACT_W + 2,
         # busy, idle and full counters and their registered increments, host read target and
         # counter read-back, the registered ready and active flag; the request register (write,
         # read, target, address, data).
