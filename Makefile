@@ -45,7 +45,7 @@ test: build
 	$(MAKE) --no-print-directory test-asan
 	scripts/fuzz.sh 10 $(BUILD_DIR)/fuzz
 	scripts/coverage.py --seeds 20 --build-dir $(BUILD_DIR)
-	scripts/mutation.py --seeds 10 --build-dir $(BUILD_DIR)
+	scripts/mutation.py --seeds 10 --sample 8 --build-dir $(BUILD_DIR)
 
 # The golden model, the CLI and their tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails); the RTL simulations run in the normal build only.

@@ -502,9 +502,8 @@ module eie_pe #(
       // An entry is its row's first when no entry of the layer wrote the row before it.
       if (u_arith.s2_valid_q) begin
         a_first_touch: assert (u_arith.s2_first_q == !touched_s2)
-          else $error("PE %0d: row %0d: entry %s its first of the layer, the row %s touched",
-                      pe_idx_i, u_arith.s2_row_q, u_arith.s2_first_q ? "is" : "is not",
-                      touched_s2 ? "was" : "was not");
+          else $error("PE %0d: row %0d: the entry's first-of-the-layer flag is %0d, the row's touched bit %0d",
+                      pe_idx_i, u_arith.s2_row_q, u_arith.s2_first_q, touched_s2);
       end
       if (u_arith.s2_valid_q && !u_arith.s2_first_q) begin
         a_acc_bypass: assert (u_arith.s2_old == acc_mem_s2)

@@ -6,7 +6,10 @@ simulation (eie_sim_pe6) in BUILD/mutants/build and run on directed scenarios an
 mutant is caught ("killed") when a run fails, and the first failure's message says how. The
 unmutated copy runs the same set first and must pass.
 
-Usage: scripts/mutation.py [--only NAME ...] [--seeds N] [--build-dir build]
+Usage: scripts/mutation.py [--only NAME ... | --sample N] [--seeds N] [--build-dir build]
+--sample N takes N consecutive mutants of the list, starting where the day's number (days since
+1970, UTC) times N falls: a subset that rotates through the whole list from day to day, as
+`make test` runs it to keep CI's time in hand; `make mutation` runs them all.
 Exit status 1 if a mutant survives or the baseline fails. Report: BUILD/mutants/report.md.
 """
 
@@ -66,10 +69,12 @@ MUTANTS = {
         "eie_pe_arith.sv", " || (s2_valid_q && s2_row_q == m1_row_q));", ");",
         "an entry behind its row's first by three counts as first (the write in S2 not seen)"),
     "touched_rows_never_cleared": (
-        "eie_pe_act_rw.sv", "touched_q[acc_sel_i] <= '0;", "touched_q[acc_sel_i] <= touched_q[acc_sel_i];",
-        "a layer's rows keep the touched bits of the layer two before (no bias at first touch)"),
+        "eie_pe_act_rw.sv", "if (layer_start_i && !acc_sel_i) touched0_q <= '0;",
+        "if (1'b0) touched0_q <= '0;",
+        "bank 0's rows keep the touched bits of the layer two before (no bias at first touch)"),
     "untouched_row_written_back_from_accumulator": (
-        "eie_pe_act_rw.sv", "assign wbr_touched   = touched_q[!acc_sel_i][wbr_row];",
+        "eie_pe_act_rw.sv",
+        "assign wbr_touched   = acc_sel_i ? touched0_q[wbr_row] : touched1_q[wbr_row];",
         "assign wbr_touched   = 1'b1;",
         "the write-back reads a row no entry touched from the accumulator instead of its bias"),
     "fetch_overtakes_writeback": (
@@ -136,7 +141,22 @@ def main():
     ap.add_argument("--seeds", type=int, default=40, help="soak seeds per mutant")
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--sample", type=int, default=0, help="N mutants, rotating daily (0: all)")
     a = ap.parse_args()
+    names = a.only or list(MUTANTS)
+    if a.sample < 0:
+        ap.error("--sample must be 0 or more")
+    if a.sample and not a.only:
+        start = (int(time.time() // 86400) * a.sample) % len(names)
+        names = [names[(start + i) % len(names)] for i in range(min(a.sample, len(names)))]
+        print(f"mutation: today's {len(names)} of {len(MUTANTS)}: {', '.join(names)}")
+    # Every edit must apply to today's RTL before anything is built.
+    for name in names:
+        file, old, _, _ = MUTANTS[name]
+        if open(os.path.join(ROOT, "rtl", file)).read().count(old) != 1:
+            print(f"mutation: {name}: the text to mutate is not in {file} once (was the RTL "
+                  f"changed? update MUTANTS)", file=sys.stderr)
+            return 2
     work = os.path.join(a.build_dir, "mutants")
     build_dir = os.path.join(work, "build")
     os.makedirs(work, exist_ok=True)
@@ -156,7 +176,7 @@ def main():
         return rtl
 
     rows, survived = [], []
-    for name in ["baseline"] + (a.only or list(MUTANTS)):
+    for name in ["baseline"] + names:
         t0 = time.time()
         rtl = prepare(name)
         log = os.path.join(work, name, "build.log")
