@@ -22,9 +22,9 @@ constexpr std::array<const char*, 14> kPeEvents = {
     "zero_entries",  "products",    "accumulations", "bypass_s1",    "bypass_s2",
     "busy_cycles",   "idle_cycles", "stall_cycles",  "host_requests"};
 constexpr std::array<const char*, 12> kCcuEvents = {
-    "group_loads",    "broadcasts",  "results",     "broadcast_stalls",
-    "host_requests",  "wb_rows",     "fetch_waits", "cycles_idle",
-    "cycles_load",    "cycles_compute", "cycles_drain", "cycles_output"};
+    "group_loads",   "broadcasts",     "results",      "broadcast_stalls",
+    "host_requests", "wb_rows",        "fetch_waits",  "cycles_idle",
+    "cycles_load",   "cycles_compute", "cycles_drain", "cycles_output"};
 enum PeEvent : size_t {
   kPeActive,
   kPeBcast,
@@ -74,13 +74,13 @@ Activity operator-(const Activity& a, const Activity& b);
 // descriptor, and the result stream's window writes back the last layer.
 struct ActivityWindow {
   std::string label;
-  const std::vector<PeLayerActivity>* compute = nullptr;    // per active PE; none: the output
+  const std::vector<PeLayerActivity>* compute = nullptr;  // per active PE; none: the output
   const LayerDescriptor* compute_layer = nullptr;
   const std::vector<PeLayerActivity>* writeback = nullptr;  // none in the first window
   const LayerDescriptor* writeback_layer = nullptr;
-  uint64_t desc_reads = 0, codebook_reads = 0;              // the CCU's
-  uint64_t groups = 0;                                      // the output stream's group loads
-  uint64_t results = 0;                                     // ...and results
+  uint64_t desc_reads = 0, codebook_reads = 0;  // the CCU's
+  uint64_t groups = 0;                          // the output stream's group loads
+  uint64_t results = 0;                         // ...and results
 };
 
 class ActivityProbe {

@@ -74,7 +74,8 @@ void backdoor_load(HostDriver& driver, const MemoryImage& image) {
       case kTgtPtr:  // even pointer indices in one bank, odd in the other, at index / 2
         write_ram(addr % 2 == 0 ? *r.ptr_even : *r.ptr_odd, addr / 2, word);
         break;
-      case kTgtBias: {  // the even layers' half of the addresses in one bank, the odd's in the other
+      case kTgtBias: {  // the even layers' half of the addresses in one bank, the odd's in the
+                        // other
         const uint32_t half = r.bias_even->depth;
         write_ram(addr < half ? *r.bias_even : *r.bias_odd, addr % half, word);
         break;

@@ -38,8 +38,7 @@ namespace po = boost::program_options;
 namespace eie::tb {
 namespace {
 
-constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 2, kStateDrain = 3,
-              kStateOutput = 4;
+constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 2, kStateDrain = 3, kStateOutput = 4;
 // pipe_valid_o: eie_pkg::PipeStages bits per PE; the E stage's bit is eie_pkg::PipeE.
 constexpr unsigned kPipeStages = 8, kPipeE = 6;
 // eie_pkg::FifoSkid: FIFO slots beyond the run-time limit (docs/hardware.md, section 6).
@@ -498,7 +497,7 @@ int run(const po::variables_map& vm) {
     for (size_t l = 0; l <= layers; ++l) {  // the layers' windows, then the result stream's
       ActivityWindow window;
       window.label = l < layers ? fmt::format("run {}, layer {}", r + 1, l + 1)
-                              : fmt::format("run {}, result stream", r + 1);
+                                : fmt::format("run {}, result stream", r + 1);
       if (l < layers) {
         window.compute = &acts[l];
         window.compute_layer = &image.layers[l];
@@ -668,11 +667,14 @@ int run(const po::variables_map& vm) {
     for (size_t l = 0; l < layer_activity.size(); ++l) {
       nlohmann::json layer = probe->summary(layer_activity[l]);
       const PeLayerActivity& p = predicted[l];
-      layer["predicted"] = {
-          {"broadcasts", p.broadcasts},   {"columns", p.columns}, {"entries", p.entries},
-          {"spmat_words", p.spmat_words}, {"rows", p.rows},       {"groups", p.groups},
-          {"touched_rows", p.touched_rows},
-          {"broadcast_floor", floors[l]}};
+      layer["predicted"] = {{"broadcasts", p.broadcasts},
+                            {"columns", p.columns},
+                            {"entries", p.entries},
+                            {"spmat_words", p.spmat_words},
+                            {"rows", p.rows},
+                            {"groups", p.groups},
+                            {"touched_rows", p.touched_rows},
+                            {"broadcast_floor", floors[l]}};
       for (size_t w = 0; w < word_widths.size(); ++w) {
         layer["predicted"]["spmat_words_by_width"][std::to_string(word_widths[w])] =
             words_by_width[l][w];

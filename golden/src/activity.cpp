@@ -39,8 +39,8 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
       for (uint64_t e = start; e < end; ++e) {
         require(e / kEntriesPerWord < words.size(), "PE {}: entry {} beyond its {} words", k, e,
                 words.size());
-        const auto entry = static_cast<uint8_t>(words[e / kEntriesPerWord] >>
-                                                (8 * (e % kEntriesPerWord)));
+        const auto entry =
+            static_cast<uint8_t>(words[e / kEntriesPerWord] >> (8 * (e % kEntriesPerWord)));
         row = (e == start ? 0 : row + 1) + entry_z(entry);
         require(row < a.rows, "PE {}: layer {} entry {} at local row {} of {}", k, layer + 1, e,
                 row, a.rows);

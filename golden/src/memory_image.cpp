@@ -22,9 +22,9 @@ void HwConfig::validate() const {
   require(active_pe <= num_pe, "hardware: {} active PEs requested but only {} are built", active_pe,
           num_pe);
   require(fifo_depth >= 1, "hardware: FIFO depth must be at least 1");
-  require(spmat_depth >= 1 && ptr_depth >= 4 && ptr_depth % 2 == 0 && act_depth >= 1 &&
-              max_layers >= 1,
-          "hardware: memory depths must be positive (pointer depth even and at least 4)");
+  require(
+      spmat_depth >= 1 && ptr_depth >= 4 && ptr_depth % 2 == 0 && act_depth >= 1 && max_layers >= 1,
+      "hardware: memory depths must be positive (pointer depth even and at least 4)");
   // Two bias banks selected by the address's top bit: the even layers' and the odd layers'.
   require(bias_depth >= 2 && (bias_depth & (bias_depth - 1)) == 0,
           "hardware: bias depth {} is not a power of two of at least 2 (BiasDepth: two banks)",
@@ -92,8 +92,8 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
       require(bias_next[bank] <= bias_half,
               "{}: biases of the {} layers 1..{} need {} entries per PE; the hardware has {} for "
               "them, half of {} (BiasDepth)",
-              name, bank == 0 ? "odd-numbered" : "even-numbered", l + 1, bias_next[bank],
-              bias_half, config.bias_depth);
+              name, bank == 0 ? "odd-numbered" : "even-numbered", l + 1, bias_next[bank], bias_half,
+              config.bias_depth);
       bias_end = std::max(bias_end, d.bias_base + out_local);
     }
     image.layers.push_back(d);
