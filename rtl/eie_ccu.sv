@@ -111,6 +111,7 @@ module eie_ccu #(
   logic [16*ActW-1:0] cb_rdata;  // all 16 entries of one layer's codebook
   logic [3:0]        rd_cb_index_q;
   logic              sw_compute, sw_output;  // the layer switch, to the next layer or the output
+  logic              leave_layer;            // ...out of a drained layer
 
   logic [DescAddrW-1:0] desc_raddr;
   logic [CbAddrW-1:0]   cb_raddr;
@@ -168,7 +169,7 @@ module eie_ccu #(
       bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
     end
     // The layer that finishes is written back while the next computes.
-    if (state_q == eie_pkg::CcuDrain && (sw_compute || sw_output)) begin
+    if (leave_layer) begin
       wb_relu_o      <= relu_q;
       wb_has_bias_o  <= has_bias_o;
       wb_bias_base_o <= bias_base_o;
@@ -248,10 +249,11 @@ module eie_ccu #(
   // A source row is read once the write-back has written it (row r is read in the sweep's cycle r
   // and written in the next, visible to reads after that), or in the cycle the write-back reads
   // it: the PEs then forward the value it writes (eie_pe_act_rw).
-  logic src_written;
+  logic src_written, f_want;
   assign src_written = !wb_busy || (ActAddrW+1)'(f_row_q) == wb_row_q ||
                        (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);
-  assign f_issue    = streaming && f_more && (!f_pending_q || g_load) && src_written;
+  assign f_want     = streaming && f_more && (!f_pending_q || g_load);  // a free fetch slot
+  assign f_issue    = f_want && src_written;
   assign src_re_o   = f_issue;
   assign src_addr_o = f_row_q;
 
@@ -358,11 +360,11 @@ module eie_ccu #(
 
   // A layer ends when every PE is idle and the write-back before it is done (it always is by
   // then: the layer's group fetch waited for every row); the next starts in the same cycle.
-  logic layer_done;
-  assign layer_done = state_q == eie_pkg::CcuDrain && pes_idle_i && !wb_busy;
-  assign sw_compute = (state_q == eie_pkg::CcuLoad && pf_ready) ||
-                      (layer_done && more_layers && pf_ready);
-  assign sw_output  = layer_done && !more_layers;
+  // Leaving a drained layer waits for the next descriptor read ahead, if there is a next layer.
+  assign leave_layer = state_q == eie_pkg::CcuDrain && pes_idle_i && !wb_busy &&
+                       (!more_layers || pf_ready);
+  assign sw_compute  = (state_q == eie_pkg::CcuLoad && pf_ready) || (leave_layer && more_layers);
+  assign sw_output   = leave_layer && !more_layers;
 
   logic [31:0] cycles_q;
 
@@ -417,7 +419,7 @@ module eie_ccu #(
         pf_cnt_q     <= 2'd1;  // word 0 of the first descriptor is read now
       end
 
-      if (layer_done && (sw_compute || sw_output)) begin
+      if (leave_layer) begin
         src_sel_o <= !src_sel_o;  // this layer's destination is the next one's source
         acc_sel_o <= !acc_sel_o;  // the next layer accumulates in the other bank
         if (sw_compute) layer_q <= layer_q + 1'b1;
@@ -499,7 +501,7 @@ module eie_ccu #(
   end
 
   logic fetch_wait;  // monitor: the fetch would issue but for the write-back
-  assign fetch_wait = streaming && f_more && (!f_pending_q || g_load) && !src_written;
+  assign fetch_wait = f_want && !src_written;
 
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */

@@ -512,15 +512,16 @@ int run(const po::variables_map& vm) {
         window.writeback = &acts[l - 1];
         window.writeback_layer = &image.layers[l - 1];
       }
-      probe->check_window(marks[l + 1] - marks[l], window, n);
-    }
-    for (size_t l = 0; l < layers; ++l) {
       const Activity delta = marks[l + 1] - marks[l];
+      probe->check_window(delta, window, n);
+      if (l == layers) {
+        output_activity += delta;
+        continue;
+      }
       const std::vector<int16_t>& x = l == 0 ? s.inputs[r] : expected[l - 1];
-      const std::vector<PeLayerActivity>& golden_acts = acts[l];
       floors[l] += broadcast_floor(x, n);
       layer_activity[l] += delta;
-      for (const PeLayerActivity& a : golden_acts) {
+      for (const PeLayerActivity& a : acts[l]) {
         predicted[l].broadcasts += a.broadcasts;
         predicted[l].columns += a.columns;
         predicted[l].entries += a.entries;
@@ -530,15 +531,11 @@ int run(const po::variables_map& vm) {
         predicted[l].groups += a.groups;
       }
       for (size_t w = 0; w < word_widths.size(); ++w) {
-        // The hardware's own 64-bit word is golden_acts': only the other widths walk again.
-        for (const PeLayerActivity& a : word_widths[w] == 64
-                                            ? golden_acts
-                                            : predict_layer_activity(image, l, x, word_widths[w])) {
-          words_by_width[l][w] += a.spmat_words;
+        for (const uint64_t words : spmat_word_reads(image, l, x, word_widths[w])) {
+          words_by_width[l][w] += words;
         }
       }
     }
-    output_activity += marks[layers + 1] - marks[layers];
     if (!labels.empty()) {
       rtl_correct += predicted_class(original_order(s.net, sb.outputs())) == labels[r];
       golden_correct += predicted_class(original_order(s.net, expected.back())) == labels[r];

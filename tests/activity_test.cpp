@@ -80,9 +80,10 @@ TEST(Activity, WordsFollowTheAbsoluteAddressAndTheWidth) {
   const std::vector<int16_t> x(8, 1);
   // At entry offset 6 (another layer's entries first) column 0 spans addresses 6..8: two words.
   EXPECT_EQ(predict_layer_activity(paper_image(6), 0, x)[0].spmat_words, 8u);
+  EXPECT_EQ(spmat_word_reads(paper_image(6), 0, x, 64)[0], 8u);
   // 32-bit words hold four entries: 0..2 | 3 | 4..5 | 6..7 | 8..9 | 10 | 11..12 (words 2 and 3).
-  EXPECT_EQ(predict_layer_activity(paper_image(0), 0, x, 32)[0].spmat_words, 8u);
-  EXPECT_EQ(predict_layer_activity(paper_image(0), 0, x, 512)[0].spmat_words, 7u);
+  EXPECT_EQ(spmat_word_reads(paper_image(0), 0, x, 32)[0], 8u);
+  EXPECT_EQ(spmat_word_reads(paper_image(0), 0, x, 512)[0], 7u);
 }
 
 TEST(Activity, BroadcastFloorCountsNonZerosAndEmptyGroups) {
@@ -98,8 +99,9 @@ TEST(Activity, BadArgumentsAreErrors) {
   const std::vector<int16_t> x(8, 1);
   EXPECT_THROW(predict_layer_activity(paper_image(0), 1, x), Error);
   EXPECT_THROW(predict_layer_activity(paper_image(0), 0, std::vector<int16_t>(7, 1)), Error);
-  EXPECT_THROW(predict_layer_activity(paper_image(0), 0, x, 12), Error);
-  EXPECT_THROW(predict_layer_activity(paper_image(0), 0, x, 0), Error);
+  EXPECT_THROW(spmat_word_reads(paper_image(0), 0, x, 12), Error);
+  EXPECT_THROW(spmat_word_reads(paper_image(0), 0, x, 0), Error);
+  EXPECT_THROW(spmat_word_reads(paper_image(0), 1, x, 64), Error);
   // An entry beyond the sparse matrix, or at a row beyond the PE's share of the layer.
   MemoryImage short_matrix = paper_image(0);
   short_matrix.pe[0].spmat.resize(1);

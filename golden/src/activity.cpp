@@ -7,18 +7,29 @@
 
 namespace eie {
 
-std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, size_t layer,
-                                                    const std::vector<int16_t>& input,
-                                                    uint32_t word_bits) {
+namespace {
+
+const LayerDescriptor& checked_layer(const MemoryImage& image, size_t layer,
+                                     const std::vector<int16_t>& input) {
   require(layer < image.layers.size(), "layer {} of an image with {} layers", layer,
           image.layers.size());
-  require(word_bits >= 8 && word_bits % 8 == 0 && word_bits <= 4096,
-          "sparse-matrix word of {} bits: a multiple of 8 up to 4096", word_bits);
   const LayerDescriptor& d = image.layers[layer];
   require(input.size() == d.cols, "layer {} takes {} inputs, got {}", layer + 1, d.cols,
           input.size());
+  return d;
+}
+
+// Words a column of entries [start, end) touches, per_word entries to a word.
+uint64_t words_touched(uint64_t start, uint64_t end, uint64_t per_word) {
+  return end == start ? 0 : (end - 1) / per_word - start / per_word + 1;
+}
+
+}  // namespace
+
+std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, size_t layer,
+                                                    const std::vector<int16_t>& input) {
+  const LayerDescriptor& d = checked_layer(image, layer, input);
   const uint32_t n = image.config.pes();
-  const uint64_t per_word = word_bits / 8;
   std::vector<PeLayerActivity> out(n);
   for (uint32_t k = 0; k < n; ++k) {
     PeLayerActivity& a = out[k];
@@ -33,15 +44,12 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
       if (end == start) continue;  // dropped at the pointer read
       ++a.columns;
       a.entries += end - start;
-      a.spmat_words += (end - 1) / per_word - start / per_word + 1;
-      // Local rows from the relative indices: z at a column's first entry, previous + 1 + z after.
+      a.spmat_words += words_touched(start, end, kEntriesPerWord);
       uint64_t row = 0;
       for (uint64_t e = start; e < end; ++e) {
         require(e / kEntriesPerWord < words.size(), "PE {}: entry {} beyond its {} words", k, e,
                 words.size());
-        const auto entry =
-            static_cast<uint8_t>(words[e / kEntriesPerWord] >> (8 * (e % kEntriesPerWord)));
-        row = (e == start ? 0 : row + 1) + entry_z(entry);
+        row = entry_row(e == start, row, entry_in_word(words[e / kEntriesPerWord], e));
         require(row < a.rows, "PE {}: layer {} entry {} at local row {} of {}", k, layer + 1, e,
                 row, a.rows);
         if (!touched[row]) {
@@ -51,6 +59,24 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
       }
     }
     a.groups = (uint64_t{d.cols} + n - 1) / n;
+  }
+  return out;
+}
+
+std::vector<uint64_t> spmat_word_reads(const MemoryImage& image, size_t layer,
+                                       const std::vector<int16_t>& input, uint32_t word_bits) {
+  const LayerDescriptor& d = checked_layer(image, layer, input);
+  require(word_bits >= 8 && word_bits % 8 == 0 && word_bits <= 4096,
+          "sparse-matrix word of {} bits: a multiple of 8 up to 4096", word_bits);
+  const uint32_t n = image.config.pes();
+  std::vector<uint64_t> out(n, 0);
+  for (uint32_t k = 0; k < n; ++k) {
+    const std::vector<uint32_t>& ptr = image.pe[k].pointers;
+    for (uint32_t j = 0; j < d.cols; ++j) {
+      if (input[j] != 0) {
+        out[k] += words_touched(ptr[d.ptr_base + j], ptr[d.ptr_base + j + 1], word_bits / 8);
+      }
+    }
   }
   return out;
 }

@@ -156,11 +156,11 @@ CodeMatrix unpack(const PackedLayer& p) {
     for (uint32_t k = 0; k < p.num_pe; ++k) {
       const PeSlice& s = p.pe[k];
       const uint32_t local_rows = p.local_rows(k);
-      uint64_t local = 0;  // the local row the next zero count is relative to
+      uint64_t local = 0;
       for (uint32_t e = s.ptr[j]; e < s.ptr[j + 1]; ++e) {
         const unsigned v = entry_v(s.entries[e]);
         const unsigned z = entry_z(s.entries[e]);
-        local += z;
+        local = entry_row(e == s.ptr[j], local, s.entries[e]);
         require(local < local_rows, "PE {} column {}: entry {} lands on local row {} of {}", k, j,
                 e, local, local_rows);
         if (v == 0) {
@@ -173,7 +173,6 @@ CodeMatrix unpack(const PackedLayer& p) {
         } else {
           column.emplace_back(static_cast<uint32_t>(local * p.num_pe + k), static_cast<uint8_t>(v));
         }
-        ++local;
       }
     }
     std::sort(column.begin(), column.end());

@@ -22,12 +22,16 @@ struct PeLayerActivity {
   uint64_t groups = 0;        // source groups the LNZD fetches: one activation read per PE
 };
 
-// One element per active PE. word_bits: the sparse-matrix word (64 in the hardware; other
-// multiples of 8 give the read counts a different SRAM width would need, the paper's Fig. 9
-// study). Throws eie::Error on a layer index, input width or word width the image cannot take.
+// One element per active PE. Throws eie::Error on a layer index or input width the image cannot
+// take, or an entry beyond the sparse matrix or the PE's rows.
 std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, size_t layer,
-                                                    const std::vector<int16_t>& input,
-                                                    uint32_t word_bits = 64);
+                                                    const std::vector<int16_t>& input);
+
+// The sparse-matrix words each active PE would read for the layer with a word_bits-wide SRAM (a
+// multiple of 8; the hardware's 64 gives PeLayerActivity::spmat_words): the read counts of the
+// paper's Fig. 9 width study. Throws eie::Error as above, or on a word width it cannot take.
+std::vector<uint64_t> spmat_word_reads(const MemoryImage& image, size_t layer,
+                                       const std::vector<int16_t>& input, uint32_t word_bits);
 
 // The broadcast floor of a layer's input on n PEs: the cycles the leading-non-zero detector needs
 // to broadcast it, one per non-zero activation and one per group of n activations (one local

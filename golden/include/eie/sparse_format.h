@@ -23,6 +23,16 @@ constexpr uint8_t make_entry(unsigned v, unsigned z) {
 }
 constexpr unsigned entry_v(uint8_t e) { return e & 0xFu; }
 constexpr unsigned entry_z(uint8_t e) { return (e >> 4) & 0xFu; }
+// The local row of an entry within its PE (format.md): its zero count at a column's first entry,
+// the previous entry's row + 1 + its zero count after it. The RTL's R stage (eie_pe_arith) does
+// the same.
+constexpr uint64_t entry_row(bool first, uint64_t previous, uint8_t e) {
+  return (first ? 0 : previous + 1) + entry_z(e);
+}
+// Entry e of a PE's sparse-matrix words, packed as PeSlice::words() packs them.
+constexpr uint8_t entry_in_word(uint64_t word, uint64_t e) {
+  return static_cast<uint8_t>(word >> (8 * (e % static_cast<uint64_t>(kEntriesPerWord))));
+}
 
 // A rows x cols matrix whose non-zeros are codebook indices 1..15, in compressed sparse column
 // form: column j holds row_idx/code[col_ptr[j] .. col_ptr[j+1]), rows strictly increasing.
