@@ -34,7 +34,7 @@ struct Outcome {
 };
 
 Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_t fifo,
-                 uint32_t width) {
+                 uint32_t width, bool accept_empty) {
   const uint32_t n = p.num_pe;
   std::vector<uint32_t> cols;
   for (uint32_t j = 0; j < p.cols; ++j) {
@@ -70,12 +70,13 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
       arriving[k].clear();
     }
     for (uint32_t b = 0; b < width && next < cols.size(); ++b) {
+      const uint32_t j = cols[next];
       bool ready = true;
       for (uint32_t k = 0; k < n && ready; ++k) {
-        ready = queue[k].size() + arriving[k].size() < fifo;
+        ready = queue[k].size() + arriving[k].size() < fifo || (accept_empty && work(k, j) == 0);
       }
       if (!ready) break;
-      const uint32_t j = cols[next++];
+      ++next;
       for (uint32_t k = 0; k < n; ++k) {
         if (work(k, j) != 0) arriving[k].push_back(work(k, j));
       }
@@ -97,7 +98,8 @@ int run(int argc, char** argv) {
       "width", po::value<int64_t>()->default_value(1), "broadcasts per cycle")(
       "window", po::value<int64_t>()->default_value(32), "row balancing: window in columns")(
       "tries", po::value<int64_t>()->default_value(40), "row balancing: swap tries per row")(
-      "seed", po::value<int64_t>()->default_value(1), "seed of the layers and activations");
+      "seed", po::value<int64_t>()->default_value(1), "seed of the layers and activations")(
+      "accept-empty", "a PE with a full FIFO still accepts a column it holds no entries for");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -115,10 +117,12 @@ int run(int argc, char** argv) {
   const auto window = int_option_as<uint32_t>(vm, "window", 1, kMaxDimension);
   const auto tries = int_option_as<uint32_t>(vm, "tries", 0, 1000000);
   const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
+  const bool accept_empty = vm.count("accept-empty") != 0;
   fmt::print(
-      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle; balanced: window {}, {} tries "
+      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}; balanced: window {}, {} tries "
       "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
-      pes, fifo, width, window, tries);
+      pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "", window,
+      tries);
   fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}\n", "layer", "variant", "interleaved",
              "balanced totals", "balanced windows");
   for (const BenchmarkLayer& b : benchmark_layers()) {
@@ -132,7 +136,7 @@ int run(int argc, char** argv) {
       for (uint32_t t : {UINT32_MAX, 0u, tries}) {
         const CodeMatrix x =
             t == UINT32_MAX ? m : permute_rows(m, balance_rows(m, pes, {window, t}));
-        const Outcome o = simulate(pack(x, pes), nonzero, fifo, width);
+        const Outcome o = simulate(pack(x, pes), nonzero, fifo, width, accept_empty);
         cells += fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       }
       fmt::print("{:<8} {:<8}{}\n", b.name, skewed ? "skewed" : "uniform", cells);
