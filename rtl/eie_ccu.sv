@@ -208,7 +208,7 @@ module eie_ccu #(
   logic [NumPe-1:0]      g_mask_q, new_mask, mask_after, onehot;
   logic [NumPe*ActW-1:0] g_vals_q;
   logic                  lnzd_valid, lnzd_multi, sink_ready, fire, g_consumed, g_load, f_more;
-  logic                  f_issue;
+  logic                  f_issue, f_early;
   logic [PeW-1:0]        lnzd_idx;
   logic [ActW-1:0]       lnzd_data;
 
@@ -216,6 +216,9 @@ module eie_ccu #(
   assign streaming   = state_q == eie_pkg::CcuCompute || to_output;
   assign f_more      = f_left_q > 0;
   assign f_left_next = f_left_q - $signed((DimW+1)'(num_active_q));
+  // Values a stream fetches: the next layer's columns, or the final layer's rows.
+  logic signed [DimW:0] f_start_left;
+  assign f_start_left = $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_w0_q[47:24]});
 
   always_comb begin
     for (int unsigned k = 0; k < NumPe; k++) begin
@@ -254,7 +257,10 @@ module eie_ccu #(
                        (ActAddrW+2)'(f_row_q) + 2 <= (ActAddrW+2)'(wb_row_q);
   assign f_want     = streaming && f_more && (!f_pending_q || g_load);  // a free fetch slot
   assign f_issue    = f_want && src_written;
-  assign src_re_o   = f_issue;
+  // The first layer's first group is read as the run's Load ends (its column count is in word 0,
+  // read ahead; no write-back is pending), so it reaches the LNZD in the layer's first cycle.
+  assign f_early    = state_q == eie_pkg::CcuLoad && pf_ready && nxt_w0_q[47:24] != '0;
+  assign src_re_o   = f_issue || f_early;
   assign src_addr_o = f_row_q;
 
   logic [DimW-1:0] lnzd_col;
@@ -399,13 +405,15 @@ module eie_ccu #(
 
       layer_start_o <= sw_compute;
 
-      // Entering a state resets its counters.
+      // Entering a state resets its counters (past the first group when Load fetched it).
       if (state_d != state_q) begin
         pf_cnt_q    <= '0;
-        f_row_q     <= '0;
-        f_base_q    <= '0;
-        f_left_q    <= $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_w0_q[47:24]});
-        f_pending_q <= 1'b0;
+        f_row_q     <= ActAddrW'(f_early);
+        f_base_q    <= f_early ? num_active_q : '0;
+        fd_base_q   <= '0;
+        f_left_q    <= f_start_left - (f_early ? $signed((DimW+1)'(num_active_q)) : '0);
+        fd_left_q   <= f_start_left;
+        f_pending_q <= f_early;
         g_valid_q   <= 1'b0;
       end
       if (pf_active && !pf_ready) pf_cnt_q <= pf_cnt_q + 1'b1;

@@ -80,39 +80,41 @@ module eie_pe_act_rw #(
   // ---------------------------------------------------------------------------------------------
   // Touched rows, per accumulator bank: cleared as a layer starts, set by its accumulator writes.
   // Two vectors written bit by bit, never indexed by a variable bank: Verilator then updates and
-  // reads single bits instead of copying ActDepth bits every cycle.
+  // reads single bits instead of copying ActDepth bits every cycle. No reset: a bank's bits are
+  // cleared in its layer's first cycle, before any entry or write-back reads them, and a reset
+  // flop costs nearly twice a plain one. One read multiplexer per bank: the compute reads its
+  // bank at the arithmetic unit's row, the write-back the other bank at its row.
   // ---------------------------------------------------------------------------------------------
   logic [ActDepth-1:0] touched0_q, touched1_q;
+  logic [ActAddrW-1:0] touched0_raddr, touched1_raddr, wbr_row;
+  logic                touched0, touched1;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     /* verilator lint_off WIDTHCONCAT */  // '0 of ActDepth bits (32K in the benchmark build)
-    if (!rst_ni) begin
-      touched0_q <= '0;
-      touched1_q <= '0;
-    end else begin
-      if (layer_start_i && !acc_sel_i) touched0_q <= '0;
-      else if (acc_we_i && !acc_sel_i) touched0_q[acc_waddr_i] <= 1'b1;
-      if (layer_start_i && acc_sel_i) touched1_q <= '0;
-      else if (acc_we_i && acc_sel_i) touched1_q[acc_waddr_i] <= 1'b1;
-    end
+    if (layer_start_i && !acc_sel_i) touched0_q <= '0;
+    else if (acc_we_i && !acc_sel_i) touched0_q[acc_waddr_i] <= 1'b1;
+    if (layer_start_i && acc_sel_i) touched1_q <= '0;
+    else if (acc_we_i && acc_sel_i) touched1_q[acc_waddr_i] <= 1'b1;
     /* verilator lint_on WIDTHCONCAT */
   end
-  assign acc_touched_o = acc_sel_i ? touched1_q[acc_touched_raddr_i]
-                                   : touched0_q[acc_touched_raddr_i];
+  assign touched0_raddr = acc_sel_i ? wbr_row : acc_touched_raddr_i;
+  assign touched1_raddr = acc_sel_i ? acc_touched_raddr_i : wbr_row;
+  assign touched0       = touched0_q[touched0_raddr];
+  assign touched1       = touched1_q[touched1_raddr];
+  assign acc_touched_o  = acc_sel_i ? touched1 : touched0;
 
   // ---------------------------------------------------------------------------------------------
   // Write-back reads (and the host's reads of row values, the same path): the RAM read happens on
   // the sweep cycle, the activation write one cycle later.
   // ---------------------------------------------------------------------------------------------
   logic                 wbr, wbr_touched, wbr_acc_re, wbr_bias_re;
-  logic [ActAddrW-1:0]  wbr_row;
   logic [BiasAddrW-1:0] wbr_bias_addr;
   logic                 wb_q, wbr_touched_q, wbr_bias_bank_q;
   logic [ActAddrW-1:0]  sweep_row_q;
 
   assign wbr           = (wb_i && sweep_en_i) || (host_re_i && host_acc);
   assign wbr_row       = host_re_i ? ActAddrW'(host_addr_i) : row_i;
-  assign wbr_touched   = acc_sel_i ? touched0_q[wbr_row] : touched1_q[wbr_row];
+  assign wbr_touched   = acc_sel_i ? touched0 : touched1;
   assign wbr_acc_re    = wbr && wbr_touched;
   assign wbr_bias_re   = wbr && !wbr_touched && wb_has_bias_i;
   assign wbr_bias_addr = wb_bias_base_i + BiasAddrW'(wbr_row);

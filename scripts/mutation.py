@@ -74,7 +74,7 @@ MUTANTS = {
         "bank 0's rows keep the touched bits of the layer two before (no bias at first touch)"),
     "untouched_row_written_back_from_accumulator": (
         "eie_pe_act_rw.sv",
-        "assign wbr_touched   = acc_sel_i ? touched0_q[wbr_row] : touched1_q[wbr_row];",
+        "assign wbr_touched   = acc_sel_i ? touched0 : touched1;",
         "assign wbr_touched   = 1'b1;",
         "the write-back reads a row no entry touched from the accumulator instead of its bias"),
     "fetch_overtakes_writeback": (
