@@ -46,8 +46,8 @@ module eie_ccu #(
   // Compute layer's configuration to the PEs; layer_start_o: its first cycle.
   output      logic [BiasAddrW-1:0]  bias_base_o,
   output      logic                  has_bias_o,
-  output      logic [3:0]            w_frac_o,
-  output      logic [16*ActW-1:0]    codebook_o,
+  output      logic [eie_pkg::DescWFracWidth-1:0] w_frac_o,
+  output      logic [eie_pkg::CodebookSize*ActW-1:0]    codebook_o,
   output      logic                  src_sel_o,
   output      logic                  acc_sel_o,
   output      logic                  layer_start_o,
@@ -92,6 +92,7 @@ module eie_ccu #(
   localparam int unsigned CbAddrW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1;
   localparam int unsigned DescDepth = MaxLayers * 2;
   localparam int unsigned DescAddrW = $clog2(DescDepth);
+  localparam int unsigned CbIdxW    = $clog2(eie_pkg::CodebookSize);  // host: layer, then index
 
   eie_pkg::ccu_state_e state_q, state_d;
   logic [DimW-1:0]     num_active_q;  // control register 2
@@ -107,9 +108,9 @@ module eie_ccu #(
   logic              pf_active, pf_ready, more_layers, start;
   logic              host_desc, host_cb;
   logic [63:0]       desc_rdata;
-  logic [53:0]       nxt_w0_q;       // descriptor word 0 of the layer read ahead
-  logic [16*ActW-1:0] cb_rdata;  // all 16 entries of one layer's codebook
-  logic [3:0]        rd_cb_index_q;
+  logic [eie_pkg::DescWord0Bits-1:0] nxt_w0_q;       // descriptor word 0 of the layer read ahead
+  logic [eie_pkg::CodebookSize*ActW-1:0] cb_rdata;  // every entry of one layer's codebook
+  logic [CbIdxW-1:0] rd_cb_index_q;
   logic              sw_compute, sw_output;  // the layer switch, to the next layer or the output
   logic              leave_layer;            // ...out of a drained layer
 
@@ -122,7 +123,7 @@ module eie_ccu #(
   assign desc_raddr = host_re_i ? DescAddrW'(host_addr_i)
                     : (state_q == eie_pkg::CcuIdle) ? '0
                     : DescAddrW'(2 * 32'(pf_layer) + 32'(pf_cnt_q[0]));
-  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i >> 4) : CbAddrW'(pf_layer);
+  assign cb_raddr   = host_re_i ? CbAddrW'(host_addr_i >> CbIdxW) : CbAddrW'(pf_layer);
   assign host_desc = host_target_i == eie_pkg::TgtLayer;
   assign host_cb   = host_target_i == eie_pkg::TgtCodebook;
 
@@ -139,11 +140,11 @@ module eie_ccu #(
   // One RAM per codebook index, one row per layer: a layer's whole codebook in one read, as the
   // layer switches (the PEs are idle then). The read data holds through the layer (no host reads
   // while computing), so it drives the PEs.
-  for (genvar c = 0; c < 16; c++) begin : g_codebook
+  for (genvar c = 0; c < eie_pkg::CodebookSize; c++) begin : g_codebook
     eie_ram #(.Width(ActW), .Depth(MaxLayers)) u_codebook (
       .clk_i,
-      .we_i   (host_we_i && host_cb && host_addr_i[3:0] == 4'(c)),
-      .waddr_i(CbAddrW'(host_addr_i >> 4)),
+      .we_i   (host_we_i && host_cb && host_addr_i[CbIdxW-1:0] == CbIdxW'(c)),
+      .waddr_i(CbAddrW'(host_addr_i >> CbIdxW)),
       .wdata_i(host_wdata_i[ActW-1:0]),
       .re_i   ((host_re_i && host_cb) || sw_compute),
       .raddr_i(cb_raddr),
@@ -152,21 +153,22 @@ module eie_ccu #(
   end
   assign codebook_o = cb_rdata;
 
-  // Descriptor word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52], has_bias [53].
-  // Descriptor word 1: pointer base [23:0], bias base [47:24].
-  logic [DimW-1:0] rows_q, cols_q, ptr_base_q;
+  // Descriptor fields: eie_pkg::Desc* (word 0: rows, cols, w_frac, relu, has_bias; word 1:
+  // pointer base, bias base).
+  logic [DimW-1:0] rows_q, cols_q, ptr_base_q, nxt_cols;
+  assign nxt_cols = nxt_w0_q[eie_pkg::DescColsLsb +: DimW];
   logic            relu_q;
 
   always_ff @(posedge clk_i) begin
-    if (pf_active && pf_cnt_q == 2'd1) nxt_w0_q <= desc_rdata[53:0];
+    if (pf_active && pf_cnt_q == 2'd1) nxt_w0_q <= desc_rdata[eie_pkg::DescWord0Bits-1:0];
     if (sw_compute) begin
-      rows_q      <= nxt_w0_q[23:0];
-      cols_q      <= nxt_w0_q[47:24];
-      w_frac_o    <= nxt_w0_q[51:48];
-      relu_q      <= nxt_w0_q[52];
-      has_bias_o  <= nxt_w0_q[53];
-      ptr_base_q  <= desc_rdata[23:0];
-      bias_base_o <= BiasAddrW'(desc_rdata[47:24]);
+      rows_q      <= nxt_w0_q[eie_pkg::DescRowsLsb +: DimW];
+      cols_q      <= nxt_cols;
+      w_frac_o    <= nxt_w0_q[eie_pkg::DescWFracLsb +: eie_pkg::DescWFracWidth];
+      relu_q      <= nxt_w0_q[eie_pkg::DescReluBit];
+      has_bias_o  <= nxt_w0_q[eie_pkg::DescHasBiasBit];
+      ptr_base_q  <= desc_rdata[eie_pkg::DescPtrBaseLsb +: DimW];
+      bias_base_o <= BiasAddrW'(desc_rdata[eie_pkg::DescBiasBaseLsb +: DimW]);
     end
     // The layer that finishes is written back while the next computes.
     if (leave_layer) begin
@@ -218,7 +220,7 @@ module eie_ccu #(
   assign f_left_next = f_left_q - $signed((DimW+1)'(num_active_q));
   // Values a stream fetches: the next layer's columns, or the final layer's rows.
   logic signed [DimW:0] f_start_left;
-  assign f_start_left = $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_w0_q[47:24]});
+  assign f_start_left = $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_cols});
 
   always_comb begin
     for (int unsigned k = 0; k < NumPe; k++) begin
@@ -259,7 +261,7 @@ module eie_ccu #(
   assign f_issue    = f_want && src_written;
   // The first layer's first group is read as the run's Load ends (its column count is in word 0,
   // read ahead; no write-back is pending), so it reaches the LNZD in the layer's first cycle.
-  assign f_early    = state_q == eie_pkg::CcuLoad && pf_ready && nxt_w0_q[47:24] != '0;
+  assign f_early    = state_q == eie_pkg::CcuLoad && pf_ready && nxt_cols != '0;
   assign src_re_o   = f_issue || f_early;
   assign src_addr_o = f_row_q;
 
@@ -329,10 +331,10 @@ module eie_ccu #(
     if (!rst_ni) begin
       num_active_q <= DimW'(NumPe);
       fifo_limit_q <= FifoCntW'(FifoDepth);
-    end else if (ctrl_we && host_addr_i == 24'd2) begin
+    end else if (ctrl_we && host_addr_i == eie_pkg::CtrlActivePe) begin
       num_active_q <= (host_wdata_i == '0 || host_wdata_i > 64'(NumPe)) ? DimW'(NumPe)
                                                                          : DimW'(host_wdata_i);
-    end else if (ctrl_we && host_addr_i == 24'd3) begin
+    end else if (ctrl_we && host_addr_i == eie_pkg::CtrlFifoLimit) begin
       fifo_limit_q <= (host_wdata_i == '0 || host_wdata_i > 64'(FifoDepth))
                       ? FifoCntW'(FifoDepth) : FifoCntW'(host_wdata_i);
     end
@@ -483,7 +485,7 @@ module eie_ccu #(
     if (host_re_i) begin
       rd_target_q    <= host_target_i;
       rd_ctrl_addr_q <= host_addr_i;
-      rd_cb_index_q  <= host_addr_i[3:0];
+      rd_cb_index_q  <= host_addr_i[CbIdxW-1:0];
     end
   end
 
@@ -491,11 +493,11 @@ module eie_ccu #(
   logic [63:0] ctrl_rdata;
   always_comb begin
     unique case (rd_ctrl_addr_q)
-      24'd0:   ctrl_rdata = {16'd0, 16'(MaxLayers), 16'(FifoDepth), 16'(NumPe)};
-      24'd1:   ctrl_rdata = 64'(cycles_q);
-      24'd2:   ctrl_rdata = 64'(num_active_q);
-      24'd3:   ctrl_rdata = 64'(fifo_limit_q);
-      default: ctrl_rdata = '0;
+      eie_pkg::CtrlRun:       ctrl_rdata = {16'd0, 16'(MaxLayers), 16'(FifoDepth), 16'(NumPe)};
+      eie_pkg::CtrlCycles:    ctrl_rdata = 64'(cycles_q);
+      eie_pkg::CtrlActivePe:  ctrl_rdata = 64'(num_active_q);
+      eie_pkg::CtrlFifoLimit: ctrl_rdata = 64'(fifo_limit_q);
+      default:                ctrl_rdata = '0;
     endcase
   end
 
@@ -571,12 +573,12 @@ module eie_ccu #(
           else $error("CCU: result stream changed before it was accepted");
       end
       if (sw_compute) begin
-        assert (nxt_w0_q[23:0] != '0) else $error("CCU: layer %0d with zero rows", pf_layer);
+        assert (nxt_w0_q[eie_pkg::DescRowsLsb +: DimW] != '0) else $error("CCU: layer %0d with zero rows", pf_layer);
       end
       assert (!(host_we_i && !io_mode_o)) else $error("CCU: host write while computing");
-      assert (!(ctrl_we && host_addr_i == 24'd0 && !start))
+      assert (!(ctrl_we && host_addr_i == eie_pkg::CtrlRun && !start))
         else $error("CCU: start with %0d layers (1..%0d)", host_wdata_i, MaxLayers);
-      a_start_decode: assert (start == (ctrl_we && host_addr_i == 24'd0 && host_wdata_i != '0 &&
+      a_start_decode: assert (start == (ctrl_we && host_addr_i == eie_pkg::CtrlRun && host_wdata_i != '0 &&
                                         host_wdata_i <= 64'(MaxLayers)))
         else $error("CCU: the early start decode disagrees with the request");
       // Local indices must fit the activation banks (the loader checks this too).

@@ -45,7 +45,7 @@ module eie_pe #(
   input  wire logic [BiasAddrW-1:0]  bias_base_i,
   input  wire logic                  has_bias_i,
   input  wire logic [3:0]            w_frac_i,
-  input  wire logic [16*ActW-1:0]    codebook_i,
+  input  wire logic [eie_pkg::CodebookSize*ActW-1:0]    codebook_i,
   input  wire logic                  src_sel_i,    // activation bank read as the source
   input  wire logic                  acc_sel_i,    // accumulator bank of the compute layer
   input  wire logic                  layer_start_i,

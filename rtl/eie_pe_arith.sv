@@ -26,7 +26,7 @@ module eie_pe_arith #(
   input  wire logic                rst_ni,
 
   // Layer configuration.
-  input  wire logic [16*ActW-1:0]  codebook_i,
+  input  wire logic [eie_pkg::CodebookSize*ActW-1:0]  codebook_i,
   input  wire logic [3:0]          w_frac_i,
 
   // Entry from the sparse-matrix read unit (R stage).

@@ -1,16 +1,33 @@
-// Constants shared by the EIE RTL, the testbench and docs/hardware.md. Always referenced as
-// eie_pkg::Name (Yosys 0.23 cannot read `import eie_pkg::*`).
+// Constants shared by the EIE RTL, the testbench, the golden model and docs/hardware.md: the one
+// source of the hardware interface. Always referenced as eie_pkg::Name (Yosys 0.23 cannot read
+// `import eie_pkg::*`). The build generates the C++ header eie/eie_pkg.h from this file
+// (cmake/gen_eie_pkg.cmake), so every parameter here is a decimal or sized literal, and every
+// enum a plain list of names.
 `default_nettype none
 
 package eie_pkg;
 
   // Number formats (docs/arithmetic.md). Entries are 8 bits {z[3:0], v[3:0]}, eight to a 64-bit
   // sparse-matrix word; codebooks have 16 entries.
-  parameter int unsigned ActWidth = 16;  // activations, codebook entries
+  parameter int unsigned ActWidth     = 16;  // activations, codebook entries
+  parameter int unsigned CodebookSize = 16;  // entries a layer's codebook holds (4-bit indices)
 
   // Storage format (docs/format.md).
   parameter int unsigned PtrWidth = 20;  // pointer = entry address in the PE's sparse matrix
   parameter int unsigned DimWidth = 24;  // rows, cols, activation indices
+
+  // Layer descriptor (TgtLayer, two 64-bit words a layer; docs/hardware.md "Layer table"): the
+  // least significant bit of each field. Word 0: rows, cols (DimWidth bits each), w_frac (4 bits),
+  // relu, has_bias; word 1: pointer base, bias base (DimWidth bits each).
+  parameter int unsigned DescRowsLsb     = 0;
+  parameter int unsigned DescColsLsb     = 24;
+  parameter int unsigned DescWFracLsb    = 48;
+  parameter int unsigned DescWFracWidth  = 4;
+  parameter int unsigned DescReluBit     = 52;
+  parameter int unsigned DescHasBiasBit  = 53;
+  parameter int unsigned DescWord0Bits   = 54;  // word 0's used bits
+  parameter int unsigned DescPtrBaseLsb  = 0;
+  parameter int unsigned DescBiasBaseLsb = 24;
 
   // Host request targets (docs/hardware.md, "Host port").
   parameter logic [3:0] TgtSpmat    = 4'd0;  // per PE: sparse-matrix word
@@ -21,7 +38,13 @@ package eie_pkg;
   parameter logic [3:0] TgtStats    = 4'd5;  // per PE: counters (read only)
   parameter logic [3:0] TgtCodebook = 4'd6;  // layer * 16 + index
   parameter logic [3:0] TgtLayer    = 4'd7;  // layer * 2 + word: layer descriptor
-  parameter logic [3:0] TgtCtrl     = 4'd8;  // write 0: start(layers); read 0: status, 1: cycles
+  parameter logic [3:0] TgtCtrl     = 4'd8;  // control registers (CtrlRun ..)
+
+  // Control registers (TgtCtrl addresses).
+  parameter logic [23:0] CtrlRun       = 24'd0;  // write: start L layers; read: the build
+  parameter logic [23:0] CtrlCycles    = 24'd1;  // read: the last run's cycles
+  parameter logic [23:0] CtrlActivePe  = 24'd2;  // PEs in use (0 or > NumPe: all)
+  parameter logic [23:0] CtrlFifoLimit = 24'd3;  // FIFO entries in use (0 or > FifoDepth: all)
 
   // Per-PE counters (TgtStats addresses).
   parameter logic [1:0] StatBusy     = 2'd0;  // cycles an entry was issued

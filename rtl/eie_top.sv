@@ -97,7 +97,7 @@ module eie_top #(
       req_wdata_q  <= host_req_wdata_i;
       req_ccu_q    <= host_req_target_i > eie_pkg::TgtStats;
       req_start_q  <= host_req_write_i && host_req_target_i == eie_pkg::TgtCtrl &&
-                      host_req_addr_i == '0 && host_req_wdata_i != '0 &&
+                      host_req_addr_i == eie_pkg::CtrlRun && host_req_wdata_i != '0 &&
                       host_req_wdata_i <= 64'(MaxLayers);
       for (int unsigned k = 0; k < NumPe; k++) begin
         req_pe_sel_q[k] <= host_req_target_i <= eie_pkg::TgtStats && 32'(host_req_pe_i) == k;
@@ -142,7 +142,7 @@ module eie_top #(
   logic                  has_bias, wb_has_bias, wb_relu, src_sel, acc_sel, layer_start, wb;
   logic                  src_re, bcast_fire, bcast_valid, count;
   logic [3:0]            w_frac;
-  logic [16*ActW-1:0]    codebook;
+  logic [eie_pkg::CodebookSize*ActW-1:0]    codebook;
   logic [ActAddrW-1:0]   row, src_addr;
   logic [NumPe*ActW-1:0] src_data;
   logic [ActW-1:0]       bcast_act;

@@ -54,8 +54,8 @@ uint64_t HostDriver::read(Target target, uint32_t pe, uint32_t addr) {
 }
 
 void HostDriver::configure(uint32_t active_pe, uint32_t fifo_limit) {
-  write(kTgtCtrl, 0, 2, active_pe);
-  write(kTgtCtrl, 0, 3, fifo_limit);
+  write(kTgtCtrl, 0, hw::kCtrlActivePe, active_pe);
+  write(kTgtCtrl, 0, hw::kCtrlFifoLimit, fifo_limit);
 }
 
 void HostDriver::load(const MemoryImage& image) {
@@ -71,7 +71,7 @@ void HostDriver::write_input(const std::vector<int16_t>& x, uint32_t n) {
   }
 }
 
-void HostDriver::start(uint32_t layers) { write(kTgtCtrl, 0, 0, layers); }
+void HostDriver::start(uint32_t layers) { write(kTgtCtrl, 0, hw::kCtrlRun, layers); }
 
 void HostDriver::expect(Target target, uint32_t pe, uint32_t addr, uint64_t want,
                         const char* what) {

@@ -7,22 +7,23 @@
 #include <random>
 #include <vector>
 
+#include "eie/eie_pkg.h"
 #include "eie/memory_image.h"
 #include "sim_ctrl.h"
 
 namespace eie::tb {
 
-// Host request targets (rtl/eie_pkg.sv).
+// Host request targets, from rtl/eie_pkg.sv.
 enum Target : uint8_t {
-  kTgtSpmat = 0,
-  kTgtPtr = 1,
-  kTgtBias = 2,
-  kTgtAct = 3,
-  kTgtAcc = 4,
-  kTgtStats = 5,
-  kTgtCodebook = 6,
-  kTgtLayer = 7,
-  kTgtCtrl = 8,
+  kTgtSpmat = hw::kTgtSpmat,
+  kTgtPtr = hw::kTgtPtr,
+  kTgtBias = hw::kTgtBias,
+  kTgtAct = hw::kTgtAct,
+  kTgtAcc = hw::kTgtAcc,
+  kTgtStats = hw::kTgtStats,
+  kTgtCodebook = hw::kTgtCodebook,
+  kTgtLayer = hw::kTgtLayer,
+  kTgtCtrl = hw::kTgtCtrl,
 };
 
 class HostDriver {
@@ -60,9 +61,9 @@ void for_each_word(const MemoryImage& image, Fn&& fn) {
     const auto addr = static_cast<uint32_t>(l);
     fn(kTgtLayer, 0u, 2 * addr, image.layers[l].word0(), "layer descriptor word 0");
     fn(kTgtLayer, 0u, 2 * addr + 1, image.layers[l].word1(), "layer descriptor word 1");
-    for (uint32_t c = 0; c < 16; ++c) {
-      fn(kTgtCodebook, 0u, 16 * addr + c, uint64_t{static_cast<uint16_t>(image.codebooks[l][c])},
-         "codebook entry");
+    for (uint32_t c = 0; c < hw::kCodebookSize; ++c) {
+      fn(kTgtCodebook, 0u, hw::kCodebookSize * addr + c,
+         uint64_t{static_cast<uint16_t>(image.codebooks[l][c])}, "codebook entry");
     }
   }
   for (uint32_t k = 0; k < image.pe.size(); ++k) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 #include "eie/error.h"
 #include "verilated_fst_c.h"
 #if VM_COVERAGE
@@ -9,6 +11,12 @@
 #endif
 
 namespace eie::tb {
+
+namespace {
+// Trace time in ps at EIE's 800 MHz: one cycle is 1250 ps, the rising edge half-way.
+constexpr uint64_t kCyclePs = 1250;
+constexpr uint64_t kRisingEdgePs = kCyclePs / 2;
+}  // namespace
 
 SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t rand_reset_seed)
     : ctx_(std::make_unique<VerilatedContext>()), max_cycles_(max_cycles) {
@@ -79,12 +87,11 @@ void SimCtrl::tick() {
     throw SimError(fmt::format("timeout: no result after {} cycles (--max-cycles)", max_cycles_));
   }
   // Inputs were set during the low phase; show them before the edge, as GTKWave users expect.
-  // Trace time in ps at EIE's 800 MHz: one cycle is 1250 ps, the rising edge at 625 ps.
   dut_->clk_i = 0;
-  eval_and_dump(cycle_ * 1250);
+  eval_and_dump(cycle_ * kCyclePs);
   for (auto& hook : samplers_) hook();
   dut_->clk_i = 1;
-  eval_and_dump(cycle_ * 1250 + 625);
+  eval_and_dump(cycle_ * kCyclePs + kRisingEdgePs);
   ++cycle_;
   if (ctx_->gotError()) {
     throw SimError(fmt::format("cycle {}: RTL assertion failed (see the message above)", cycle_));

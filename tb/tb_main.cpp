@@ -38,11 +38,12 @@ namespace po = boost::program_options;
 namespace eie::tb {
 namespace {
 
-constexpr int kStateIdle = 0, kStateLoad = 1, kStateCompute = 2, kStateDrain = 3, kStateOutput = 4;
-// pipe_valid_o: eie_pkg::PipeStages bits per PE; the E stage's bit is eie_pkg::PipeE.
-constexpr unsigned kPipeStages = 8, kPipeE = 6;
-// eie_pkg::FifoSkid: FIFO slots beyond the run-time limit (docs/hardware.md, section 6).
-constexpr unsigned kFifoSkid = 1;
+// CCU states (state_o), pipeline bits (pipe_valid_o: PipeStages a PE) and the FIFO slots beyond
+// the run-time limit (docs/hardware.md, section 6), from rtl/eie_pkg.sv.
+using hw::kCcuCompute, hw::kCcuDrain, hw::kCcuIdle, hw::kCcuOutput;
+using hw::kFifoSkid, hw::kPipeE, hw::kPipeStages;
+// The paper's clock, at which the reports quote inferences per second.
+constexpr double kPaperClockHz = 800e6;
 
 HwConfig built_config() {
   HwConfig c;
@@ -336,13 +337,13 @@ int run(const po::variables_map& vm) {
   std::unique_ptr<ActivityProbe> probe;
   std::vector<Activity> marks;
   std::vector<bool> seen_bcast;  // per layer of the current run: a broadcast went out
-  int prev_state = kStateIdle;
+  uint32_t prev_state = kCcuIdle;
   sim.add_sampler([&] {
     // In reset the state is whatever power-up left (random under --rand-reset): nothing to check.
     if (!dut.rst_ni) return;
-    const int now = dut.state_o;
+    const uint32_t now = dut.state_o;
     if (board != nullptr && now != prev_state &&
-        (now == kStateOutput || (now == kStateCompute && prev_state == kStateDrain))) {
+        (now == kCcuOutput || (now == kCcuCompute && prev_state == kCcuDrain))) {
       marks.push_back(probe->read());
     }
     prev_state = now;
@@ -362,14 +363,14 @@ int run(const po::variables_map& vm) {
       }
       return;
     }
-    const int state = dut.state_o;
-    if (state == kStateCompute || state == kStateDrain) {
+    const uint32_t state = dut.state_o;
+    if (state == kCcuCompute || state == kCcuDrain) {
       for (uint32_t k = 0; k < n; ++k) {
         cov_fifo_full[k] += bits(dut.fifo_level_o, k * level_bits, level_bits) >= limit;
         cov_busy[k] += bits(dut.pipe_valid_o, k * kPipeStages + kPipeE, 1);
       }
     }
-    if (state != kStateIdle && state < kStateOutput) {
+    if (state != kCcuIdle && state < kCcuOutput) {
       const size_t l = dut.layer_o;
       ++stats->layer_cycles.at(l);
       if (dut.bcast_valid_o) {
@@ -381,11 +382,12 @@ int run(const po::variables_map& vm) {
         ++stats->layer_lead.at(l);
       }
     }
-    if (state == kStateOutput) ++stats->output_cycles;
+    if (state == kCcuOutput) ++stats->output_cycles;
     for (uint32_t k = 0; k < n; ++k) {
       if (bits(dut.wb_valid_o, k, 1)) {
-        board->on_writeback(sim.cycle(), dut.wb_layer_o, dut.wb_row_o * n + k,
-                            static_cast<int16_t>(bits(dut.wb_data_o, k * 16, 16)));
+        board->on_writeback(
+            sim.cycle(), dut.wb_layer_o, dut.wb_row_o * n + k,
+            static_cast<int16_t>(bits(dut.wb_data_o, k * hw::kActWidth, hw::kActWidth)));
       }
     }
     if (dut.bcast_valid_o) {
@@ -418,15 +420,16 @@ int run(const po::variables_map& vm) {
   if (readback) {
     driver.check_image(image);
     driver.expect(
-        kTgtCtrl, 0, 0,
+        kTgtCtrl, 0, hw::kCtrlRun,
         uint64_t{built.max_layers} << 32 | uint64_t{built.fifo_depth} << 16 | built.num_pe,
         "build parameters (control register 0)");
-    driver.expect(kTgtCtrl, 0, 2, n, "active PEs (control register 2)");
-    driver.expect(kTgtCtrl, 0, 3, limit, "FIFO limit (control register 3)");
+    driver.expect(kTgtCtrl, 0, hw::kCtrlActivePe, n, "active PEs (control register 2)");
+    driver.expect(kTgtCtrl, 0, hw::kCtrlFifoLimit, limit, "FIFO limit (control register 3)");
   }
   if (vm.count("dirty-codebook0")) {
     for (uint32_t l = 0; l < image.layers.size(); ++l) {
-      driver.write(kTgtCodebook, 0, 16 * l, static_cast<uint16_t>(0x5a5a ^ (l * 0x1111)));
+      driver.write(kTgtCodebook, 0, hw::kCodebookSize * l,
+                   static_cast<uint16_t>(0x5a5a ^ (l * 0x1111)));
     }
   }
   const uint64_t load_cycles = sim.cycle();
@@ -465,7 +468,7 @@ int run(const po::variables_map& vm) {
     }
     if (!sweep.empty()) {
       limit = sweep[r];
-      driver.write(kTgtCtrl, 0, 3, limit);
+      driver.write(kTgtCtrl, 0, hw::kCtrlFifoLimit, limit);
     }
     rs.fifo_limit = limit;
     driver.write_input(s.inputs[r], n);
@@ -543,7 +546,7 @@ int run(const po::variables_map& vm) {
     rs.cycles = dut.cycles_o;
     checked += sb.checked();
     if (readback) {
-      driver.expect(kTgtCtrl, 0, 1, rs.cycles, "run cycles (control register 1)");
+      driver.expect(kTgtCtrl, 0, hw::kCtrlCycles, rs.cycles, "run cycles (control register 1)");
       check_results(driver, s.net, expected.back(), n, built.act_depth);
     }
     board = nullptr;
@@ -553,9 +556,11 @@ int run(const po::variables_map& vm) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   // Per-PE counters, accumulated over all runs.
-  std::vector<std::array<uint64_t, 3>> pe_stats(n);
+  constexpr std::array<uint32_t, 3> kStats = {hw::kStatBusy, hw::kStatIdle, hw::kStatFifoFull};
+  std::vector<std::array<uint64_t, kStats.size()>> pe_stats(n);
   for (uint32_t k = 0; k < n; ++k) {
-    for (uint32_t c = 0; c < 3; ++c) pe_stats[k][c] = driver.read(kTgtStats, k, c);
+    for (size_t c = 0; c < kStats.size(); ++c)
+      pe_stats[k][c] = driver.read(kTgtStats, k, kStats[c]);
     // One entry per busy cycle, never a stall: the busy count is exactly the golden work.
     if (pe_stats[k][0] != golden_busy[k]) {
       throw SimError(
@@ -566,8 +571,8 @@ int run(const po::variables_map& vm) {
   }
   if (readback) {  // any write to the counters clears them
     for (uint32_t k = 0; k < n; ++k) {
-      driver.write(kTgtStats, k, 0, 0);
-      for (uint32_t c = 0; c < 3; ++c) driver.expect(kTgtStats, k, c, 0, "cleared counter");
+      driver.write(kTgtStats, k, hw::kStatBusy, 0);
+      for (const uint32_t c : kStats) driver.expect(kTgtStats, k, c, 0, "cleared counter");
     }
   }
   sim.close_trace();
@@ -602,7 +607,7 @@ int run(const po::variables_map& vm) {
                "MNIST test digits 1..{}: RTL accuracy {:.2f}% ({} correct), golden model {:.2f}% "
                "({} correct); {:.0f} cycles per inference = {:.0f} inferences/s at 800 MHz\n",
                inferences, 100.0 * rtl_correct / inferences, rtl_correct,
-               100.0 * golden_correct / inferences, golden_correct, per, 800e6 / per);
+               100.0 * golden_correct / inferences, golden_correct, per, kPaperClockHz / per);
     if (rtl_correct != golden_correct) throw SimError("RTL and golden accuracy differ");
   }
   fmt::print(info,
@@ -635,13 +640,13 @@ int run(const po::variables_map& vm) {
     j["backdoor_seconds"] = backdoor_seconds;
     j["cycles_per_second"] = speed;
     if (!labels.empty()) {
-      j["mnist"] = {
-          {"digits", inferences},
-          {"rtl_correct", rtl_correct},
-          {"golden_correct", golden_correct},
-          {"rtl_accuracy", static_cast<double>(rtl_correct) / inferences},
-          {"cycles_per_inference", static_cast<double>(run_cycles) / inferences},
-          {"inferences_per_second_800mhz", 800e6 * inferences / static_cast<double>(run_cycles)}};
+      j["mnist"] = {{"digits", inferences},
+                    {"rtl_correct", rtl_correct},
+                    {"golden_correct", golden_correct},
+                    {"rtl_accuracy", static_cast<double>(rtl_correct) / inferences},
+                    {"cycles_per_inference", static_cast<double>(run_cycles) / inferences},
+                    {"inferences_per_second_800mhz",
+                     kPaperClockHz * inferences / static_cast<double>(run_cycles)}};
     }
     j["work_total_entries"] = work_total;  // per layer, all runs
     j["work_busiest_pe_entries"] = work_busiest;

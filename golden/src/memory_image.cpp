@@ -11,7 +11,15 @@ namespace eie {
 
 namespace {
 
-constexpr uint32_t kFieldMax = (1u << 24) - 1;  // descriptor fields are 24 bits
+constexpr uint32_t kFieldMax = (1u << hw::kDimWidth) - 1;  // rows, cols, bases: DimWidth bits
+// The descriptor fields of rtl/eie_pkg.sv side by side, without overlap, in 64-bit words.
+static_assert(hw::kDescRowsLsb + hw::kDimWidth <= hw::kDescColsLsb &&
+              hw::kDescColsLsb + hw::kDimWidth <= hw::kDescWFracLsb &&
+              hw::kDescWFracLsb + hw::kDescWFracWidth <= hw::kDescReluBit &&
+              hw::kDescReluBit < hw::kDescHasBiasBit && hw::kDescHasBiasBit < hw::kDescWord0Bits &&
+              hw::kDescWord0Bits <= 64);
+static_assert(hw::kDescPtrBaseLsb + hw::kDimWidth <= hw::kDescBiasBaseLsb &&
+              hw::kDescBiasBaseLsb + hw::kDimWidth <= 64);
 
 uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
@@ -32,11 +40,15 @@ void HwConfig::validate() const {
 }
 
 uint64_t LayerDescriptor::word0() const {
-  return uint64_t{rows} | uint64_t{cols} << 24 | uint64_t(w_frac & 0xF) << 48 |
-         uint64_t{relu} << 52 | uint64_t{has_bias} << 53;
+  constexpr uint32_t w_frac_mask = (1u << hw::kDescWFracWidth) - 1;
+  return uint64_t{rows} << hw::kDescRowsLsb | uint64_t{cols} << hw::kDescColsLsb |
+         uint64_t(static_cast<uint32_t>(w_frac) & w_frac_mask) << hw::kDescWFracLsb |
+         uint64_t{relu} << hw::kDescReluBit | uint64_t{has_bias} << hw::kDescHasBiasBit;
 }
 
-uint64_t LayerDescriptor::word1() const { return uint64_t{ptr_base} | uint64_t{bias_base} << 24; }
+uint64_t LayerDescriptor::word1() const {
+  return uint64_t{ptr_base} << hw::kDescPtrBaseLsb | uint64_t{bias_base} << hw::kDescBiasBaseLsb;
+}
 
 MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
   config.validate();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "eie/eie_pkg.h"
 #include "eie/network.h"
 
 namespace eie {
@@ -28,8 +29,8 @@ struct HwConfig {
   void validate() const;  // throws eie::Error on impossible sizes
 };
 
-// A layer table entry. Word 0: rows [23:0], cols [47:24], w_frac [51:48], relu [52],
-// has_bias [53]. Word 1: pointer base [23:0], bias base [47:24].
+// A layer table entry, two words with the fields of rtl/eie_pkg.sv (hw::kDesc*). Word 0: rows,
+// cols, w_frac, relu, has_bias; word 1: pointer base, bias base.
 struct LayerDescriptor {
   uint32_t rows = 0;
   uint32_t cols = 0;
@@ -52,7 +53,7 @@ struct PeImage {
 struct MemoryImage {
   HwConfig config;
   std::vector<LayerDescriptor> layers;
-  std::vector<std::array<int16_t, 16>> codebooks;
+  std::vector<std::array<int16_t, hw::kCodebookSize>> codebooks;
   std::vector<PeImage> pe;  // pes() entries
 };
 
