@@ -8,13 +8,14 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build test test-asan fuzz soak coverage mutation sim demo lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan fuzz soak coverage mutation sim demo lint format synth timing bench energy sweep clean help
 
 all: build
 
 help:
 	@echo "make build   configure and compile everything into $(BUILD_DIR)/"
-	@echo "make test    build, run every test through CTest, then test-asan and a 10 s fuzz (CI)"
+	@echo "make check   lint, then the golden, CLI, interface, smoke and error-path tests (< 2 min warm)"
+	@echo "make test    lint, build, every CTest test, then the short reliability checks (what CI runs)"
 	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
@@ -37,11 +38,20 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Everything CI runs: the CTest suite (soak.short included), then the short forms of the
-# reliability checks: the C++ under ASan + UBSan, 10 s of fuzzing per reader, coverage over 20
-# soak seeds, and every RTL mutant, which the regression must catch.
-test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+# What a developer runs before every commit: lint, then the golden model's unit tests, the CLI
+# tests, the interface check, the smoke simulations and the error paths (under 2 minutes on 2
+# cores with a warm build).
+check: lint build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L 'golden|smoke|errors' $(CTEST_ARGS)
+
+# Everything CI runs: lint, the CTest suite (soak.short included) with each test's time recorded
+# ($(BUILD_DIR)/test-times.txt), then the short forms of the reliability checks: the C++ under
+# ASan + UBSan, 10 s of fuzzing per reader, coverage over 20 soak seeds, and a rotating sample of
+# the RTL mutants, which the regression must catch.
+test: lint build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) \
+	  --output-junit $(abspath $(BUILD_DIR))/ctest-results.xml $(CTEST_ARGS)
+	scripts/test_times.py $(BUILD_DIR)/ctest-results.xml
 	$(MAKE) --no-print-directory test-asan
 	scripts/fuzz.sh 10 $(BUILD_DIR)/fuzz
 	scripts/coverage.py --seeds 20 --build-dir $(BUILD_DIR)
