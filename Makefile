@@ -125,6 +125,7 @@ timing:
 
 # The nine EIE benchmark layers on the RTL (table and JSON in build/bench/), then the golden
 # model's CPU speed.
+# UPDATE_DOCS=1: docs/benchmarks.md's tables too (scripts/update_doc_tables.py).
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
 	$(BUILD_DIR)/golden/eie_bench

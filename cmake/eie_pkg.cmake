@@ -4,6 +4,7 @@
 # Every `parameter` of the package must be an `int unsigned` decimal or a `logic [W-1:0]` sized
 # decimal or hex literal, and every enum a list of plain names (values 0, 1, ..): anything else
 # stops the build naming the line, so no constant can go missing from the C++ side unnoticed.
+# Functions (RTL helpers such as addr_width) are skipped.
 #
 # In a CMake project: include() this file and call eie_pkg_header(<package.sv> <header.h>); the
 # header is rewritten only when its text changes. As a script (the tests use it on edited
@@ -13,6 +14,7 @@ function(eie_pkg_header pkg out)
   file(STRINGS "${pkg}" lines)
   set(body "")
   set(in_enum FALSE)
+  set(in_function FALSE)
   set(enum_next 0)
   set(line_no 0)
   foreach(raw IN LISTS lines)
@@ -22,7 +24,13 @@ function(eie_pkg_header pkg out)
     if(line STREQUAL "")
       continue()
     endif()
-    if(in_enum)
+    if(in_function)
+      if(line MATCHES "^endfunction")
+        set(in_function FALSE)
+      endif()
+    elseif(line MATCHES "^function[ ]")
+      set(in_function TRUE)
+    elseif(in_enum)
       if(line MATCHES "^}[ ]*([A-Za-z_][A-Za-z0-9_]*)[ ]*;$")
         # The type's name, ccu_state_e, gives the member count's: kCcuStateCount.
         set(in_enum FALSE)
@@ -69,13 +77,13 @@ function(eie_pkg_header pkg out)
       else()
         string(APPEND body "inline constexpr uint32_t k${name} = ${value};\n")
       endif()
-    elseif(line MATCHES "(^|[^A-Za-z0-9_])(parameter|localparam|typedef|function)([^A-Za-z0-9_]|$)")
+    elseif(line MATCHES "(^|[^A-Za-z0-9_])(parameter|localparam|typedef)([^A-Za-z0-9_]|$)")
       message(FATAL_ERROR "${pkg}:${line_no}: cannot carry this to C++ (see cmake/eie_pkg.cmake "
                           "for the forms it reads): ${raw}")
     endif()
   endforeach()
-  if(in_enum)
-    message(FATAL_ERROR "${pkg}: an enum is not closed")
+  if(in_enum OR in_function)
+    message(FATAL_ERROR "${pkg}: an enum or function is not closed")
   endif()
   if(body STREQUAL "")
     message(FATAL_ERROR "${pkg}: no parameters found")

@@ -6,7 +6,7 @@
 
 module eie_add_ks #(
   parameter int unsigned Width = 32,
-  localparam int unsigned Levels = (Width > 1) ? $clog2(Width) : 1
+  localparam int unsigned Levels = eie_pkg::clog2_min1(Width)
 ) (
   input  wire logic [Width-1:0] a_i,
   input  wire logic [Width-1:0] b_i,

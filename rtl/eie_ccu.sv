@@ -22,10 +22,10 @@ module eie_ccu #(
   parameter int unsigned FifoDepth = 8,
   localparam int unsigned ActW      = eie_pkg::ActWidth,
   localparam int unsigned DimW      = eie_pkg::DimWidth,
-  localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
-  localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
-  localparam int unsigned LayerW    = (MaxLayers > 1) ? $clog2(MaxLayers) : 1,
-  localparam int unsigned PeW       = (NumPe > 1) ? $clog2(NumPe) : 1,
+  localparam int unsigned ActAddrW  = eie_pkg::clog2_min1(ActDepth),
+  localparam int unsigned BiasAddrW = eie_pkg::clog2_min1(BiasDepth),
+  localparam int unsigned LayerW    = eie_pkg::clog2_min1(MaxLayers),
+  localparam int unsigned PeW       = eie_pkg::clog2_min1(NumPe),
   localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1)
 ) (
   input  wire logic                  clk_i,
@@ -89,7 +89,7 @@ module eie_ccu #(
   output      logic [31:0]           cycles_o       // cycles of the current or last run
 );
 
-  localparam int unsigned CbAddrW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1;
+  localparam int unsigned CbAddrW   = eie_pkg::clog2_min1(MaxLayers);
   localparam int unsigned DescDepth = MaxLayers * 2;
   localparam int unsigned DescAddrW = $clog2(DescDepth);
   localparam int unsigned CbIdxW    = $clog2(eie_pkg::CodebookSize);  // host: layer, then index

@@ -5,7 +5,7 @@
 module eie_fifo #(
   parameter int unsigned Width = 40,
   parameter int unsigned Depth = 8,
-  localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1,
+  localparam int unsigned PtrW = eie_pkg::clog2_min1(Depth),
   localparam int unsigned CntW = $clog2(Depth + 1)
 ) (
   input  wire logic             clk_i,

@@ -6,7 +6,7 @@
 module eie_lnzd #(
   parameter int unsigned NumIn = 64,
   parameter int unsigned Width = 16,
-  localparam int unsigned IdxW = (NumIn > 1) ? $clog2(NumIn) : 1
+  localparam int unsigned IdxW = eie_pkg::clog2_min1(NumIn)
 ) (
   input  wire logic [NumIn-1:0]       valid_i,
   input  wire logic [NumIn*Width-1:0] data_i,

@@ -22,10 +22,10 @@ module eie_pe #(
   localparam int unsigned ActW      = eie_pkg::ActWidth,
   localparam int unsigned DimW      = eie_pkg::DimWidth,
   localparam int unsigned PtrW      = eie_pkg::PtrWidth,
-  localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
-  localparam int unsigned SpAddrW   = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
-  localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
-  localparam int unsigned PtrAddrW  = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
+  localparam int unsigned ActAddrW  = eie_pkg::clog2_min1(ActDepth),
+  localparam int unsigned SpAddrW   = eie_pkg::clog2_min1(SpmatDepth),
+  localparam int unsigned BiasAddrW = eie_pkg::clog2_min1(BiasDepth),
+  localparam int unsigned PtrAddrW  = eie_pkg::clog2_min1(PtrDepth),
   // Host address bits any target of a PE decodes (activations: bank bit above the row).
   localparam int unsigned HostAddrM = (SpAddrW > PtrAddrW) ? SpAddrW : PtrAddrW,
   localparam int unsigned HostAddrA = (ActAddrW + 1 > BiasAddrW) ? ActAddrW + 1 : BiasAddrW,
@@ -121,6 +121,26 @@ module eie_pe #(
   end
   assign host_addr = DimW'(host_addr_q);
 
+  // The request's target decoded once, here: each unit gets the write and read strobes of its
+  // own memories, and none of them compares target codes.
+  logic [15:0] host_tgt;  // one-hot
+  logic        host_spmat_we, host_spmat_re, host_ptr_we, host_ptr_re, host_bias_we, host_bias_re;
+  logic        host_act_we, host_act_re, host_acc_re, host_stats_we;
+  always_comb begin
+    host_tgt                = '0;
+    host_tgt[host_target_q] = 1'b1;
+  end
+  assign host_spmat_we = host_we_q && host_tgt[eie_pkg::TgtSpmat];
+  assign host_spmat_re = host_re_q && host_tgt[eie_pkg::TgtSpmat];
+  assign host_ptr_we   = host_we_q && host_tgt[eie_pkg::TgtPtr];
+  assign host_ptr_re   = host_re_q && host_tgt[eie_pkg::TgtPtr];
+  assign host_bias_we  = host_we_q && host_tgt[eie_pkg::TgtBias];
+  assign host_bias_re  = host_re_q && host_tgt[eie_pkg::TgtBias];
+  assign host_act_we   = host_we_q && host_tgt[eie_pkg::TgtAct];
+  assign host_act_re   = host_re_q && host_tgt[eie_pkg::TgtAct];
+  assign host_acc_re   = host_re_q && host_tgt[eie_pkg::TgtAcc];
+  assign host_stats_we = host_we_q && host_tgt[eie_pkg::TgtStats];
+
   logic active, active_q, bcast;
   // A PE beyond the run-time PE count owns no rows: it ignores broadcasts and never holds up the
   // broadcast or the drain, whatever its memories hold. Registered (the count changes only in I/O
@@ -150,9 +170,8 @@ module eie_pe #(
     .b_act_o      (b_act),
     .b_start_o    (b_start),
     .b_end_o      (b_end),
-    .host_we_i    (host_we_q),
-    .host_re_i    (host_re_q),
-    .host_target_i(host_target_q),
+    .host_we_i    (host_ptr_we),
+    .host_re_i    (host_ptr_re),
     .host_addr_i  (host_addr),
     .host_wdata_i (host_wdata_q[PtrW-1:0]),
     .host_rdata_o (host_ptr_rdata)
@@ -236,9 +255,8 @@ module eie_pe #(
     .entry_first_o(entry_first),
     .entry_last_o (entry_last),
     .entry_act_o  (entry_act),
-    .host_we_i    (host_we_q),
-    .host_re_i    (host_re_q),
-    .host_target_i(host_target_q),
+    .host_we_i    (host_spmat_we),
+    .host_re_i    (host_spmat_re),
     .host_addr_i  (host_addr[SpAddrW-1:0]),
     .host_wdata_i (host_wdata_q),
     .host_rdata_o (host_spmat_rdata)
@@ -314,9 +332,11 @@ module eie_pe #(
     .acc_we_i         (acc_we),
     .acc_waddr_i      (acc_waddr),
     .acc_wdata_i      (acc_wdata),
-    .host_we_i        (host_we_q),
-    .host_re_i        (host_re_q),
-    .host_target_i    (host_target_q),
+    .host_bias_we_i   (host_bias_we),
+    .host_bias_re_i   (host_bias_re),
+    .host_act_we_i    (host_act_we),
+    .host_act_re_i    (host_act_re),
+    .host_acc_re_i    (host_acc_re),
     .host_addr_i      (host_addr),
     .host_wdata_i     (host_wdata_q[31:0]),
     .host_bias_rdata_o(host_bias_rdata),
@@ -349,7 +369,7 @@ module eie_pe #(
       busy_q <= '0;
       idle_q <= '0;
       full_q <= '0;
-    end else if (host_we_q && host_target_q == eie_pkg::TgtStats) begin
+    end else if (host_stats_we) begin
       busy_q <= '0;  // any write to the counters clears them
       idle_q <= '0;
       full_q <= '0;

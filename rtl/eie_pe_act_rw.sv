@@ -16,7 +16,7 @@ module eie_pe_act_rw #(
   parameter int unsigned AccWidth   = 32,
   localparam int unsigned ActW      = eie_pkg::ActWidth,
   localparam int unsigned DimW      = eie_pkg::DimWidth,
-  localparam int unsigned ActAddrW  = (ActDepth > 1) ? $clog2(ActDepth) : 1,
+  localparam int unsigned ActAddrW  = eie_pkg::clog2_min1(ActDepth),
   localparam int unsigned BiasAddrW = $clog2(BiasDepth),  // BiasDepth >= 2: bank bit on top
   localparam int unsigned BankAddrW = (BiasAddrW > 1) ? BiasAddrW - 1 : 1
 ) (
@@ -61,21 +61,19 @@ module eie_pe_act_rw #(
   input  wire logic [AccWidth-1:0]  acc_wdata_i,
 
   // Host access: biases, activations ({bank, index}), the last layer's row values (read only:
-  // what its write-back saturated, the accumulator or the bias of an untouched row).
-  input  wire logic                 host_we_i,
-  input  wire logic                 host_re_i,
-  input  wire logic [3:0]           host_target_i,
+  // what its write-back saturated, the accumulator or the bias of an untouched row). One strobe
+  // per target, decoded in eie_pe.
+  input  wire logic                 host_bias_we_i,
+  input  wire logic                 host_bias_re_i,
+  input  wire logic                 host_act_we_i,
+  input  wire logic                 host_act_re_i,
+  input  wire logic                 host_acc_re_i,
   input  wire logic [DimW-1:0]      host_addr_i,
   input  wire logic [31:0]          host_wdata_i,
   output      logic [31:0]          host_bias_rdata_o,
   output      logic [ActW-1:0]      host_act_rdata_o,
   output      logic [AccWidth-1:0]  host_acc_rdata_o
 );
-
-  logic host_bias, host_act, host_acc;
-  assign host_bias = host_target_i == eie_pkg::TgtBias;
-  assign host_act  = host_target_i == eie_pkg::TgtAct;
-  assign host_acc  = host_target_i == eie_pkg::TgtAcc;
 
   // ---------------------------------------------------------------------------------------------
   // Touched rows, per accumulator bank: cleared as a layer starts, set by its accumulator writes.
@@ -112,8 +110,8 @@ module eie_pe_act_rw #(
   logic                 wb_q, wbr_touched_q, wbr_bias_bank_q;
   logic [ActAddrW-1:0]  sweep_row_q;
 
-  assign wbr           = (wb_i && sweep_en_i) || (host_re_i && host_acc);
-  assign wbr_row       = host_re_i ? ActAddrW'(host_addr_i) : row_i;
+  assign wbr           = (wb_i && sweep_en_i) || host_acc_re_i;
+  assign wbr_row       = host_acc_re_i ? ActAddrW'(host_addr_i) : row_i;
   assign wbr_touched   = acc_sel_i ? touched0 : touched1;
   assign wbr_acc_re    = wbr && wbr_touched;
   assign wbr_bias_re   = wbr && !wbr_touched && wb_has_bias_i;
@@ -148,8 +146,8 @@ module eie_pe_act_rw #(
     logic c_re, w_re, h_re, h_we;
     assign c_re = c_bias_re && c_bias_addr[BiasAddrW-1] == 1'(b);
     assign w_re = wbr_bias_re && wbr_bias_addr[BiasAddrW-1] == 1'(b);
-    assign h_re = host_re_i && host_bias && host_bias_bank == 1'(b);
-    assign h_we = host_we_i && host_bias && host_bias_bank == 1'(b);
+    assign h_re = host_bias_re_i && host_bias_bank == 1'(b);
+    assign h_we = host_bias_we_i && host_bias_bank == 1'(b);
 
     eie_ram #(.Width(32), .Depth(BiasDepth / 2)) u_bias (
       .clk_i,
@@ -165,7 +163,7 @@ module eie_pe_act_rw #(
 
   always_ff @(posedge clk_i) begin
     if (c_bias_re) c_bias_bank_q <= c_bias_addr[BiasAddrW-1];
-    if (host_re_i && host_bias) rd_bias_bank_q <= host_bias_bank;
+    if (host_bias_re_i) rd_bias_bank_q <= host_bias_bank;
   end
 
   assign acc_init_o = has_bias_i ? AccWidth'($signed(bias_rdata[c_bias_bank_q*32 +: 32])) : '0;
@@ -198,8 +196,9 @@ module eie_pe_act_rw #(
   // Written as bit patterns: Yosys 0.23 drops the minus of `-AccWidth'(32768)` (it synthesises
   // +32768, so every accumulator below it saturated to -32768), which only the gate-level
   // simulation of the netlist showed; Verilator reads both forms alike.
-  localparam logic signed [AccWidth-1:0] Act16Max = {{(AccWidth - 15){1'b0}}, {15{1'b1}}};
-  localparam logic signed [AccWidth-1:0] Act16Min = {{(AccWidth - 15){1'b1}}, 15'b0};
+  // The activation range, ActW-bit two's complement, at the accumulator's width.
+  localparam logic signed [AccWidth-1:0] ActMax = {{(AccWidth - ActW + 1){1'b0}}, {(ActW - 1){1'b1}}};
+  localparam logic signed [AccWidth-1:0] ActMin = {{(AccWidth - ActW + 1){1'b1}}, {(ActW - 1){1'b0}}};
 
   logic [AccWidth-1:0] wb_value;
   logic [ActW-1:0]     wb_sat;
@@ -207,8 +206,8 @@ module eie_pe_act_rw #(
     if (wbr_touched_q) wb_value = acc_rdata[!acc_sel_i*AccWidth +: AccWidth];
     else if (wb_has_bias_i) wb_value = AccWidth'($signed(bias_rdata[wbr_bias_bank_q*32 +: 32]));
     else wb_value = '0;
-    if ($signed(wb_value) > Act16Max) wb_sat = 16'h7fff;
-    else if ($signed(wb_value) < Act16Min) wb_sat = 16'h8000;
+    if ($signed(wb_value) > ActMax) wb_sat = ActMax[ActW-1:0];
+    else if ($signed(wb_value) < ActMin) wb_sat = ActMin[ActW-1:0];
     else wb_sat = wb_value[ActW-1:0];
     if (wb_relu_i && wb_sat[ActW-1]) wb_sat = '0;
   end
@@ -226,22 +225,22 @@ module eie_pe_act_rw #(
   for (genvar b = 0; b < 2; b++) begin : g_act_bank
     logic is_src, we, re;
     assign is_src = src_sel_i == 1'(b);
-    assign we = (host_we_i && host_act && host_bank == 1'(b)) || (wb_q && is_src);
-    assign re = (host_re_i && host_act && host_bank == 1'(b)) || (src_re_i && is_src);
+    assign we = (host_act_we_i && host_bank == 1'(b)) || (wb_q && is_src);
+    assign re = (host_act_re_i && host_bank == 1'(b)) || (src_re_i && is_src);
 
     eie_ram #(.Width(ActW), .Depth(ActDepth)) u_act (
       .clk_i,
       .we_i   (we),
-      .waddr_i(host_we_i ? host_act_addr : sweep_row_q),
-      .wdata_i(host_we_i ? host_wdata_i[ActW-1:0] : wb_sat),
+      .waddr_i(host_act_we_i ? host_act_addr : sweep_row_q),
+      .wdata_i(host_act_we_i ? host_wdata_i[ActW-1:0] : wb_sat),
       .re_i   (re),
-      .raddr_i(host_re_i ? host_act_addr : src_addr_i),
+      .raddr_i(host_act_re_i ? host_act_addr : src_addr_i),
       .rdata_o(act_rdata[b*ActW +: ActW])
     );
   end
 
   always_ff @(posedge clk_i) begin
-    if (host_re_i && host_act) rd_bank_q <= host_bank;
+    if (host_act_re_i) rd_bank_q <= host_bank;
   end
 
   assign wb_valid_o        = wb_q;
@@ -268,9 +267,9 @@ module eie_pe_act_rw #(
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_writeback_saturates_high: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    wb_q && $signed(wb_value) > Act16Max);
+    wb_q && $signed(wb_value) > ActMax);
   cov_writeback_saturates_low: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    wb_q && $signed(wb_value) < Act16Min && !wb_relu_i);
+    wb_q && $signed(wb_value) < ActMin && !wb_relu_i);
   cov_relu_clamps: cover property (@(posedge clk_i) disable iff (!rst_ni)
     wb_q && wb_relu_i && $signed(wb_value) < 0);
   cov_bias_first_touch: cover property (@(posedge clk_i) disable iff (!rst_ni)

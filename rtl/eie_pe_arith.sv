@@ -20,7 +20,7 @@ module eie_pe_arith #(
   parameter int unsigned AccWidth  = 32,
   localparam int unsigned ActW     = eie_pkg::ActWidth,
   localparam int unsigned ProdW    = 2 * ActW,
-  localparam int unsigned ActAddrW = (ActDepth > 1) ? $clog2(ActDepth) : 1
+  localparam int unsigned ActAddrW = eie_pkg::clog2_min1(ActDepth)
 ) (
   input  wire logic                clk_i,
   input  wire logic                rst_ni,

@@ -27,10 +27,10 @@ module eie_pe_ptr_read #(
   output      logic [PtrW-1:0] b_start_o,
   output      logic [PtrW-1:0] b_end_o,
 
-  // Host access to pointer index host_addr_i (bank = bit 0, row = the rest).
+  // Host access to pointer index host_addr_i (bank = bit 0, row = the rest); the strobes are this
+  // unit's own (eie_pe decodes the target).
   input  wire logic            host_we_i,
   input  wire logic            host_re_i,
-  input  wire logic [3:0]      host_target_i,
   input  wire logic [DimW-1:0] host_addr_i,
   input  wire logic [PtrW-1:0] host_wdata_i,
   output      logic [PtrW-1:0] host_rdata_o
@@ -46,14 +46,13 @@ module eie_pe_ptr_read #(
   assign p_index     = bcast_ptr_i;
   assign p_index_inc = p_index + 1'b1;
 
-  logic                 host_ptr, even_we, odd_we, re;
+  logic                 even_we, odd_we, re;
   logic [BankAddrW-1:0] even_raddr, odd_raddr, host_row;
 
-  assign host_ptr   = host_target_i == eie_pkg::TgtPtr;
   assign host_row   = BankAddrW'(host_addr_i >> 1);
-  assign even_we    = host_we_i && host_ptr && !host_addr_i[0];
-  assign odd_we     = host_we_i && host_ptr && host_addr_i[0];
-  assign re         = bcast_valid_i || (host_re_i && host_ptr);
+  assign even_we    = host_we_i && !host_addr_i[0];
+  assign odd_we     = host_we_i && host_addr_i[0];
+  assign re         = bcast_valid_i || host_re_i;
   assign even_raddr = host_re_i ? host_row : BankAddrW'(p_index_inc >> 1);
   assign odd_raddr  = host_re_i ? host_row : BankAddrW'(p_index >> 1);
 
@@ -87,7 +86,7 @@ module eie_pe_ptr_read #(
     if (bcast_valid_i) begin
       b_act_q <= bcast_act_i;
       b_odd_q <= p_index[0];
-    end else if (host_re_i && host_ptr) begin
+    end else if (host_re_i) begin
       b_odd_q <= host_addr_i[0];
     end
   end

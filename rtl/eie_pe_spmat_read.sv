@@ -8,7 +8,7 @@ module eie_pe_spmat_read #(
   parameter int unsigned SpmatDepth = 1024,  // 64-bit words
   localparam int unsigned ActW      = eie_pkg::ActWidth,
   localparam int unsigned PtrW      = eie_pkg::PtrWidth,
-  localparam int unsigned SpAddrW   = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1
+  localparam int unsigned SpAddrW   = eie_pkg::clog2_min1(SpmatDepth)
 ) (
   input  wire logic            clk_i,
   input  wire logic            rst_ni,
@@ -29,10 +29,10 @@ module eie_pe_spmat_read #(
   output      logic            entry_last_o,   // last entry of its column
   output      logic [ActW-1:0] entry_act_o,
 
-  // Host access to sparse-matrix word host_addr_i.
+  // Host access to sparse-matrix word host_addr_i; the strobes are this unit's own (eie_pe
+  // decodes the target).
   input  wire logic               host_we_i,
   input  wire logic               host_re_i,
-  input  wire logic [3:0]         host_target_i,
   input  wire logic [SpAddrW-1:0] host_addr_i,
   input  wire logic [63:0]        host_wdata_i,
   output      logic [63:0]        host_rdata_o
@@ -82,19 +82,18 @@ module eie_pe_spmat_read #(
   // One read per word a column touches, not one per entry: a column's entries follow each other a
   // cycle apart, so the word read for the entry before (same column, same word) is still on the
   // RAM's output, which holds until the next read. SpmatRead is over half of the paper's PE power.
-  logic               host_spmat, e_rd_word;
+  logic               e_rd_word;
   logic [63:0]        rdata;
   assign e_rd_word  = e_valid_q && (e_first_q || e_addr_q[2:0] == 3'd0);
   logic [SpAddrW-1:0] raddr;
-  assign host_spmat = host_target_i == eie_pkg::TgtSpmat;
   assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr_q >> 3);
 
   eie_ram #(.Width(64), .Depth(SpmatDepth)) u_spmat (
     .clk_i,
-    .we_i   (host_we_i && host_spmat),
+    .we_i   (host_we_i),
     .waddr_i(host_addr_i),
     .wdata_i(host_wdata_i),
-    .re_i   (e_rd_word || (host_re_i && host_spmat)),
+    .re_i   (e_rd_word || host_re_i),
     .raddr_i(raddr),
     .rdata_o(rdata)
   );

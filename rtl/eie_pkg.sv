@@ -9,7 +9,10 @@ package eie_pkg;
 
   // Number formats (docs/arithmetic.md). Entries are 8 bits {z[3:0], v[3:0]}, eight to a 64-bit
   // sparse-matrix word; codebooks have 16 entries.
-  parameter int unsigned ActWidth     = 16;  // activations, codebook entries
+  // Activations and codebook entries: a constant of the formats, not a knob. The RTL derives every
+  // activation width and saturation bound from it, but docs/arithmetic.md, the golden model and
+  // the model file define 16-bit values.
+  parameter int unsigned ActWidth     = 16;
   parameter int unsigned CodebookSize = 16;  // entries a layer's codebook holds (4-bit indices)
 
   // Storage format (docs/format.md).
@@ -66,6 +69,12 @@ package eie_pkg;
   parameter int unsigned PipeR    = 5;
   parameter int unsigned PipeE    = 6;
   parameter int unsigned PipeB    = 7;
+
+  // $clog2 of at least 1: the index width of a memory or vector of n entries, so that a one-entry
+  // memory still has an address port. RTL only (the C++ view skips functions).
+  function automatic int unsigned clog2_min1(input int unsigned n);
+    clog2_min1 = (n > 1) ? $clog2(n) : 1;
+  endfunction
 
   // Central control unit states. A layer's write-back runs beside the next layer's compute (or
   // the result stream), and the next descriptor loads during the drain, so no state sweeps rows.

@@ -5,6 +5,8 @@
 module eie_ram #(
   parameter int unsigned Width = 16,
   parameter int unsigned Depth = 64,
+  // Not eie_pkg::clog2_min1: the synthesis and gate-level flows read this file alone, as the SRAM
+  // macro's model, without the package.
   localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1
 ) (
   input  wire logic             clk_i,

@@ -15,9 +15,9 @@ module eie_top #(
   parameter int unsigned AccWidth   = 32,
   localparam int unsigned ActW     = eie_pkg::ActWidth,
   localparam int unsigned DimW     = eie_pkg::DimWidth,
-  localparam int unsigned PeW      = (NumPe > 1) ? $clog2(NumPe) : 1,
-  localparam int unsigned ActAddrW = (ActDepth > 1) ? $clog2(ActDepth) : 1,
-  localparam int unsigned LayerW   = (MaxLayers > 1) ? $clog2(MaxLayers) : 1,
+  localparam int unsigned PeW      = eie_pkg::clog2_min1(NumPe),
+  localparam int unsigned ActAddrW = eie_pkg::clog2_min1(ActDepth),
+  localparam int unsigned LayerW   = eie_pkg::clog2_min1(MaxLayers),
   localparam int unsigned FifoCntW = $clog2(FifoDepth + 1),                     // FIFO limit
   localparam int unsigned LevelW   = $clog2(FifoDepth + eie_pkg::FifoSkid + 1)  // FIFO level
 ) (
@@ -62,7 +62,7 @@ module eie_top #(
   output      logic [NumPe*eie_pkg::PipeStages-1:0] pipe_valid_o
 );
 
-  localparam int unsigned BiasAddrW = (BiasDepth > 1) ? $clog2(BiasDepth) : 1;
+  localparam int unsigned BiasAddrW = eie_pkg::clog2_min1(BiasDepth);
 
   // ---------------------------------------------------------------------------------------------
   // Host request register: a request is accepted into it and acts from it a cycle later, so the

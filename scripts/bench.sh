@@ -6,7 +6,7 @@
 # the host-port load; the regressions cover the front door). Then the table beside the paper's
 # EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/; then
 # the energy of each layer (BUILD_DIR/bench/energy/, docs/energy.md).
-# Usage: scripts/bench.sh [BUILD_DIR]
+# Usage: [UPDATE_DOCS=1] scripts/bench.sh [BUILD_DIR]   (UPDATE_DOCS=1: docs/benchmarks.md's tables too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -34,6 +34,11 @@ if [ -x "$cpu" ]; then
     --benchmark_out_format=json > "$out/cpu.txt"
 fi
 node scripts/bench_table.js "$out" "${layers[@]}" --timing synth/reports/timing/summary.json
+# UPDATE_DOCS=1: docs/benchmarks.md's tables (between its bench: markers) from what this run wrote.
+if [ "${UPDATE_DOCS:-0}" = 1 ]; then
+  scripts/update_doc_tables.py docs/benchmarks.md bench:main="$out/bench.md" \
+    bench:breakdown="$out/breakdown.md" bench:floor="$out/floor.md" bench:clock="$out/clock.md"
+fi
 # Energy of the uniform runs (docs/energy.md): the logic's calibration from the gate-level power
 # of the small netlist, when its simulation is built (EIE_GATE_SIM), then the energy model at the
 # paper's memory sizes; `make energy` adds LeNet-300-100 and the plot.

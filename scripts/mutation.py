@@ -63,7 +63,7 @@ MUTANTS = {
         "eie_pe_ptr_read.sv", "assign b_push_o     = b_valid_q && b_start_o != b_end_o;",
         "assign b_push_o     = b_valid_q;", "columns with no entries enter the queue"),
     "writeback_int16_saturation_dropped": (
-        "eie_pe_act_rw.sv", "if ($signed(wb_value) > Act16Max) wb_sat = 16'h7fff;\n    else if ($signed(wb_value) < Act16Min) wb_sat = 16'h8000;\n    else wb_sat",
+        "eie_pe_act_rw.sv", "if ($signed(wb_value) > ActMax) wb_sat = ActMax[ActW-1:0];\n    else if ($signed(wb_value) < ActMin) wb_sat = ActMin[ActW-1:0];\n    else wb_sat",
         "wb_sat", "write-back truncates to 16 bits instead of saturating"),
     "first_touch_misses_write_in_flight": (
         "eie_pe_arith.sv", " || (s2_valid_q && s2_row_q == m1_row_q));", ");",
