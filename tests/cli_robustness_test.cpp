@@ -89,7 +89,7 @@ class CliRobustness : public ::testing::Test {
   CliResult expect(const std::string& args, int code, const std::string& needle,
                    const std::vector<std::string>& created = {}, long memory_kb = 0) {
     const auto before = snapshot();
-    const CliResult r = run_cli(args, memory_kb);
+    CliResult r = run_cli(args, memory_kb);
     EXPECT_EQ(r.exit_code, code) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
     const auto after = snapshot();

@@ -49,7 +49,7 @@ TEST(Idx, ReadsImagesAndLabels) {
 TEST(Idx, RejectsMalformedFiles) {
   test::TempDir dir;
   const std::string f = dir.file("bad");
-  const auto with = [&](std::vector<uint8_t> b) {
+  const auto with = [&](const std::vector<uint8_t>& b) -> const std::string& {
     test::write_bytes(f, b);
     return f;
   };
@@ -79,7 +79,7 @@ TEST(Idx, RejectsMalformedFiles) {
 
 TEST(Idx, LoadMnistChecksTheSplit) {
   test::TempDir dir;
-  const auto put = [&](const std::string& prefix, uint32_t n, std::vector<uint8_t> labels) {
+  const auto put = [&](const std::string& prefix, uint32_t n, const std::vector<uint8_t>& labels) {
     test::write_bytes(dir.file(prefix + "-images-idx3-ubyte"), images_file(n, 2, 2));
     test::write_bytes(dir.file(prefix + "-labels-idx1-ubyte"), labels_file(labels));
   };

@@ -70,7 +70,7 @@ class NpyTest : public ::testing::Test {
   std::string reject(const std::vector<uint8_t>& file, const std::string& phrase,
                      NpyKind kind = NpyKind::kFloat) {
     test::write_bytes(path_, file);
-    const std::string message = error_message([&] { read_npy(path_, kind); });
+    std::string message = error_message([&] { read_npy(path_, kind); });
     EXPECT_EQ(message.rfind(path_ + ": ", 0), 0u) << message;
     EXPECT_TRUE(Contains(message, phrase));
     return message;

@@ -62,6 +62,7 @@ TEST(SparseFormat, EmptyAndConsecutiveEmptyColumns) {
 TEST(SparseFormat, GapsAroundTheFifteenRowLimit) {
   const auto vz = [](const std::vector<uint8_t>& entries) {
     std::vector<std::pair<unsigned, unsigned>> out;
+    out.reserve(entries.size());
     for (uint8_t e : entries) out.emplace_back(entry_v(e), entry_z(e));
     return out;
   };

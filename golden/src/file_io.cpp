@@ -157,7 +157,13 @@ std::string resolve_symlinks(const std::string& path) {
     const ssize_t n = ::readlink(p.c_str(), target, sizeof target - 1);
     if (n < 0) fail("{}: cannot read the symbolic link {}: {}", path, p, errno_text(errno));
     const std::string t(target, static_cast<size_t>(n));
-    p = !t.empty() && t[0] == '/' ? t : parent_folder(p) + "/" + t;
+    if (t.empty() || t[0] != '/') {
+      p = parent_folder(p);
+      p += '/';
+      p += t;
+    } else {
+      p = t;
+    }
   }
   fail("{}: {}", path, errno_text(ELOOP));
 }

@@ -22,9 +22,10 @@ void add_shape_words(uint64_t& total, uint32_t rows, uint32_t cols, uint32_t num
 void check_shape_budget(const Network& net, uint32_t num_pe, const std::string& source) {
   uint64_t total = 0;
   for (size_t l = 0; l < net.layers.size(); ++l) {
-    const std::string what = layer_label(net, l);
-    add_shape_words(total, net.layers[l].outputs(), net.layers[l].inputs(), num_pe,
-                    source.empty() ? what : source + ": " + what);
+    std::string what = source;
+    if (!what.empty()) what += ": ";
+    what += layer_label(net, l);
+    add_shape_words(total, net.layers[l].outputs(), net.layers[l].inputs(), num_pe, what);
   }
 }
 

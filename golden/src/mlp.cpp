@@ -35,7 +35,7 @@ Mlp::Mlp(const std::vector<int>& sizes, uint64_t seed) {
       for (Eigen::Index i = 0; i < w.rows(); ++i) w(i, j) = init(rng);
     }
     w_.push_back(w);
-    b_.push_back(Eigen::VectorXf::Zero(sizes[l + 1]));
+    b_.emplace_back(Eigen::VectorXf::Zero(sizes[l + 1]));
   }
 }
 
@@ -152,7 +152,7 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
       // Forward, keeping pre-activations and (dropped-out) activations.
       std::vector<Eigen::MatrixXf> a{x}, z, drop;
       for (size_t l = 0; l < layers; ++l) {
-        z.push_back((w_[l] * a.back()).colwise() + b_[l]);
+        z.emplace_back((w_[l] * a.back()).colwise() + b_[l]);
         if (l + 1 < layers) {
           Eigen::MatrixXf h = z.back().cwiseMax(0.0f);
           if (o.dropout > 0) {
