@@ -7,7 +7,7 @@
 
 #include "Veie_top__Dpi.h"
 #include "backdoor.h"
-#include "sim_ctrl.h"
+#include "sim_error.h"
 #include "svdpi.h"
 
 namespace eie::tb {

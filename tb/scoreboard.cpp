@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim_ctrl.h"
+#include "sim_error.h"
 
 namespace eie::tb {
 

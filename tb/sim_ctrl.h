@@ -11,6 +11,7 @@
 
 #include "Veie_top.h"
 #include "eie/file_io.h"
+#include "sim_error.h"
 #include "verilated.h"
 
 class VerilatedFstC;
@@ -54,11 +55,6 @@ class SimCtrl {
   std::vector<std::function<void()>> samplers_;
   uint64_t cycle_ = 0;
   uint64_t max_cycles_;
-};
-
-// A failed check: the message names cycle and what went wrong.
-struct SimError : std::runtime_error {
-  using std::runtime_error::runtime_error;
 };
 
 }  // namespace eie::tb
