@@ -110,10 +110,14 @@ lint-fast:
 	verilator --lint-only -Wall -DEIE_BACKDOOR --top-module eie_top $(RTL_SOURCES)
 	@echo "verilator: rtl/ is lint clean, with and without the simulation back door"
 
-# clang-tidy with .clang-tidy's checks on the golden model, the CLI and the unit tests (the
-# configured build's compile_commands.json; tb/ and the fuzz targets are left out).
+# clang-tidy with .clang-tidy's checks on the golden model, the CLI and the unit tests, through
+# the build's compile_commands.json (tb/ and the fuzz targets are left out). The configure step
+# runs every time (seconds): a build folder configured by an older checkout lacks the generated
+# eie/eie_pkg.h and the current compile commands.
 TIDY_SOURCES = $(shell git ls-files 'golden/*.cpp' 'tests/*.cpp' 2>/dev/null)
-tidy: $(BUILD_DIR)/CMakeCache.txt
+tidy:
+	@command -v run-clang-tidy > /dev/null || { echo "clang-tidy missing: run scripts/setup.sh"; exit 1; }
+	@$(CMAKE_CONFIGURE) > /dev/null
 	@echo "clang-tidy: checking $(words $(TIDY_SOURCES)) C++ files"
 	@run-clang-tidy -p $(BUILD_DIR) -j $(JOBS) -quiet $(TIDY_SOURCES) > $(BUILD_DIR)/tidy.log 2>&1 \
 	  || { grep -E 'warning:|error:' $(BUILD_DIR)/tidy.log; echo "clang-tidy: findings above" \
