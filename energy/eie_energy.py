@@ -32,6 +32,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "synth"))
 from eie_synth import PAPER_PE, RTL_DEFAULTS, SMALL, expected_flops  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from update_doc_tables import replace_marked, write_atomic  # noqa: E402
 
 MEMORY_MODEL = os.path.join(ROOT, "energy", "memory_energy.json")
 
@@ -557,24 +559,8 @@ def update_doc(path, tables):
     with open(path) as f:
         text = f.read()
     for key, md in tables.items():
-        begin, end = f"<!-- BEGIN energy:{key} -->", f"<!-- END energy:{key} -->"
-        i, j = text.find(begin), text.find(end)
-        if i < 0 or j < i:
-            continue
-        text = text[:i + len(begin)] + "\n" + md + text[j:]
+        text = replace_marked(text, f"energy:{key}", md) or text
     write_atomic(path, text)
-
-
-def write_atomic(path, text):
-    """Writes a file through a temporary beside it, so that it is never left half-written."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 if __name__ == "__main__":
