@@ -30,13 +30,24 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIBERTY = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
 
-# Fixed widths from rtl/eie_pkg.sv.
-ACT_W, DIM_W, PTR_W = 16, 24, 20
-FIFO_SKID = 1  # eie_pkg::FifoSkid: activation FIFO slots beyond the run-time limit
+
+
+def sv_parameters(path):
+    """The `parameter int unsigned Name = N` declarations of an RTL file, read from the file so that
+    nothing here restates it."""
+    with open(os.path.join(ROOT, path)) as f:
+        text = f.read()
+    found = re.findall(r"(?<!local)parameter\s+int\s+unsigned\s+(\w+)\s*=\s*(\d+)", text)
+    return {k: int(v) for k, v in found}
+
+
+# Fixed widths from rtl/eie_pkg.sv; FifoSkid: activation FIFO slots beyond the run-time limit.
+_PKG = sv_parameters("rtl/eie_pkg.sv")
+ACT_W, DIM_W, PTR_W, FIFO_SKID = (_PKG[k]
+                                  for k in ("ActWidth", "DimWidth", "PtrWidth", "FifoSkid"))
 
 # RTL parameter defaults (rtl/eie_top.sv) and the configurations used here.
-RTL_DEFAULTS = dict(NumPe=64, FifoDepth=8, SpmatDepth=1024, PtrDepth=1024, ActDepth=64,
-                    BiasDepth=256, MaxLayers=8, AccWidth=32)
+RTL_DEFAULTS = sv_parameters("rtl/eie_top.sv")
 SMALL = dict(NumPe=4, FifoDepth=8, SpmatDepth=64, PtrDepth=64, ActDepth=16, BiasDepth=32,
              MaxLayers=4)
 # The paper's per-PE memories (EIE Table II: 128 KB sparse matrix, 32 KB pointers, 2 KB

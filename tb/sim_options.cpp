@@ -1,0 +1,194 @@
+#include "sim_options.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "cli/options.h"
+#include "eie/benchmark_layers.h"
+#include "eie/error.h"
+#include "eie/idx.h"
+#include "sim_ctrl.h"
+
+namespace po = boost::program_options;
+
+namespace eie::tb {
+namespace {
+
+constexpr int64_t kMaxInferences = 1000000;
+const std::vector<std::string> kScenarios = {"random",  "empty-cols", "imbalance", "paper",
+                                             "padding", "rounding",   "sat-order", "benchmark"};
+
+std::string optional_path(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : "";
+}
+
+// The scenario, its benchmark layer and its layer widths, checked against each other.
+void parse_scenario(const po::variables_map& vm, SimOptions& o) {
+  const std::string scenario = vm["scenario"].as<std::string>();
+  if (std::find(kScenarios.begin(), kScenarios.end(), scenario) == kScenarios.end()) {
+    throw cli::UsageError(
+        fmt::format("--scenario '{}': not one of {}", scenario, fmt::join(kScenarios, ", ")));
+  }
+  o.stimulus.scenario = scenario;
+  if (vm.count("layer")) {
+    try {
+      find_benchmark_layer(vm["layer"].as<std::string>());
+    } catch (const Error& e) {
+      throw cli::UsageError(std::string("--layer: ") + e.what());
+    }
+  }
+  if (vm.count("sizes")) {
+    for (unsigned w : cli::parse_size_list(vm["sizes"].as<std::string>(), "--sizes")) {
+      o.stimulus.sizes.push_back(w);
+    }
+  }
+  if (vm.count("model")) return;
+  const bool chain = scenario == "random" || scenario == "empty-cols" || scenario == "imbalance";
+  if (chain && o.stimulus.sizes.size() < 2) {
+    throw cli::UsageError(fmt::format(
+        "--scenario {} needs --sizes with at least two widths (input first)", scenario));
+  }
+  if (scenario == "benchmark") {
+    if (!vm.count("layer")) {
+      throw cli::UsageError("--scenario benchmark needs --layer (Alex-6/7/8, VGG-6/7/8, NT-...)");
+    }
+    o.benchmark_layer = vm["layer"].as<std::string>();
+  }
+}
+
+// Inputs and outputs by name; an output must not overwrite an input unless --force.
+void check_paths(const po::variables_map& vm) {
+  std::vector<cli::PathArg> inputs;
+  for (const char* name : {"model", "input"}) {
+    if (vm.count(name)) inputs.push_back({fmt::format("--{}", name), vm[name].as<std::string>()});
+  }
+  if (vm.count("mnist")) {
+    for (const std::string& f : mnist_files(vm["mnist"].as<std::string>())) {
+      inputs.push_back({"--mnist", f});
+    }
+  }
+  std::vector<cli::PathArg> outputs;
+  for (const char* name : {"json", "trace", "coverage-file"}) {
+    if (vm.count(name)) {
+      // Verilator writes the trace and the coverage file in place: they need regular files.
+      outputs.push_back(
+          {fmt::format("--{}", name), vm[name].as<std::string>(), std::string(name) != "json"});
+    }
+  }
+  cli::check_outputs(outputs, inputs, vm.count("force") > 0);
+}
+
+}  // namespace
+
+HwConfig built_config() {
+  HwConfig c;
+  c.num_pe = EIE_NUM_PE;
+  c.fifo_depth = EIE_FIFO_DEPTH;
+  c.spmat_depth = EIE_SPMAT_DEPTH;
+  c.ptr_depth = EIE_PTR_DEPTH;
+  c.act_depth = EIE_ACT_DEPTH;
+  c.bias_depth = EIE_BIAS_DEPTH;
+  c.max_layers = EIE_MAX_LAYERS;
+  return c;
+}
+
+SimOptions parse_sim_options(const po::variables_map& vm) {
+  using cli::int_option_as;
+  using cli::real_option;
+  SimOptions o;
+  o.config = built_config();
+  o.config.active_pe = int_option_as<uint32_t>(vm, "pe", 0, o.config.num_pe);
+  o.fifo_limit = int_option_as<uint32_t>(vm, "fifo", 0, o.config.fifo_depth);
+  o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
+  o.stimulus.inferences = int_option_as<uint32_t>(vm, "inferences", 1, kMaxInferences);
+  o.stimulus.limit_digits = int_option_as<uint32_t>(vm, "limit", 1, kMaxInferences);
+  o.stimulus.weight_density = real_option(vm, "weight-density", 0, 1);
+  o.stimulus.act_density = real_option(vm, "act-density", 0, 1);
+  // A probability of 1 would idle the host or refuse every result forever.
+  o.idle = real_option(vm, "idle", 0, 1, true);
+  o.backpressure = real_option(vm, "backpressure", 0, 1, true);
+  o.max_cycles = int_option_as<uint64_t>(vm, "max-cycles", 1, INT64_MAX);
+  o.rand_reset = int_option_as<uint32_t>(vm, "rand-reset", 0, UINT32_MAX);
+  if (vm.count("expect-cycles")) {
+    o.expect_cycles = int_option_as<uint64_t>(vm, "expect-cycles", 0, INT64_MAX);
+  }
+  parse_scenario(vm, o);
+  if (vm.count("coverage-file") && !SimCtrl::coverage_build()) {
+    throw cli::UsageError(
+        fmt::format("--coverage-file: {} is not a coverage build (eie_sim_cov is)", EIE_VARIANT));
+  }
+  if (vm.count("fifo-sweep")) {
+    for (unsigned v : cli::parse_size_list(vm["fifo-sweep"].as<std::string>(), "--fifo-sweep",
+                                           o.config.fifo_depth)) {
+      o.fifo_sweep.push_back(v);
+    }
+    o.stimulus.inferences = 1;
+  }
+  if (vm.count("mnist")) o.stimulus.inferences = o.stimulus.limit_digits;
+  check_paths(vm);
+  o.balance = vm.count("balance") > 0;
+  o.backdoor = vm.count("backdoor") > 0;
+  o.readback = vm.count("readback") > 0;
+  o.dirty_codebook0 = vm.count("dirty-codebook0") > 0;
+  o.quiet = vm.count("quiet") > 0;
+  o.trace_path = optional_path(vm, "trace");
+  o.json_path = optional_path(vm, "json");
+  o.coverage_path = optional_path(vm, "coverage-file");
+  return o;
+}
+
+po::options_description sim_option_descriptions() {
+  po::options_description opts("eie_sim options");
+  opts.add_options()("help,h", "show this help")(
+      "model,m", po::value<std::string>(), "model file to run (default: a generated scenario)")(
+      "input,i", po::value<std::string>(),
+      "inputs for --model as .npy, (inputs,) or (batch, inputs)")(
+      "mnist", po::value<std::string>(),
+      "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
+      "limit", po::value<int64_t>()->default_value(2000), "test digits to run with --mnist")(
+      "fifo-sweep", po::value<std::string>(),
+      "run the first input once per FIFO limit in this list, e.g. 1,2,4,8")(
+      "scenario", po::value<std::string>()->default_value("random"),
+      "generated stimulus: random, empty-cols, imbalance, paper, padding, rounding, sat-order, "
+      "benchmark")("layer", po::value<std::string>(),
+                   "benchmark layer: Alex-6/7/8, VGG-6/7/8, NT-We/Wd/LSTM")(
+      "skewed", "benchmark: log-normal row densities instead of uniform")(
+      "balance", "permute rows to even out the PEs' work before loading (row balancing)")(
+      "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
+      "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
+      "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(
+      "wide", "full-range weights, biases and inputs (saturation everywhere)")(
+      "relu-last", "ReLU on the last generated layer too")(
+      "seed", po::value<int64_t>()->default_value(1),
+      "random seed (stimulus, idle, back-pressure)")(
+      "inferences,n", po::value<int64_t>()->default_value(1), "input vectors to run")(
+      "pe", po::value<int64_t>()->default_value(0), "active PEs at run time (0 = all built)")(
+      "fifo", po::value<int64_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")(
+      "idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")(
+      "backpressure", po::value<double>()->default_value(0.3),
+      "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
+                                                          "write an FST waveform to this file")(
+      "max-cycles", po::value<int64_t>()->default_value(50000000), "fail after this many cycles")(
+      "coverage-file", po::value<std::string>(),
+      "coverage builds: write the line, toggle and cover-point counts of a passing run here")(
+      "backdoor",
+      "preload the per-PE memories through the back door (zero simulated time) instead of the "
+      "host port; for large layers on many PEs")(
+      "readback",
+      "also read every loaded memory, the control registers, each run's results "
+      "(activations and accumulators) and the cleared counters back through the host port")(
+      "dirty-codebook0",
+      "after loading, write a non-zero value into every layer's codebook entry 0: the format "
+      "fixes it at 0 and the hardware must ignore it (index 0 is exact zero)")(
+      "rand-reset", po::value<int64_t>()->default_value(0),
+      "start every register and memory from random values drawn from this seed (0: off)")(
+      "json", po::value<std::string>(), "write a JSON report (- : standard output)")(
+      "force", "write --json, --trace or --coverage-file even where it is an input file")(
+      "expect-cycles", po::value<int64_t>(), "fail unless the first run takes exactly N cycles")(
+      "quiet,q", "print only the verdict line");
+  return opts;
+}
+
+}  // namespace eie::tb
