@@ -74,7 +74,7 @@ GATE_GROUPS_PER_PE, GATE_FLOP_EQUIV = 20, 2.0
 # gated, they are taken in groups of this many rows, one clock gate each.
 TOUCHED_GROUP = 32
 # EIE (ISCA 2016) Table II: PE power at 800 MHz. Each benchmark run's Table IV time comes in its
-# report (eie_sim --json "benchmark", from golden/src/benchmark_layers.cpp).
+# report (eie_sim --json "benchmark", from golden/model/benchmark_layers.cpp).
 PAPER = {
     "pe_mw": 9.157, "pes": 64, "mhz": 800.0,
     "table2_mw": {"Act queue": 0.112, "PtrRead": 1.807, "SpmatRead": 4.955, "ArithmUnit": 1.162,

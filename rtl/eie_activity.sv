@@ -1,8 +1,8 @@
 // Activity counters of the simulation builds (EIE_BACKDOOR only; synthesis sees an empty file):
 // one count per event and cycle since time 0, read by the test bench through DPI for the energy
-// model (tb/activity.h) and checked there against the golden model. eie_pe and eie_ccu each hold
-// one, with their own event lists. Not hardware: the host's counters in eie_pe are the only real
-// ones.
+// model (tb/checks/activity.h) and checked there against the golden model. eie_pe and eie_ccu
+// each hold one, with their own event lists. Not hardware: the host's counters in eie_pe are the
+// only real ones.
 `ifdef EIE_BACKDOOR
 `default_nettype none
 

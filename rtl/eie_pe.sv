@@ -424,9 +424,9 @@ module eie_pe #(
 
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */
-  // Activity counters of the simulation builds: tb/activity.cpp reads them, in this order, for the
-  // energy model and checks them against the golden model. Not hardware: synthesis never sees
-  // them, and the host's counters above are the PE's only real ones.
+  // Activity counters of the simulation builds: tb/checks/activity.cpp reads them, in this order,
+  // for the energy model and checks them against the golden model. Not hardware: synthesis never
+  // sees them, and the host's counters above are the PE's only real ones.
   typedef enum int unsigned {
     PeEvActive,     // cycles the PE is in use (clocked and active)
     PeEvBcast,      // broadcasts taken: a pointer read in each bank

@@ -30,10 +30,10 @@ module eie_ram #(
 
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */
-  // Test-bench back door (tb/backdoor.cpp): every instance registers its scope at time 0, and the
-  // test bench then writes words in zero simulated time to preload large layers, and reads the
-  // access counts (tb/activity.h: the energy model's memory accesses). Only the simulation builds
-  // define EIE_BACKDOOR (rtl.lint_backdoor lints it); synthesis never sees it.
+  // Test-bench back door (tb/sim/backdoor.cpp): every instance registers its scope at time 0, and
+  // the test bench then writes words in zero simulated time to preload large layers, and reads the
+  // access counts (tb/checks/activity.h: the energy model's memory accesses). Only the simulation
+  // builds define EIE_BACKDOOR (rtl.lint_backdoor lints it); synthesis never sees it.
   import "DPI-C" context function void eie_backdoor_register(input int unsigned width,
                                                              input int unsigned depth);
   export "DPI-C" function eie_backdoor_write;

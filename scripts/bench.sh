@@ -2,7 +2,7 @@
 # The EIE benchmark suite on the RTL: the paper's nine layers (EIE Table III), each as a uniform
 # and a skewed (log-normal row density) seeded synthetic layer, each also with compile-time row
 # balancing, on the 64-PE benchmark build with FIFO depth 8, every output checked against the
-# golden model; layers preloaded through the back door (tb/backdoor.h: the same cycles, without
+# golden model; layers preloaded through the back door (tb/sim/backdoor.h: the same cycles, without
 # the host-port load; the regressions cover the front door). Then the table beside the paper's
 # EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/; then
 # the energy of each layer (BUILD_DIR/bench/energy/, docs/energy.md).

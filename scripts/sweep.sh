@@ -3,7 +3,7 @@
 #   fifo: FIFO depth 1..256 at 64 PEs -> load-balance efficiency (ideal / cycles)
 #   pe:   PE count 1..256 at FIFO 8   -> speedup over 1 PE (1..64 on the 64-PE benchmark build,
 #         128 and 256 on eie_sim_pe256, which this script builds)
-# Every run preloads the layer through the back door (tb/backdoor.h): the 256-PE model simulates
+# Every run preloads the layer through the back door (tb/sim/backdoor.h): the 256-PE model simulates
 # about 5,000 cycles/s, and the host port would take minutes to hours to write every PE's
 # pointers; the regressions cover the front door.
 # JSON per run in BUILD_DIR/sweep/, plots by scripts/plot_sweeps.py into docs/.

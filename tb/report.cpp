@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "eie/benchmark_layers.h"
-#include "sim_error.h"
+#include "sim/sim_error.h"
 
 namespace eie::tb {
 namespace {
@@ -14,9 +14,10 @@ namespace {
 constexpr double kPaperClockHz = 800e6;
 
 // Window l of a run: layer l computes (l < layers) or the result stream runs (l == layers);
-// layer l-1 is written back (docs/hardware.md; tb/activity.h).
-ActivityWindow run_window(const MemoryImage& image, const std::vector<std::vector<PeLayerActivity>>& acts,
-                          size_t l, uint32_t n, uint32_t run) {
+// layer l-1 is written back (docs/hardware.md; tb/checks/activity.h).
+ActivityWindow run_window(const MemoryImage& image,
+                          const std::vector<std::vector<PeLayerActivity>>& acts, size_t l,
+                          uint32_t n, uint32_t run) {
   const size_t layers = acts.size();
   ActivityWindow window;
   window.label = l < layers ? fmt::format("run {}, layer {}", run, l + 1)
@@ -53,10 +54,14 @@ void add_prediction(const std::vector<PeLayerActivity>& acts, PeLayerActivity& s
 nlohmann::json json_layer_activity(const LayerTotals& t, const ActivityProbe& probe) {
   nlohmann::json layer = probe.summary(t.measured);
   const PeLayerActivity& p = t.predicted;
-  layer["predicted"] = {{"broadcasts", p.broadcasts},     {"columns", p.columns},
-                        {"entries", p.entries},           {"spmat_words", p.spmat_words},
-                        {"rows", p.rows},                 {"groups", p.groups},
-                        {"touched_rows", p.touched_rows}, {"broadcast_floor", t.broadcast_floor}};
+  layer["predicted"] = {{"broadcasts", p.broadcasts},
+                        {"columns", p.columns},
+                        {"entries", p.entries},
+                        {"spmat_words", p.spmat_words},
+                        {"rows", p.rows},
+                        {"groups", p.groups},
+                        {"touched_rows", p.touched_rows},
+                        {"broadcast_floor", t.broadcast_floor}};
   for (size_t w = 0; w < kWordWidths.size(); ++w) {
     layer["predicted"]["spmat_words_by_width"][std::to_string(kWordWidths[w])] =
         t.words_by_width[w];
@@ -143,9 +148,9 @@ void print_summary(std::FILE* out, const SimFacts& facts, const Network& net,
     fmt::print(out,
                "MNIST test digits 1..{}: RTL accuracy {:.2f}% ({} correct), golden model {:.2f}% "
                "({} correct); {:.0f} cycles per inference = {:.0f} inferences/s at 800 MHz\n",
-               facts.inferences, 100.0 * totals.rtl_correct / facts.inferences,
-               totals.rtl_correct, 100.0 * totals.golden_correct / facts.inferences,
-               totals.golden_correct, per, kPaperClockHz / per);
+               facts.inferences, 100.0 * totals.rtl_correct / facts.inferences, totals.rtl_correct,
+               100.0 * totals.golden_correct / facts.inferences, totals.golden_correct, per,
+               kPaperClockHz / per);
   }
 }
 
@@ -158,8 +163,8 @@ void print_pass(std::FILE* out, const SimFacts& facts, const SimTotals& totals) 
              run_cycles / facts.inferences, facts.simulated_cycles, facts.cycles_per_second());
 }
 
-nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals,
-                           const Monitor& monitor, const ActivityProbe& probe) {
+nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const Monitor& monitor,
+                           const ActivityProbe& probe) {
   const HwConfig& c = facts.config;
   const uint64_t run_cycles = totals.run_cycles();
   nlohmann::json j;
@@ -185,13 +190,13 @@ nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals,
   j["cycles_per_second"] = facts.cycles_per_second();
   if (facts.mnist) {
     const auto digits = static_cast<double>(facts.inferences);
-    j["mnist"] = {{"digits", facts.inferences},
-                  {"rtl_correct", totals.rtl_correct},
-                  {"golden_correct", totals.golden_correct},
-                  {"rtl_accuracy", static_cast<double>(totals.rtl_correct) / digits},
-                  {"cycles_per_inference", static_cast<double>(run_cycles) / digits},
-                  {"inferences_per_second_800mhz",
-                   kPaperClockHz * digits / static_cast<double>(run_cycles)}};
+    j["mnist"] = {
+        {"digits", facts.inferences},
+        {"rtl_correct", totals.rtl_correct},
+        {"golden_correct", totals.golden_correct},
+        {"rtl_accuracy", static_cast<double>(totals.rtl_correct) / digits},
+        {"cycles_per_inference", static_cast<double>(run_cycles) / digits},
+        {"inferences_per_second_800mhz", kPaperClockHz * digits / static_cast<double>(run_cycles)}};
   }
   std::vector<uint64_t> work_total, work_busiest;  // per layer, all runs
   for (const LayerTotals& t : totals.layers) {

@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "activity.h"
+#include "agents/monitor.h"
+#include "checks/activity.h"
 #include "eie/activity.h"
 #include "eie/eie_pkg.h"
 #include "eie/memory_image.h"
 #include "eie/network.h"
-#include "monitor.h"
 
 namespace eie::tb {
 
@@ -44,16 +44,16 @@ struct SimTotals {
   std::vector<RunStats> runs;
   std::vector<LayerTotals> layers;
   std::vector<uint64_t> golden_busy;  // per active PE: the entries the golden model gives it
-  Activity output_activity;  // the result streams'
-  uint64_t checked = 0;      // outputs the scoreboard compared
+  Activity output_activity;           // the result streams'
+  uint64_t checked = 0;               // outputs the scoreboard compared
   uint64_t rtl_correct = 0, golden_correct = 0;  // with MNIST labels
   std::vector<PeCounters> pe;
 
   uint64_t run_cycles() const;
 };
 
-// Checks each window of a finished run (tb/activity.h) against the golden model's prediction for
-// its input and layer outputs, then adds the run's activity to the totals. marks: the monitor's
+// Checks each window of a finished run (tb/checks/activity.h) against the golden model's prediction
+// for its input and layer outputs, then adds the run's activity to the totals. marks: the monitor's
 // snapshots; run: the run's number from 1, for messages.
 void account_run_activity(const ActivityProbe& probe, const MemoryImage& image,
                           const std::vector<Activity>& marks, const std::vector<int16_t>& input,
@@ -83,7 +83,7 @@ void print_summary(std::FILE* out, const SimFacts& facts, const Network& net,
 // The verdict line, once every check has passed.
 void print_pass(std::FILE* out, const SimFacts& facts, const SimTotals& totals);
 
-nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals,
-                           const Monitor& monitor, const ActivityProbe& probe);
+nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const Monitor& monitor,
+                           const ActivityProbe& probe);
 
 }  // namespace eie::tb

@@ -9,7 +9,7 @@
 #include "eie/benchmark_layers.h"
 #include "eie/error.h"
 #include "eie/idx.h"
-#include "sim_ctrl.h"
+#include "sim/sim_ctrl.h"
 
 namespace po = boost::program_options;
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "eie/memory_image.h"
-#include "stimulus.h"
+#include "stimulus/stimulus.h"
 
 namespace eie::tb {
 
@@ -18,14 +18,14 @@ namespace eie::tb {
 HwConfig built_config();
 
 struct SimOptions {
-  HwConfig config;             // the build, with the run's active PE count (--pe)
-  uint32_t fifo_limit = 0;     // --fifo; 0: the FIFO depth
-  uint64_t seed = 1;           // stimulus, host idle cycles and back-pressure
-  StimulusRequest stimulus;    // what to run (tb/stimulus.h)
-  double idle = 0;             // probability of an idle host cycle
-  double backpressure = 0;     // probability the host refuses a result in a cycle
-  uint64_t max_cycles = 0;     // the simulation fails past this cycle
-  uint32_t rand_reset = 0;     // seed of random power-up values (0: off)
+  HwConfig config;                        // the build, with the run's active PE count (--pe)
+  uint32_t fifo_limit = 0;                // --fifo; 0: the FIFO depth
+  uint64_t seed = 1;                      // stimulus, host idle cycles and back-pressure
+  StimulusRequest stimulus;               // what to run (tb/stimulus/stimulus.h)
+  double idle = 0;                        // probability of an idle host cycle
+  double backpressure = 0;                // probability the host refuses a result in a cycle
+  uint64_t max_cycles = 0;                // the simulation fails past this cycle
+  uint32_t rand_reset = 0;                // seed of random power-up values (0: off)
   std::vector<uint32_t> fifo_sweep;       // --fifo-sweep: one run of the first input per limit
   std::optional<uint64_t> expect_cycles;  // the first run must take exactly this many
   bool balance = false, backdoor = false, readback = false, dirty_codebook0 = false;

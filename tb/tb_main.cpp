@@ -13,8 +13,11 @@
 #include <optional>
 #include <random>
 
-#include "activity.h"
-#include "backdoor.h"
+#include "agents/host_driver.h"
+#include "agents/monitor.h"
+#include "agents/result_sink.h"
+#include "checks/activity.h"
+#include "checks/scoreboard.h"
 #include "cli/options.h"
 #include "eie/balance.h"
 #include "eie/classify.h"
@@ -22,14 +25,11 @@
 #include "eie/file_io.h"
 #include "eie/inference.h"
 #include "eie/memory_image.h"
-#include "host_driver.h"
-#include "monitor.h"
 #include "report.h"
-#include "result_sink.h"
-#include "scoreboard.h"
-#include "sim_ctrl.h"
+#include "sim/backdoor.h"
+#include "sim/sim_ctrl.h"
 #include "sim_options.h"
-#include "stimulus.h"
+#include "stimulus/stimulus.h"
 
 namespace po = boost::program_options;
 
@@ -160,7 +160,7 @@ int run(const po::variables_map& vm) {
   std::FILE* info = cli::info_stream({opt.json_path});
   std::mt19937_64 rng(opt.seed);
 
-  // Stimulus: a model file with inputs, or a generated scenario (tb/stimulus.h).
+  // Stimulus: a model file with inputs, or a generated scenario (tb/stimulus/stimulus.h).
   Stimulus stimulus = load_stimulus(vm, opt.stimulus, built, rng);
   Scenario& s = stimulus.scenario;
   require(!s.inputs.empty(), "no input to run");

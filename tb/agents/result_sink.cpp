@@ -1,0 +1,31 @@
+#include "agents/result_sink.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "eie/memory_image.h"
+
+namespace eie::tb {
+
+void check_results(HostDriver& driver, const Network& net, const std::vector<int16_t>& y,
+                   uint32_t n, uint32_t act_depth) {
+  uint32_t act_addr_bits = 0;
+  while ((1u << act_addr_bits) < act_depth) ++act_addr_bits;
+  const uint32_t bank = static_cast<uint32_t>(net.layers.size() % 2);
+  const bool relu = net.layers.back().relu;
+  for (uint32_t i = 0; i < y.size(); ++i) {
+    const ActLocation at = locate_activation(i, n);
+    driver.expect(kTgtAct, at.pe, bank << act_addr_bits | at.local,
+                  static_cast<uint64_t>(int64_t{y[i]}), "result activation");
+    const auto acc = static_cast<int32_t>(driver.read(kTgtAcc, at.pe, at.local));
+    int32_t sat = std::clamp(acc, -32768, 32767);
+    if (relu && sat < 0) sat = 0;
+    if (sat != y[i]) {
+      throw SimError(fmt::format("result {}: accumulator {} read back saturates to {}, not {}", i,
+                                 acc, sat, y[i]));
+    }
+  }
+}
+
+}  // namespace eie::tb
