@@ -9,9 +9,13 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "agents/host_driver.h"
 #include "agents/monitor.h"
