@@ -1,8 +1,11 @@
 // The `eie` command line as a user drives it: the generate -> compress -> report -> infer flow,
 // and every bad-input path ending in a clear message, a non-zero exit and no output file.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -57,6 +60,24 @@ TEST_F(Cli, HelpForEveryCommand) {
   EXPECT_NE(bad.output.find("'frobnicate' is not a command"), std::string::npos);
 }
 
+TEST_F(Cli, TrainingCommandsSayWhenEieTrainIsMissing) {
+  // eie runs deep-compress and dsd in eie-train beside it; alone, it says so (exit 1).
+  std::filesystem::create_directories(f("alone"));
+  std::filesystem::copy_file(EIE_CLI_PATH, f("alone/eie"));
+  for (const char* c : {"deep-compress", "dsd"}) {
+    FILE* pipe = popen((f("alone/eie") + " " + c + " --help 2>&1").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+    const int status = pclose(pipe);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find(fmt::format("eie {}: cannot run {}", c, f("alone/eie-train"))),
+              std::string::npos)
+        << out;
+  }
+}
+
 TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
   const Result c = run_cli("compress " + layers() + " --density 0.5 --quiet -o " + f("m.eie"));
   ASSERT_EQ(c.exit_code, 0) << c.output;
@@ -86,6 +107,13 @@ TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
   const Result p = run_cli("pack " + f("m.eie") + " --pe 3");
   EXPECT_EQ(p.exit_code, 0) << p.output;
   EXPECT_NE(p.output.find("20x40"), std::string::npos) << p.output;
+  // The biases the PEs hold: each layer's local rows, not the image's address range (whose
+  // second bank starts half-way up the report's 2^24-entry configuration).
+  size_t biases = 0;
+  for (const Layer& l : m.net.layers) biases += l.bias.empty() ? 0 : (l.outputs() + 2) / 3;
+  EXPECT_GT(biases, 0u);
+  EXPECT_NE(p.output.find(fmt::format("biases {:>17} x 32 bits per PE", biases)), std::string::npos)
+      << p.output;
 }
 
 TEST_F(Cli, BadInputsFailCleanly) {

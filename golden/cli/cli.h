@@ -13,7 +13,7 @@ namespace eie::cli {
 struct Command {
   const char* name;
   const char* summary;
-  int (*run)(const std::vector<std::string>& args);
+  int (*run)(const std::vector<std::string>& args);  // none in eie: the command runs in eie-train
 };
 
 int run_compress(const std::vector<std::string>& args);

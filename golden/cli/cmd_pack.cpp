@@ -97,7 +97,13 @@ int run_pack(const std::vector<std::string>& args) {
     max_acts =
         std::max<size_t>(max_acts, (std::max(l.inputs(), l.outputs()) + num_pe - 1) / num_pe);
   }
-  const size_t ptrs = img.pe[0].pointers.size(), biases = img.pe[0].bias.size();
+  // Biases: the entries that hold one (each layer's local rows), not the image's address range,
+  // which starts the second bank half-way up this configuration's 2^24 entries.
+  size_t biases = 0;
+  for (const LayerDescriptor& d : img.layers) {
+    if (d.has_bias) biases += (d.rows + num_pe - 1) / num_pe;
+  }
+  const size_t ptrs = img.pe[0].pointers.size();
   const uint64_t pe_bits = uint64_t{64} * max_words + uint64_t{kPointerBits} * ptrs +
                            32 * uint64_t{biases} + (2 * 16 + 32) * uint64_t{max_acts};
   const uint64_t ccu_bits = (16 * 16 + 128) * uint64_t{model.net.layers.size()};

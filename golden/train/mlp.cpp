@@ -9,6 +9,9 @@
 
 #include "eie/error.h"
 
+// The one translation unit that includes libtorch (its headers take tens of seconds to compile).
+#include <torch/torch.h>
+
 namespace eie {
 
 TrainingSet to_training_set(const LabelledSet& set) {
@@ -119,97 +122,136 @@ double Mlp::accuracy(const TrainingSet& set) const {
   return set.size() ? static_cast<double>(correct) / static_cast<double>(set.size()) : 0.0;
 }
 
+namespace {
+
+// Eigen matrices are column-major, tensors row-major: an outputs x inputs Eigen matrix becomes a
+// [outputs, inputs] tensor through its transpose's memory.
+torch::Tensor to_tensor(const Eigen::MatrixXf& m) {
+  return torch::from_blob(const_cast<float*>(m.data()), {m.cols(), m.rows()}, torch::kFloat32)
+      .t()
+      .contiguous();
+}
+
+torch::Tensor to_tensor(const Eigen::VectorXf& v) {
+  return torch::from_blob(const_cast<float*>(v.data()), {v.size()}, torch::kFloat32).clone();
+}
+
+void from_tensor(const torch::Tensor& t, Eigen::MatrixXf& m) {
+  const torch::Tensor c = t.detach().t().contiguous();  // column-major order of m
+  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), m.data());
+}
+
+void from_tensor(const torch::Tensor& t, Eigen::VectorXf& v) {
+  const torch::Tensor c = t.detach().contiguous();
+  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), v.data());
+}
+
+// The network's parameters as libtorch trains them: free weights (masked or dense) or, with
+// weight sharing, each layer's centroids, from which the weights are gathered so that autograd
+// gives every centroid the sum of its weights' gradients [DC].
+struct TorchParams {
+  std::vector<torch::Tensor> w, b, masks, centroids, codes;  // codes: flat, 0 = pruned
+
+  torch::Tensor weight(size_t l) const {
+    if (codes.empty()) return w[l];
+    const torch::Tensor table = torch::cat({torch::zeros({1}), centroids[l]});
+    return table.index_select(0, codes[l]).view(w[l].sizes());
+  }
+
+  // Logits of a batch [samples, inputs]; ReLU (and dropout while training) between layers.
+  torch::Tensor forward(torch::Tensor a, double dropout, bool training) const {
+    for (size_t l = 0; l < b.size(); ++l) {
+      a = torch::addmm(b[l], a, weight(l).t());
+      if (l + 1 < b.size()) {
+        a = torch::relu(a);
+        if (dropout > 0) a = torch::dropout(a, dropout, training);
+      }
+    }
+    return a;
+  }
+};
+
+}  // namespace
+
 void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOptions& o,
                 const std::function<void(const EpochReport&)>& on_epoch) {
   require(o.batch > 0 && o.epochs >= 0 && o.lr > 0,
           "training needs batch > 0, epochs >= 0, lr > 0");
   require(o.dropout >= 0.0f && o.dropout < 1.0f, "dropout {} outside [0, 1)", o.dropout);
+  // Deterministic for a seed: one thread, torch's generator (dropout) seeded, shuffling drawn here.
+  at::set_num_threads(1);
+  torch::manual_seed(o.seed);
   const size_t layers = w_.size();
-  std::mt19937_64 rng(o.seed);
-  std::vector<Eigen::MatrixXf> vw(layers);
-  std::vector<Eigen::VectorXf> vb(layers);
-  std::vector<std::vector<float>> vc(centroids_.size());
+  TorchParams p;
+  std::vector<torch::Tensor> decayed, plain;  // L2 on free weights, not on biases or centroids
   for (size_t l = 0; l < layers; ++l) {
-    vw[l] = Eigen::MatrixXf::Zero(w_[l].rows(), w_[l].cols());
-    vb[l] = Eigen::VectorXf::Zero(b_[l].size());
-    if (shared()) vc[l].assign(centroids_[l].size(), 0.0f);
+    p.w.push_back(to_tensor(w_[l]));
+    p.b.push_back(to_tensor(b_[l]).requires_grad_());
+    plain.push_back(p.b.back());
+    if (!masks_.empty() && !shared()) p.masks.push_back(to_tensor(masks_[l]));
+    if (shared()) {
+      p.centroids.push_back(torch::tensor(centroids_[l], torch::kFloat32).clone().requires_grad_());
+      plain.push_back(p.centroids.back());
+      p.codes.push_back(
+          to_tensor(Eigen::MatrixXf(codes_[l].cast<float>())).flatten().to(torch::kInt64));
+    } else {
+      p.w.back().requires_grad_();
+      decayed.push_back(p.w.back());
+    }
   }
-  std::vector<size_t> order(train.size());
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  if (!decayed.empty()) {
+    groups.emplace_back(
+        decayed,
+        std::make_unique<torch::optim::SGDOptions>(
+            torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay)));
+  }
+  groups.emplace_back(plain, std::make_unique<torch::optim::SGDOptions>(
+                                 torch::optim::SGDOptions(o.lr).momentum(o.momentum)));
+  torch::optim::SGD sgd(groups, torch::optim::SGDOptions(o.lr));
+
+  // Samples as rows: the column-major inputs x samples matrix is that tensor's memory.
+  const auto count = static_cast<int64_t>(train.size());
+  const torch::Tensor x_all = torch::from_blob(const_cast<float*>(train.x.data()),
+                                               {count, train.x.rows()}, torch::kFloat32);
+  std::vector<int64_t> label_values(train.labels.begin(), train.labels.end());
+  const torch::Tensor y_all = torch::tensor(label_values, torch::kInt64);
+  std::mt19937_64 rng(o.seed);
+  std::vector<int64_t> order(train.size());
   std::iota(order.begin(), order.end(), 0);
-  std::bernoulli_distribution keep(1.0 - o.dropout);
-  const float keep_scale = 1.0f / (1.0f - o.dropout);
 
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     std::shuffle(order.begin(), order.end(), rng);
     double loss = 0;
-    size_t correct = 0;
+    int64_t correct = 0;
     for (size_t first = 0; first < order.size(); first += static_cast<size_t>(o.batch)) {
-      const auto n = static_cast<Eigen::Index>(std::min<size_t>(o.batch, order.size() - first));
-      Eigen::MatrixXf x(train.x.rows(), n);
-      for (Eigen::Index s = 0; s < n; ++s)
-        x.col(s) = train.x.col(static_cast<Eigen::Index>(order[first + s]));
-      // Forward, keeping pre-activations and (dropped-out) activations.
-      std::vector<Eigen::MatrixXf> a{x}, z, drop;
-      for (size_t l = 0; l < layers; ++l) {
-        z.emplace_back((w_[l] * a.back()).colwise() + b_[l]);
-        if (l + 1 < layers) {
-          Eigen::MatrixXf h = z.back().cwiseMax(0.0f);
-          if (o.dropout > 0) {
-            Eigen::MatrixXf m(h.rows(), h.cols());
-            for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = keep(rng) ? keep_scale : 0.0f;
-            h = h.cwiseProduct(m);
-            drop.push_back(m);
-          }
-          a.push_back(h);
-        }
-      }
-      // Softmax cross-entropy.
-      Eigen::MatrixXf p = z.back();
-      for (Eigen::Index s = 0; s < n; ++s) {
-        const float mx = p.col(s).maxCoeff();
-        p.col(s) = (p.col(s).array() - mx).exp();
-        p.col(s) /= p.col(s).sum();
-        const uint8_t y = train.labels[order[first + static_cast<size_t>(s)]];
-        loss -= std::log(std::max(p(y, s), 1e-12f));
-        correct += argmax(z.back().col(s)) == y;
-        p(y, s) -= 1.0f;
-      }
-      Eigen::MatrixXf delta = p / static_cast<float>(n);
-      // Backward and update, last layer first.
-      for (size_t l = layers; l-- > 0;) {
-        Eigen::MatrixXf gw = delta * a[l].transpose();
-        const Eigen::VectorXf gb = delta.rowwise().sum();
-        if (l > 0) {
-          delta = w_[l].transpose() * delta;
-          delta = delta.cwiseProduct((z[l - 1].array() > 0.0f).cast<float>().matrix());
-          if (o.dropout > 0) delta = delta.cwiseProduct(drop[l - 1]);
-        }
-        if (!masks_.empty()) gw = gw.cwiseProduct(masks_[l]);
-        if (shared()) {
-          // Gradient of a centroid = sum of the gradients of the weights that share it.
-          std::vector<float> gc(centroids_[l].size(), 0.0f);
-          const Eigen::MatrixXi& c = codes_[l];
-          for (Eigen::Index j = 0; j < c.cols(); ++j) {
-            for (Eigen::Index i = 0; i < c.rows(); ++i) {
-              if (c(i, j) != 0) gc[static_cast<size_t>(c(i, j) - 1)] += gw(i, j);
-            }
-          }
-          for (size_t k = 0; k < gc.size(); ++k) {
-            vc[l][k] = o.momentum * vc[l][k] - o.lr * gc[k];
-            centroids_[l][k] += vc[l][k];
-          }
-        } else {
-          vw[l] = o.momentum * vw[l] - o.lr * (gw + o.weight_decay * w_[l]);
-          w_[l] += vw[l];
-        }
-        vb[l] = o.momentum * vb[l] - o.lr * gb;
-        b_[l] += vb[l];
-      }
-      if (shared()) {
-        rebuild_shared_weights();
+      const size_t n = std::min<size_t>(o.batch, order.size() - first);
+      const torch::Tensor idx =
+          torch::from_blob(order.data() + first, {static_cast<int64_t>(n)}, torch::kInt64);
+      const torch::Tensor x = x_all.index_select(0, idx);
+      const torch::Tensor y = y_all.index_select(0, idx);
+      const torch::Tensor z = p.forward(x, o.dropout, true);
+      const torch::Tensor batch_loss = torch::nn::functional::cross_entropy(z, y);
+      sgd.zero_grad();
+      batch_loss.backward();
+      if (!p.masks.empty() && !shared()) {
+        for (size_t l = 0; l < layers; ++l) p.w[l].mutable_grad().mul_(p.masks[l]);
+        sgd.step();
+        torch::NoGradGuard no_grad;  // pruned weights stay exactly zero after every step
+        for (size_t l = 0; l < layers; ++l) p.w[l].mul_(p.masks[l]);
       } else {
-        apply_masks();
+        sgd.step();
+      }
+      loss += batch_loss.item<double>() * static_cast<double>(n);
+      correct += z.argmax(1).eq(y).sum().item<int64_t>();
+    }
+    for (size_t l = 0; l < layers; ++l) {
+      from_tensor(p.weight(l), w_[l]);
+      from_tensor(p.b[l], b_[l]);
+      if (shared()) {
+        const torch::Tensor c = p.centroids[l].detach().contiguous();
+        centroids_[l].assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
       }
     }
     EpochReport r;

@@ -1,7 +1,10 @@
-// A small, dependable trainer for fully connected ReLU networks (LeNet-300-100 and kin):
-// softmax cross-entropy, minibatch SGD with momentum, L2 weight decay, optional dropout. It
-// trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks,
-// and shared-weight centroids. Deterministic for a seed (single-threaded Eigen).
+// Fully connected ReLU networks (LeNet-300-100 and kin) trained on libtorch: softmax
+// cross-entropy, minibatch SGD with momentum, L2 weight decay on free weights, optional dropout.
+// It trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks
+// (applied to the gradients and again after every optimiser step), and shared-weight centroids
+// (the weights gathered from them, so that autograd gives a centroid the sum of its weights'
+// gradients [DC]). The parameters live here as Eigen matrices between training calls; only
+// mlp.cpp sees libtorch. Deterministic for a seed: one thread, torch's generator seeded.
 #pragma once
 
 #include <Eigen/Dense>
@@ -48,7 +51,6 @@ class Mlp {
   size_t layers() const { return w_.size(); }
   const Eigen::MatrixXf& weights(size_t l) const { return w_[l]; }  // outputs x inputs
   const Eigen::VectorXf& bias(size_t l) const { return b_[l]; }
-  Eigen::MatrixXf& mutable_weights(size_t l) { return w_[l]; }
 
   // Masks (1 keeps a weight) applied to weights and gradients; empty = dense.
   void set_masks(std::vector<Eigen::MatrixXf> masks);
