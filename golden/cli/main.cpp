@@ -52,6 +52,7 @@ int run_in_trainer(const std::string& name, const std::vector<std::string>& args
   std::vector<std::string> words = {trainer, name};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(words.size() + 1);
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
   std::fflush(stdout);
