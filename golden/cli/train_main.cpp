@@ -1,17 +1,20 @@
-// eie-train: the training commands of eie (deep-compress, dsd), the only binary that links
-// libtorch. `eie deep-compress ...` runs it; it can also be run directly, with the same options
-// and messages.
+// eie-train: the commands of eie that need libtorch (deep-compress, dsd, and compress of a
+// TorchScript model), the only binary that links it. eie runs it for them; it can also be run
+// directly, with the same options and messages.
 #include <fmt/format.h>
 
 #include <string>
 #include <vector>
 
 #include "cli.h"
+#include "eie/torchscript.h"
 
 namespace eie::cli {
 namespace {
 
 constexpr Command kTrainCommands[] = {
+    {"compress", "prune, quantize and Huffman-code a TorchScript model (or .npy layers)",
+     [](const std::vector<std::string>& args) { return run_compress(args, read_torchscript); }},
     {"deep-compress", "train, prune, share, fine-tune and Huffman-code a network on MNIST data",
      run_deep_compress},
     {"dsd", "Dense-Sparse-Dense training vs a dense baseline over several seeds", run_dsd},

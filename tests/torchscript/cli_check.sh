@@ -1,0 +1,27 @@
+#!/bin/sh
+# torchscript.cli: `eie compress --torchscript` writes, byte for byte, the model file that
+# `eie compress -l` writes from the same layers as .npy (make_fixtures.py saves both), for a
+# Sequential, a nested Sequential with Dropout and a bias-free layer, and a custom module; and a
+# refused model leaves no output.
+set -eu
+eie=$1
+dir=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$dir"
+same() {  # NAME, then the -l arguments and options that describe the same network
+  name=$1
+  shift
+  "$eie" compress -t "$name.pt" --density 0.5 --quiet -o "$tmp/$name.eie"
+  "$eie" compress "$@" --density 0.5 --quiet -o "$tmp/${name}_npy.eie"
+  cmp "$tmp/$name.eie" "$tmp/${name}_npy.eie" || { echo "FAIL: $name differs"; exit 1; }
+}
+same mlp -l mlp_w1.npy:mlp_b1.npy -l mlp_w2.npy:mlp_b2.npy -l mlp_w3.npy:mlp_b3.npy --names 0,2,4
+same nested -l nested_w1.npy:nested_b1.npy -l nested_w2.npy --names 0.0,2 --relu-last
+same named -l named_w1.npy:named_b1.npy -l named_w2.npy:named_b2.npy --names fc1,fc2
+if "$eie" compress -t conv.pt -o "$tmp/conv.eie" 2> "$tmp/err"; then
+  echo "FAIL: conv.pt accepted"; exit 1
+fi
+grep -q "module '0' is a Conv2d" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: message"; exit 1; }
+[ ! -e "$tmp/conv.eie" ] || { echo "FAIL: a refused model left an output"; exit 1; }
+echo "PASS: three TorchScript models compress to the .npy path's bytes; a refused one writes nothing"
