@@ -1,6 +1,8 @@
 // The TorchScript reader (eie/torchscript.h) on the fixtures tests/torchscript/make_fixtures.py
 // writes with PyTorch: what it accepts, layer by layer against the weights PyTorch saved as .npy,
 // and what it refuses, with the message naming the file and the module.
+#include "eie/torchscript.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,12 +11,13 @@
 
 #include "eie/error.h"
 #include "eie/npy.h"
-#include "eie/torchscript.h"
 
 namespace eie {
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(EIE_TORCHSCRIPT_DIR) + "/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(EIE_TORCHSCRIPT_DIR) + "/" + name;
+}
 
 // The layer equals the .npy weights (and bias, when the file exists) PyTorch saved.
 void expect_layer(const FloatLayer& l, const std::string& w, const std::string& b) {
@@ -111,8 +114,7 @@ TEST(TorchScript, FuzzCorpusAndFindingsAreReadOrRefusedCleanly) {
           EXPECT_EQ(l.weights.size(), size_t{l.rows} * l.cols) << entry.path();
         }
       } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find(entry.path().string()), std::string::npos)
-            << e.what();
+        EXPECT_NE(std::string(e.what()).find(entry.path().string()), std::string::npos) << e.what();
       }
     }
   }

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,12 +20,12 @@
 namespace eie {
 namespace {
 
-// The class of a module: "Linear" for torch.nn.modules.linear.Linear, the user's class name
-// (without TorchScript's ___torch_mangle_N) for their own modules.
+// The class of a module: "Linear" for torch.nn.modules.linear.Linear (also when TorchScript names
+// it ...linear.___torch_mangle_1.Linear), the user's class name for their own modules.
 std::string class_name(const torch::jit::Module& m) {
   const auto& name = m.type()->name();
   if (!name) return "?";
-  const std::string q = std::regex_replace(name->qualifiedName(), std::regex(R"(___torch_mangle_\d+\.)"), "");
+  const std::string q = name->qualifiedName();
   return q.substr(q.rfind('.') + 1);
 }
 
@@ -35,7 +34,9 @@ bool is_torch_nn(const torch::jit::Module& m) {
   return name && name->qualifiedName().find("torch.nn.modules.") != std::string::npos;
 }
 
-std::string display(const std::string& path) { return path.empty() ? "the top module" : "'" + path + "'"; }
+std::string display(const std::string& path) {
+  return path.empty() ? "the top module" : "'" + path + "'";
+}
 
 // A container's forward must be a chain of its children's forwards, in registration order.
 void check_chain(const torch::jit::Module& m, const std::string& path, const std::string& file) {
@@ -62,9 +63,8 @@ void check_chain(const torch::jit::Module& m, const std::string& path, const std
           "{}: the forward of {} does not return its last child's output", file, display(path));
   std::vector<std::string> children;
   for (const auto& c : m.named_children()) children.push_back(c.name);
-  require(called == children,
-          "{}: the forward of {} calls [{}], not its children in order [{}]", file, display(path),
-          fmt::join(called, ", "), fmt::join(children, ", "));
+  require(called == children, "{}: the forward of {} calls [{}], not its children in order [{}]",
+          file, display(path), fmt::join(called, ", "), fmt::join(children, ", "));
 }
 
 FloatLayer linear_layer(const torch::jit::Module& m, const std::string& path,
@@ -91,8 +91,8 @@ FloatLayer linear_layer(const torch::jit::Module& m, const std::string& path,
   const c10::IValue bias = m.attr("bias");
   if (!bias.isNone()) {
     const torch::Tensor b = bias.toTensor().detach().to(torch::kFloat32).contiguous();
-    require(b.dim() == 1 && b.size(0) == w.size(0), "{}: Linear '{}' bias has {} values for {} outputs",
-            file, path, b.numel(), w.size(0));
+    require(b.dim() == 1 && b.size(0) == w.size(0),
+            "{}: Linear '{}' bias has {} values for {} outputs", file, path, b.numel(), w.size(0));
     layer.bias.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
   }
   for (size_t i = 0; i < layer.weights.size(); ++i) {
@@ -129,9 +129,10 @@ void walk(const torch::jit::Module& m, const std::string& path, const std::strin
     } else if (child.value.named_children().size() > 0) {
       walk(child.value, at, file, out);
     } else {
-      fail("{}: module '{}' is a {}: the reader takes nn.Linear, nn.ReLU, nn.Dropout, "
-           "nn.Identity and modules that call them in order",
-           file, at, kind);
+      fail(
+          "{}: module '{}' is a {}: the reader takes nn.Linear, nn.ReLU, nn.Dropout, "
+          "nn.Identity and modules that call them in order",
+          file, at, kind);
     }
   }
 }
@@ -186,8 +187,10 @@ std::string encode(const std::vector<FloatLayer>& layers) {
     put(out, l.cols);
     put(out, static_cast<uint8_t>(l.relu));
     put(out, static_cast<uint8_t>(!l.bias.empty()));
-    out.append(reinterpret_cast<const char*>(l.weights.data()), l.weights.size() * sizeof(float));
-    out.append(reinterpret_cast<const char*>(l.bias.data()), l.bias.size() * sizeof(float));
+    for (const std::vector<float>* v : {&l.weights, &l.bias}) {
+      if (!v->empty())
+        out.append(reinterpret_cast<const char*>(v->data()), v->size() * sizeof(float));
+    }
   }
   return out;
 }
@@ -202,6 +205,7 @@ class Decoder {
     return v;
   }
   void take(void* to, size_t n) {
+    if (n == 0) return;  // an empty vector's data() may be null
     if (n > s_.size() - at_) throw std::runtime_error("short answer from the reader process");
     std::memcpy(to, s_.data() + at_, n);
     at_ += n;
