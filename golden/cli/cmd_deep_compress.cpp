@@ -14,6 +14,7 @@
 #include "eie/idx.h"
 #include "eie/limits.h"
 #include "eie/report.h"
+#include "eie/torchscript.h"
 
 namespace eie::cli {
 
@@ -25,6 +26,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "output,o", po::value<std::string>()->required(), "model file to write")(
       "json", po::value<std::string>(), "write the stage and compression report as JSON")(
       "sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")(
+      "torchscript,t", po::value<std::string>(),
+      "start from a PyTorch model saved with torch.jit.save (nn.Linear with nn.ReLU after each "
+      "but the last) instead of a new network of --sizes; --epochs 0 prunes it as it is")(
       "density,d", po::value<std::string>()->default_value("0.08,0.09,0.26"),
       "kept fraction per layer after pruning")(
       "epochs", po::value<int64_t>()->default_value(d.dense.epochs), "dense training epochs")(
@@ -62,9 +66,20 @@ int run_deep_compress(const std::vector<std::string>& args) {
     return kExitOk;
   }
   PipelineOptions o;
-  o.sizes = training_sizes(vm["sizes"].as<std::string>());
+  std::vector<PathArg> inputs;
+  const std::string torchscript =
+      vm.count("torchscript") ? vm["torchscript"].as<std::string>() : "";
+  if (!torchscript.empty()) {
+    if (!vm["sizes"].defaulted()) {
+      throw UsageError("give --sizes or --torchscript, not both: the model gives the widths");
+    }
+    inputs.push_back({"--torchscript", torchscript});
+  } else {
+    o.sizes = training_sizes(vm["sizes"].as<std::string>());
+  }
   o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
-  if (o.density.size() != o.sizes.size() - 1) {
+  // One density per layer: the model's layer count is checked once it has been read.
+  if (torchscript.empty() && o.density.size() != o.sizes.size() - 1) {
     throw UsageError(
         fmt::format("--density: {} values for {} layers", o.density.size(), o.sizes.size() - 1));
   }
@@ -90,13 +105,17 @@ int run_deep_compress(const std::vector<std::string>& args) {
 
   const std::string out = vm["output"].as<std::string>();
   const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
-  std::vector<PathArg> inputs;
   for (const std::string& f : mnist_files(vm["data-dir"].as<std::string>())) {
     inputs.push_back({"--data-dir", f});
   }
   check_outputs({{"--output", out}, {vm.count("json") ? "--json" : "", json}}, inputs,
                 vm.count("force") > 0);
   std::FILE* info = info_stream({out, json});
+  if (!torchscript.empty()) {
+    o.initial = read_torchscript(torchscript);
+    require(o.density.size() == o.initial.size(), "--density: {} values for the {} layers of {}",
+            o.density.size(), o.initial.size(), torchscript);
+  }
 
   const std::string dir = vm["data-dir"].as<std::string>();
   const Mnist data = load_mnist(dir);

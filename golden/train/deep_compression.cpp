@@ -11,6 +11,7 @@
 #include "eie/error.h"
 #include "eie/fixed_point.h"
 #include "eie/inference.h"
+#include "eie/limits.h"
 #include "eie/pruning.h"
 
 namespace eie {
@@ -69,12 +70,14 @@ int calibrate_act_frac(const Mlp& mlp, const TrainingSet& set) {
   return 0;
 }
 
-// The compressed network for the current shared weights.
-Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int act_frac) {
+// The compressed network for the current shared weights; layers named `names` (or ip1, ...).
+Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int act_frac,
+                      const std::vector<std::string>& names) {
   Network net;
   net.act_frac = act_frac;
   for (size_t l = 0; l < mlp.layers(); ++l) {
-    const FloatLayer f = float_layer(mlp, l, fmt::format("ip{}", l + 1), l + 1 < mlp.layers());
+    const std::string name = l < names.size() ? names[l] : fmt::format("ip{}", l + 1);
+    const FloatLayer f = float_layer(mlp, l, name, l + 1 < mlp.layers());
     SharedWeights shared;
     shared.centroids.assign(mlp.centroids()[l].begin(), mlp.centroids()[l].end());
     shared.codes = codes[l];
@@ -85,7 +88,41 @@ Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int 
 
 }  // namespace
 
-PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const Logger& log) {
+// The trainer's network from a user's model: the layers must chain, with ReLU after each but the
+// last (the trainer's structure), and their weights replace the initialisation.
+void start_from(Mlp& mlp, const std::vector<FloatLayer>& model) {
+  for (size_t l = 0; l < model.size(); ++l) {
+    const FloatLayer& f = model[l];
+    Eigen::MatrixXf w(f.rows, f.cols);
+    for (uint32_t i = 0; i < f.rows; ++i) {
+      for (uint32_t j = 0; j < f.cols; ++j) w(i, j) = f.weights[size_t{i} * f.cols + j];
+    }
+    Eigen::VectorXf b = Eigen::VectorXf::Zero(f.rows);
+    for (size_t i = 0; i < f.bias.size(); ++i) b(static_cast<Eigen::Index>(i)) = f.bias[i];
+    mlp.set_layer(l, w, b);
+  }
+}
+
+PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, const Logger& log) {
+  PipelineOptions o = options;
+  std::vector<std::string> names;
+  if (!o.initial.empty()) {
+    o.sizes = {static_cast<int>(o.initial.front().cols)};
+    uint64_t weights = 0;
+    for (size_t l = 0; l < o.initial.size(); ++l) {
+      const FloatLayer& f = o.initial[l];
+      require(f.relu == (l + 1 < o.initial.size()),
+              "layer '{}' {} ReLU: the trainer trains networks with ReLU after every layer but "
+              "the last",
+              f.name, f.relu ? "ends in a" : "has no");
+      o.sizes.push_back(static_cast<int>(f.rows));
+      names.push_back(f.name);
+      weights += uint64_t{f.rows} * f.cols;
+    }
+    require(weights <= kMaxTrainWeights,
+            "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)",
+            weights, kMaxTrainWeights);
+  }
   require(o.density.size() == o.sizes.size() - 1, "{} densities for {} layers", o.density.size(),
           o.sizes.size() - 1);
   require(o.prune_steps >= 1, "prune steps must be at least 1");
@@ -108,6 +145,7 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const 
   PipelineResult result;
   Mlp mlp(o.sizes, o.seed);
   const size_t layers = mlp.layers();
+  if (!o.initial.empty()) start_from(mlp, o.initial);
 
   // 1. Dense training.
   auto t = Clock::now();
@@ -166,7 +204,7 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const 
   mlp.set_shared(code_mats, centroids);
   {
     const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
-    const Network net = fixed_network(mlp, codes, act_frac);
+    const Network net = fixed_network(mlp, codes, act_frac, names);
     result.stages.push_back({"shared", mlp.accuracy(test), golden_accuracy(net, data.test),
                              since(t), kept_fractions(mlp)});
   }
@@ -179,7 +217,7 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& o, const 
   finetune.seed = o.seed + 200;
   mlp.train(train, &test, finetune, epoch_line("finetune"));
   const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
-  Network net = fixed_network(mlp, codes, act_frac);
+  Network net = fixed_network(mlp, codes, act_frac, names);
   result.stages.push_back({"fine-tuned", mlp.accuracy(test), golden_accuracy(net, data.test),
                            since(t), kept_fractions(mlp)});
   say(fmt::format("fixed point: act_frac {}, w_frac {}", act_frac, [&] {

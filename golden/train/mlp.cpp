@@ -42,6 +42,17 @@ Mlp::Mlp(const std::vector<int>& sizes, uint64_t seed) {
   }
 }
 
+void Mlp::set_layer(size_t l, const Eigen::MatrixXf& w, const Eigen::VectorXf& b) {
+  require(l < w_.size(), "layer {} of {}", l + 1, w_.size());
+  require(w.rows() == w_[l].rows() && w.cols() == w_[l].cols() && b.size() == b_[l].size(),
+          "layer {}: {}x{} weights and {} biases for a {}x{} layer", l + 1, w.rows(), w.cols(),
+          b.size(), w_[l].rows(), w_[l].cols());
+  clear_masks();
+  clear_shared();
+  w_[l] = w;
+  b_[l] = b;
+}
+
 void Mlp::set_masks(std::vector<Eigen::MatrixXf> masks) {
   require(masks.size() == w_.size(), "{} masks for {} layers", masks.size(), w_.size());
   for (size_t l = 0; l < w_.size(); ++l) {

@@ -4,7 +4,11 @@ test time with Debian's python3-torch (scripts/setup.sh installs it): small seed
 shapes the reader takes and the ones it must refuse, and each accepted module's layers as .npy
 files, so that `eie compress --torchscript` can be checked against `eie compress -l`.
 
-usage: make_fixtures.py OUT_DIR
+With an MNIST folder (scripts/fetch_mnist.sh) it also trains a small 784-64-10 network for two
+epochs and writes it as mnist784.pt with its test accuracy as PyTorch computes it
+(mnist784_correct.txt: correct digits of the test split), for `eie deep-compress --torchscript`.
+
+usage: make_fixtures.py OUT_DIR [MNIST_DIR]
 """
 import os
 import sys
@@ -48,7 +52,39 @@ def save_layers(module, out, name):
             np.save(os.path.join(out, f"{name}_b{i}.npy"), lin.bias.detach().numpy())
 
 
-def main(out):
+def read_idx(path):
+    """An IDX file's array (unsigned bytes), as scripts/mnist_to_idx.js writes them."""
+    with open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def mnist_model(out, mnist):
+    """784-64-10 trained for two epochs on the training split; its correct test digits."""
+    x = torch.tensor(read_idx(os.path.join(mnist, "train-images-idx3-ubyte")),
+                     dtype=torch.float32).reshape(-1, 784) / 255
+    y = torch.tensor(read_idx(os.path.join(mnist, "train-labels-idx1-ubyte")), dtype=torch.int64)
+    xt = torch.tensor(read_idx(os.path.join(mnist, "t10k-images-idx3-ubyte")),
+                      dtype=torch.float32).reshape(-1, 784) / 255
+    yt = torch.tensor(read_idx(os.path.join(mnist, "t10k-labels-idx1-ubyte")), dtype=torch.int64)
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    for _ in range(2):
+        for i in range(0, len(x), 64):
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x[i:i + 64]), y[i:i + 64]).backward()
+            opt.step()
+    with torch.no_grad():
+        correct = int((model(xt).argmax(1) == yt).sum())
+    torch.jit.script(model.eval()).save(os.path.join(out, "mnist784.pt"))
+    with open(os.path.join(out, "mnist784_correct.txt"), "w") as f:
+        f.write(f"{correct}\n")
+
+
+def main(out, mnist=None):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(1)
     accepted = {
@@ -75,10 +111,13 @@ def main(out):
         f.write(data[: len(data) // 2])
     with open(os.path.join(out, "garbage.pt"), "wb") as f:
         f.write(b"PK\x03\x04" + bytes(range(256)) * 4)
-    print(f"make_fixtures: {len(accepted) + len(refused) + 2} TorchScript files in {out}")
+    if mnist:
+        torch.set_num_threads(1)
+        mnist_model(out, mnist)
+    print(f"make_fixtures: TorchScript files in {out}" + (", an MNIST model" if mnist else ""))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__.strip().splitlines()[-1])
-    main(sys.argv[1])
+    main(*sys.argv[1:])

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eie/classify.h"
+#include "eie/compress.h"
 #include "eie/idx.h"
 #include "eie/kmeans.h"
 #include "eie/mlp.h"
@@ -17,7 +18,11 @@
 namespace eie {
 
 struct PipelineOptions {
-  std::vector<int> sizes{784, 300, 100, 10};      // LeNet-300-100
+  std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
+  // A user's model to start from (eie/torchscript.h): its weights and biases replace the random
+  // initialisation, `sizes` and the layer names follow from it. It must be what the trainer
+  // trains: ReLU after every layer but the last. Empty: a new network of `sizes`.
+  std::vector<FloatLayer> initial;
   TrainOptions dense{};                           // dense training
   std::vector<double> density{0.08, 0.09, 0.26};  // kept weights per layer after pruning
   int prune_steps = 3;                            // pruning in steps, each followed by retraining

@@ -64,6 +64,10 @@ class Mlp {
   bool shared() const { return !codes_.empty(); }
   const std::vector<std::vector<float>>& centroids() const { return centroids_; }
 
+  // Replaces layer l's weights (outputs x inputs, the shape it has) and bias; masks and shared
+  // weights are cleared.
+  void set_layer(size_t l, const Eigen::MatrixXf& w, const Eigen::VectorXf& b);
+
   Eigen::MatrixXf logits(const Eigen::MatrixXf& x) const;
   // Largest |activation| of every layer's output over the set (for fixed-point calibration).
   float max_activation(const TrainingSet& set) const;
