@@ -170,6 +170,48 @@ TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
   EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
 }
 
+TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
+  const Mnist data = {blobs(800, 11), blobs(200, 12)};
+  PipelineOptions o;
+  o.sizes = {16, 24, 12, 4};
+  o.density.clear();  // searched
+  o.dense.epochs = 6;
+  o.prune_steps = 2;
+  o.retrain.epochs = 2;
+  o.finetune.epochs = 1;
+  o.clusters = 6;
+  o.search.budget = 0.01;
+  o.search.grid = {1.0, 0.5, 0.25, 0.12, 0.06};
+  o.search.tolerances = {0.01, 0.05, 0.2};
+  o.search.refine_steps = 1;
+  const PipelineResult a = deep_compress(data, o);
+  ASSERT_TRUE(a.search.has_value());
+  const DensitySearchResult& s = *a.search;
+  ASSERT_EQ(s.curves.size(), 3u);
+  for (const SensitivityCurve& c : s.curves) {
+    EXPECT_EQ(c.density, o.search.grid);
+    EXPECT_EQ(c.accuracy.front(), s.dense_validation_accuracy);  // nothing pruned at 1.0
+  }
+  // The chosen densities are the smallest file among the trials within the budget.
+  uint64_t best = UINT64_MAX;
+  for (const DensityTrial& t : s.trials) {
+    EXPECT_EQ(t.within, t.validation_accuracy >= s.dense_validation_accuracy - o.search.budget);
+    if (t.within) best = std::min(best, t.bytes);
+  }
+  ASSERT_NE(best, UINT64_MAX) << "no trial within the budget";
+  for (const DensityTrial& t : s.trials) {
+    if (t.within && t.bytes == best) {
+      EXPECT_EQ(s.chosen, t.density);
+    }
+  }
+  for (size_t l = 0; l < 3; ++l) EXPECT_NEAR(a.stages[1].kept[l], s.chosen[l], 0.01);
+  // The validation digits are held out of training: 1 in 8 of the 800.
+  const auto [fit, validation] = split_validation(data.train, 8);
+  EXPECT_EQ(validation.labels.size(), 100u);
+  EXPECT_EQ(fit.labels.size(), 700u);
+  EXPECT_EQ(serialize_model(a.model), serialize_model(deep_compress(data, o).model));
+}
+
 TEST(Dsd, RunsEveryPhaseAgainstTheBaseline) {
   DsdOptions o;
   o.sizes = {16, 12, 4};

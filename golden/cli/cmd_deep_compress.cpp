@@ -29,9 +29,13 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "torchscript,t", po::value<std::string>(),
       "start from a PyTorch model saved with torch.jit.save (nn.Linear with nn.ReLU after each "
       "but the last) instead of a new network of --sizes; --epochs 0 prunes it as it is")(
-      "density,d", po::value<std::string>()->default_value("0.08,0.09,0.26"),
-      "kept fraction per layer after pruning")(
-      "epochs", po::value<int64_t>()->default_value(d.dense.epochs), "dense training epochs")(
+      "density,d", po::value<std::string>(),
+      "kept fraction per layer after pruning, e.g. 0.08,0.09,0.26 (the paper's); without it "
+      "each layer's density is chosen by sensitivity on a validation split")(
+      "budget", po::value<double>()->default_value(0.2, "0.2"),
+      "without --density: accuracy points the compressed model may lose against the dense one "
+      "on the validation split")("epochs", po::value<int64_t>()->default_value(d.dense.epochs),
+                                 "dense training epochs")(
       "lr", po::value<double>()->default_value(d.dense.lr, fmt::format("{}", d.dense.lr)),
       "dense learning rate")("prune-steps", po::value<int64_t>()->default_value(d.prune_steps),
                              "pruning iterations")(
@@ -77,9 +81,12 @@ int run_deep_compress(const std::vector<std::string>& args) {
   } else {
     o.sizes = training_sizes(vm["sizes"].as<std::string>());
   }
-  o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
+  if (vm.count("density")) {
+    o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
+  }
+  o.search.budget = real_option(vm, "budget", 0, 100) / 100;
   // One density per layer: the model's layer count is checked once it has been read.
-  if (torchscript.empty() && o.density.size() != o.sizes.size() - 1) {
+  if (vm.count("density") && torchscript.empty() && o.density.size() != o.sizes.size() - 1) {
     throw UsageError(
         fmt::format("--density: {} values for {} layers", o.density.size(), o.sizes.size() - 1));
   }
@@ -113,8 +120,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
   std::FILE* info = info_stream({out, json});
   if (!torchscript.empty()) {
     o.initial = read_torchscript(torchscript);
-    require(o.density.size() == o.initial.size(), "--density: {} values for the {} layers of {}",
-            o.density.size(), o.initial.size(), torchscript);
+    require(o.density.empty() || o.density.size() == o.initial.size(),
+            "--density: {} values for the {} layers of {}", o.density.size(), o.initial.size(),
+            torchscript);
   }
 
   const std::string dir = vm["data-dir"].as<std::string>();

@@ -86,10 +86,8 @@ Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int 
   return net;
 }
 
-}  // namespace
-
-// The trainer's network from a user's model: the layers must chain, with ReLU after each but the
-// last (the trainer's structure), and their weights replace the initialisation.
+// The trainer's network from a user's model (its structure checked by deep_compress): the
+// model's weights and biases replace the initialisation.
 void start_from(Mlp& mlp, const std::vector<FloatLayer>& model) {
   for (size_t l = 0; l < model.size(); ++l) {
     const FloatLayer& f = model[l];
@@ -103,67 +101,50 @@ void start_from(Mlp& mlp, const std::vector<FloatLayer>& model) {
   }
 }
 
-PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, const Logger& log) {
-  PipelineOptions o = options;
-  std::vector<std::string> names;
-  if (!o.initial.empty()) {
-    o.sizes = {static_cast<int>(o.initial.front().cols)};
-    uint64_t weights = 0;
-    for (size_t l = 0; l < o.initial.size(); ++l) {
-      const FloatLayer& f = o.initial[l];
-      require(f.relu == (l + 1 < o.initial.size()),
-              "layer '{}' {} ReLU: the trainer trains networks with ReLU after every layer but "
-              "the last",
-              f.name, f.relu ? "ends in a" : "has no");
-      o.sizes.push_back(static_cast<int>(f.rows));
-      names.push_back(f.name);
-      weights += uint64_t{f.rows} * f.cols;
-    }
-    require(weights <= kMaxTrainWeights,
-            "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)",
-            weights, kMaxTrainWeights);
-  }
-  require(o.density.size() == o.sizes.size() - 1, "{} densities for {} layers", o.density.size(),
-          o.sizes.size() - 1);
-  require(o.prune_steps >= 1, "prune steps must be at least 1");
-  require(static_cast<int>(data.train.images.size()) == o.sizes.front(),
-          "images have {} pixels but the network takes {}", data.train.images.size(),
-          o.sizes.front());
-  const auto say = [&](const std::string& s) {
+// Progress lines for the log, per stage and per epoch (the test column reports, never selects).
+struct Reporter {
+  const Logger& log;
+  void say(const std::string& s) const {
     if (log) log(s);
-  };
-  const auto epoch_line = [&](const std::string& stage) {
-    return [&, stage](const EpochReport& r) {
+  }
+  std::function<void(const EpochReport&)> epochs(const std::string& stage) const {
+    return [this, stage](const EpochReport& r) {
       say(fmt::format("  {:<10} epoch {:>2}  loss {:.4f}  train {:.2f}%  test {:.2f}%  {:.1f}s",
                       stage, r.epoch, r.loss, 100 * r.train_accuracy, 100 * r.test_accuracy,
                       r.seconds));
     };
-  };
-  const auto total_start = Clock::now();
-  const TrainingSet train = to_training_set(data.train);
-  const TrainingSet test = to_training_set(data.test);
-  PipelineResult result;
-  Mlp mlp(o.sizes, o.seed);
-  const size_t layers = mlp.layers();
-  if (!o.initial.empty()) start_from(mlp, o.initial);
+  }
+};
 
-  // 1. Dense training.
-  auto t = Clock::now();
-  say("dense training");
+// Stage 1: a new network of o.sizes (or the user's model) trained dense.
+Mlp train_dense(const TrainingSet& train, const TrainingSet& test, const PipelineOptions& o,
+                const Reporter& r) {
+  Mlp mlp(o.sizes, o.seed);
+  if (!o.initial.empty()) start_from(mlp, o.initial);
+  r.say("dense training");
   TrainOptions dense = o.dense;
   dense.seed = o.seed;
-  mlp.train(train, &test, dense, epoch_line("dense"));
-  result.dense_float_accuracy = mlp.accuracy(test);
-  result.stages.push_back(
-      {"dense", result.dense_float_accuracy, -1, since(t), kept_fractions(mlp)});
+  mlp.train(train, &test, dense, r.epochs("dense"));
+  return mlp;
+}
+
+}  // namespace
+
+CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const LabelledSet& eval,
+                                const PipelineOptions& o, const std::vector<double>& density,
+                                const std::vector<std::string>& names, const Logger& log) {
+  const Reporter r{log};
+  const TrainingSet eval_set = to_training_set(eval);
+  const size_t layers = mlp.layers();
+  CompressedStages result;
 
   // 2. Iterative magnitude pruning with masked retraining.
-  t = Clock::now();
+  auto t = Clock::now();
   for (int step = 1; step <= o.prune_steps; ++step) {
     std::vector<Eigen::MatrixXf> masks;
     std::vector<std::string> kept;
     for (size_t l = 0; l < layers; ++l) {
-      const double d = std::pow(o.density[l], static_cast<double>(step) / o.prune_steps);
+      const double d = std::pow(density[l], static_cast<double>(step) / o.prune_steps);
       const FloatLayer f = float_layer(mlp, l, "", true);
       const Mask m = prune_by_density(f.weights, d);
       Eigen::MatrixXf mask(f.rows, f.cols);
@@ -174,12 +155,12 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
       kept.push_back(fmt::format("{:.1f}%", 100 * d));
     }
     mlp.set_masks(masks);
-    say(fmt::format("pruning step {}/{}: keep {}", step, o.prune_steps, fmt::join(kept, " / ")));
+    r.say(fmt::format("pruning step {}/{}: keep {}", step, o.prune_steps, fmt::join(kept, " / ")));
     TrainOptions retrain = o.retrain;
     retrain.seed = o.seed + 100 + static_cast<uint64_t>(step);
-    mlp.train(train, &test, retrain, epoch_line("retrain"));
+    mlp.train(train, &eval_set, retrain, r.epochs("retrain"));
   }
-  result.stages.push_back({"pruned", mlp.accuracy(test), -1, since(t), kept_fractions(mlp)});
+  result.stages.push_back({"pruned", mlp.accuracy(eval_set), -1, since(t), kept_fractions(mlp)});
 
   // 3. Weight sharing: k-means over each layer's kept weights.
   t = Clock::now();
@@ -205,27 +186,79 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   {
     const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
     const Network net = fixed_network(mlp, codes, act_frac, names);
-    result.stages.push_back({"shared", mlp.accuracy(test), golden_accuracy(net, data.test),
-                             since(t), kept_fractions(mlp)});
+    result.stages.push_back({"shared", mlp.accuracy(eval_set), golden_accuracy(net, eval), since(t),
+                             kept_fractions(mlp)});
   }
-  say(fmt::format("weight sharing: {} clusters per layer ({} init)", o.clusters,
-                  to_string(o.init)));
+  r.say(fmt::format("weight sharing: {} clusters per layer ({} init)", o.clusters,
+                    to_string(o.init)));
 
   // 4. Centroid fine-tuning, 5. fixed point, 6. Huffman coding.
   t = Clock::now();
   TrainOptions finetune = o.finetune;
   finetune.seed = o.seed + 200;
-  mlp.train(train, &test, finetune, epoch_line("finetune"));
+  mlp.train(train, &eval_set, finetune, r.epochs("finetune"));
   const int act_frac = o.act_frac >= 0 ? o.act_frac : calibrate_act_frac(mlp, train);
   Network net = fixed_network(mlp, codes, act_frac, names);
-  result.stages.push_back({"fine-tuned", mlp.accuracy(test), golden_accuracy(net, data.test),
+  result.stages.push_back({"fine-tuned", mlp.accuracy(eval_set), golden_accuracy(net, eval),
                            since(t), kept_fractions(mlp)});
-  say(fmt::format("fixed point: act_frac {}, w_frac {}", act_frac, [&] {
+  r.say(fmt::format("fixed point: act_frac {}, w_frac {}", act_frac, [&] {
     std::vector<int> f;
     for (const Layer& l : net.layers) f.push_back(l.w_frac);
     return fmt::format("{}", fmt::join(f, " / "));
   }()));
   result.model = make_model_file(std::move(net), o.huffman);
+  return result;
+}
+
+PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, const Logger& log) {
+  PipelineOptions o = options;
+  std::vector<std::string> names;
+  if (!o.initial.empty()) {
+    o.sizes = {static_cast<int>(o.initial.front().cols)};
+    uint64_t weights = 0;
+    for (size_t l = 0; l < o.initial.size(); ++l) {
+      const FloatLayer& f = o.initial[l];
+      require(f.relu == (l + 1 < o.initial.size()),
+              "layer '{}' {} ReLU: the trainer trains networks with ReLU after every layer but "
+              "the last",
+              f.name, f.relu ? "ends in a" : "has no");
+      o.sizes.push_back(static_cast<int>(f.rows));
+      names.push_back(f.name);
+      weights += uint64_t{f.rows} * f.cols;
+    }
+    require(weights <= kMaxTrainWeights,
+            "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)",
+            weights, kMaxTrainWeights);
+  }
+  require(o.density.empty() || o.density.size() == o.sizes.size() - 1, "{} densities for {} layers",
+          o.density.size(), o.sizes.size() - 1);
+  require(o.prune_steps >= 1, "prune steps must be at least 1");
+  require(static_cast<int>(data.train.images.size()) == o.sizes.front(),
+          "images have {} pixels but the network takes {}", data.train.images.size(),
+          o.sizes.front());
+  const Reporter r{log};
+  const auto total_start = Clock::now();
+  PipelineResult result;
+  if (o.density.empty()) {  // the densities by sensitivity, on a validation split
+    const auto [fit, validation] = split_validation(data.train, o.search.validation_every);
+    const TrainingSet fit_set = to_training_set(fit);
+    const TrainingSet validation_set = to_training_set(validation);
+    r.say(fmt::format("density search: {} training / {} validation digits", fit.labels.size(),
+                      validation.labels.size()));
+    const Mlp dense = train_dense(fit_set, validation_set, o, r);
+    result.search = search_densities(dense, fit_set, validation, o, names, log);
+    o.density = result.search->chosen;
+  }
+  const TrainingSet train = to_training_set(data.train);
+  const TrainingSet test = to_training_set(data.test);
+  auto t = Clock::now();
+  const Mlp mlp = train_dense(train, test, o, r);
+  result.dense_float_accuracy = mlp.accuracy(test);
+  result.stages.push_back(
+      {"dense", result.dense_float_accuracy, -1, since(t), kept_fractions(mlp)});
+  CompressedStages c = compress_dense(mlp, train, data.test, o, o.density, names, log);
+  result.stages.insert(result.stages.end(), c.stages.begin(), c.stages.end());
+  result.model = std::move(c.model);
   result.seconds = since(total_start);
   return result;
 }
@@ -257,6 +290,24 @@ std::string stages_json(const PipelineResult& r) {
                       {"seconds", s.seconds}};
     if (s.fixed_accuracy >= 0) st["fixed_accuracy"] = s.fixed_accuracy;
     j["stages"].push_back(st);
+  }
+  if (r.search) {
+    const DensitySearchResult& s = *r.search;
+    nlohmann::json& js = j["density_search"];
+    js["dense_validation_accuracy"] = s.dense_validation_accuracy;
+    js["chosen"] = s.chosen;
+    js["seconds"] = s.seconds;
+    for (const SensitivityCurve& c : s.curves) {
+      js["sensitivity"].push_back(
+          {{"layer", c.layer}, {"density", c.density}, {"validation_accuracy", c.accuracy}});
+    }
+    for (const DensityTrial& t : s.trials) {
+      js["trials"].push_back({{"tolerance", t.tolerance},
+                              {"density", t.density},
+                              {"validation_accuracy", t.validation_accuracy},
+                              {"bytes", t.bytes},
+                              {"within_budget", t.within}});
+    }
   }
   return j.dump(2) + "\n";
 }

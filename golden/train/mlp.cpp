@@ -1,5 +1,7 @@
 #include "eie/mlp.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -182,6 +184,16 @@ struct TorchParams {
   }
 };
 
+// Debian's libtorch calls OpenBLAS, whose own worker threads spin in sched_yield between calls
+// (at::set_num_threads does not reach them): on 2 cores that took a whole core and doubled the
+// wall time. One BLAS thread, where the library is OpenBLAS (looked up, not linked).
+void single_threaded_blas() {
+  using SetThreads = void (*)(int);
+  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set(1);
+  }
+}
+
 }  // namespace
 
 void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOptions& o,
@@ -191,6 +203,7 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   require(o.dropout >= 0.0f && o.dropout < 1.0f, "dropout {} outside [0, 1)", o.dropout);
   // Deterministic for a seed: one thread, torch's generator (dropout) seeded, shuffling drawn here.
   at::set_num_threads(1);
+  single_threaded_blas();
   torch::manual_seed(o.seed);
   const size_t layers = w_.size();
   TorchParams p;

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "eie/classify.h"
 #include "eie/compress.h"
+#include "eie/density_search.h"
 #include "eie/idx.h"
 #include "eie/kmeans.h"
 #include "eie/mlp.h"
@@ -17,17 +19,25 @@
 
 namespace eie {
 
+using Logger = std::function<void(const std::string&)>;
+
+// The paper's LeNet-300-100 densities [DC, Table 4]: 8%, 9%, 26% kept.
+inline const std::vector<double> kPaperLenetDensity{0.08, 0.09, 0.26};
+
 struct PipelineOptions {
   std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
   // A user's model to start from (eie/torchscript.h): its weights and biases replace the random
   // initialisation, `sizes` and the layer names follow from it. It must be what the trainer
   // trains: ReLU after every layer but the last. Empty: a new network of `sizes`.
   std::vector<FloatLayer> initial;
-  TrainOptions dense{};                           // dense training
-  std::vector<double> density{0.08, 0.09, 0.26};  // kept weights per layer after pruning
-  int prune_steps = 3;                            // pruning in steps, each followed by retraining
-  TrainOptions retrain{};                         // per pruning step
-  int clusters = 15;                              // shared weights per layer
+  TrainOptions dense{};  // dense training
+  // Kept weights per layer after pruning; empty: chosen by sensitivity on a validation split
+  // (eie/density_search.h, with `search`).
+  std::vector<double> density;
+  DensitySearchOptions search;
+  int prune_steps = 3;     // pruning in steps, each followed by retraining
+  TrainOptions retrain{};  // per pruning step
+  int clusters = 15;       // shared weights per layer
   KmeansInit init = KmeansInit::kLinear;
   TrainOptions finetune{};  // centroid fine-tuning
   int act_frac = -1;        // -1: calibrate on the training set
@@ -52,9 +62,18 @@ struct PipelineResult {
   std::vector<StageResult> stages;
   double dense_float_accuracy = 0;
   double seconds = 0;
+  std::optional<DensitySearchResult> search;  // when the densities were searched
 };
 
-using Logger = std::function<void(const std::string&)>;
+// Stages 2 to 6 (pruning with retraining, sharing, fine-tuning, fixed point, Huffman) on a
+// trained dense network, with `density` kept per layer; accuracies on `eval`.
+struct CompressedStages {
+  ModelFile model;
+  std::vector<StageResult> stages;  // pruned, shared, fine-tuned
+};
+CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const LabelledSet& eval,
+                                const PipelineOptions& o, const std::vector<double>& density,
+                                const std::vector<std::string>& names, const Logger& log);
 
 // Throws eie::Error on inconsistent options or data.
 PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options,
