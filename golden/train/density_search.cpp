@@ -18,6 +18,7 @@ namespace {
 
 std::string percentages(const std::vector<double>& v) {
   std::vector<std::string> s;
+  s.reserve(v.size());
   for (const double d : v) s.push_back(fmt::format("{:.1f}%", 100 * d));
   return fmt::format("{}", fmt::join(s, " / "));
 }
@@ -60,9 +61,8 @@ std::vector<SensitivityCurve> layer_sensitivity(const Mlp& dense, const Training
       for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = keep[static_cast<size_t>(i)] ? 1.0f : 0.0f;
       std::vector<Eigen::MatrixXf> masks;
       for (size_t k = 0; k < dense.layers(); ++k) {
-        masks.push_back(k == l ? m
-                               : Eigen::MatrixXf::Ones(dense.weights(k).rows(),
-                                                       dense.weights(k).cols()));
+        masks.push_back(
+            k == l ? m : Eigen::MatrixXf::Ones(dense.weights(k).rows(), dense.weights(k).cols()));
       }
       pruned.set_masks(masks);
       c.density.push_back(d);
@@ -86,8 +86,8 @@ std::vector<double> densities_within(const std::vector<SensitivityCurve>& curves
       best = c.density[i];
       if (i + 1 < c.density.size() && c.accuracy[i + 1] < floor) {
         const double f = (c.accuracy[i] - floor) / (c.accuracy[i] - c.accuracy[i + 1]);
-        best = std::exp(std::log(c.density[i]) + f * (std::log(c.density[i + 1]) -
-                                                       std::log(c.density[i])));
+        best = std::exp(std::log(c.density[i]) +
+                        f * (std::log(c.density[i + 1]) - std::log(c.density[i])));
       }
     }
     out.push_back(best);
@@ -107,7 +107,8 @@ DensitySearchResult search_densities(const Mlp& dense, const TrainingSet& fit,
   const TrainingSet validation_set = to_training_set(validation);
   r.dense_validation_accuracy = dense.accuracy(validation_set);
   r.curves = layer_sensitivity(dense, validation_set, o.search.grid, names);
-  say(fmt::format("sensitivity: dense validation accuracy {:.2f}%; each layer pruned alone "
+  say(
+      fmt::format("sensitivity: dense validation accuracy {:.2f}%; each layer pruned alone "
                   "(validation accuracy at {} densities)",
                   100 * r.dense_validation_accuracy, o.search.grid.size()));
   // Each layer's share of the tolerance grows with the square root of its share of the weights
@@ -134,7 +135,8 @@ DensitySearchResult search_densities(const Mlp& dense, const TrainingSet& fit,
     t.validation_accuracy = c.stages.back().fixed_accuracy;
     t.bytes = serialize_model(c.model).size();
     t.within = t.validation_accuracy >= r.dense_validation_accuracy - o.search.budget;
-    say(fmt::format("  trial: layers may lose {:.2f} points alone (weighted) -> keep {}: "
+    say(
+        fmt::format("  trial: layers may lose {:.2f} points alone (weighted) -> keep {}: "
                     "validation {:.2f}%, {} bytes{}",
                     100 * tolerance, percentages(density), 100 * t.validation_accuracy, t.bytes,
                     t.within ? "" : " (over budget)"));

@@ -22,7 +22,7 @@ struct DensitySearchOptions {
   double budget = 0.002;          // accuracy the compressed model may lose (0.2 points)
   uint32_t validation_every = 8;  // every 8th training digit held out: 1,000 of 8,000
   // Densities at which each layer's sensitivity is measured, and the per-layer losses tried.
-  std::vector<double> grid{1.0,  0.7,  0.5,   0.35,  0.25, 0.18, 0.13,
+  std::vector<double> grid{1.0,  0.7,   0.5,   0.35, 0.25, 0.18,  0.13,
                            0.09, 0.065, 0.045, 0.03, 0.02, 0.014, 0.01};
   std::vector<double> tolerances{0.0025, 0.005, 0.01, 0.02, 0.04, 0.08};
   int refine_steps = 3;  // bisections between the last tolerance within budget and the next
@@ -34,8 +34,8 @@ struct SensitivityCurve {
 };
 
 struct DensityTrial {
-  double tolerance = 0;         // the mean loss a layer may cause alone
-  std::vector<double> density;  // the densities that gives, per layer
+  double tolerance = 0;            // the mean loss a layer may cause alone
+  std::vector<double> density;     // the densities that gives, per layer
   double validation_accuracy = 0;  // of the compressed fixed-point model
   uint64_t bytes = 0;              // its model file
   bool within = false;             // within the budget
