@@ -118,7 +118,10 @@ lint-fast:
 TIDY_SOURCES = $(shell git ls-files 'golden/*.cpp' 'tests/*.cpp' 2>/dev/null)
 tidy:
 	@command -v run-clang-tidy > /dev/null || { echo "clang-tidy missing: run scripts/setup.sh"; exit 1; }
-	@$(CMAKE_CONFIGURE) > /dev/null
+	@mkdir -p $(BUILD_DIR)
+	@$(CMAKE_CONFIGURE) > $(BUILD_DIR)/configure.log 2>&1 || { tail -n 20 $(BUILD_DIR)/configure.log; \
+	  echo "make tidy: the configure step failed (all of it in $(BUILD_DIR)/configure.log);" \
+	       "scripts/setup.sh installs what it needs"; exit 1; }
 	@echo "clang-tidy: checking $(words $(TIDY_SOURCES)) C++ files"
 	@run-clang-tidy -p $(BUILD_DIR) -j $(JOBS) -quiet $(TIDY_SOURCES) > $(BUILD_DIR)/tidy.log 2>&1 \
 	  || { grep -E 'warning:|error:' $(BUILD_DIR)/tidy.log; echo "clang-tidy: findings above" \
