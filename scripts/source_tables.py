@@ -22,7 +22,10 @@ import re
 import shlex
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "synth"))
+from eie_synth import sv_parameters  # noqa: E402
 from update_doc_tables import replace_marked, write_atomic  # noqa: E402
 
 PARAMS = ["NumPe", "FifoDepth", "SpmatDepth", "PtrDepth", "ActDepth", "BiasDepth", "MaxLayers"]
@@ -55,10 +58,8 @@ def read(root, path):
 
 
 def top_defaults(root):
-    """rtl/eie_top.sv's parameter defaults."""
-    found = dict(re.findall(r"(?<!local)parameter\s+int\s+unsigned\s+(\w+)\s*=\s*(\d+)",
-                            read(root, "rtl/eie_top.sv")))
-    return {k: int(v) for k, v in found.items()}
+    """rtl/eie_top.sv's parameter defaults, read as the synthesis flow reads them."""
+    return sv_parameters(os.path.join(root, "rtl/eie_top.sv"))
 
 
 def cmake_builds(root):

@@ -33,8 +33,8 @@ LIBERTY = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
 
 
 def sv_parameters(path):
-    """The `parameter int unsigned Name = N` declarations of an RTL file, read from the file so that
-    nothing here restates it."""
+    """The `parameter int unsigned Name = N` declarations of an RTL file (relative to the checkout,
+    or absolute), read from the file so that nothing here restates it."""
     with open(os.path.join(ROOT, path)) as f:
         text = f.read()
     found = re.findall(r"(?<!local)parameter\s+int\s+unsigned\s+(\w+)\s*=\s*(\d+)", text)

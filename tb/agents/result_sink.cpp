@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
+#include "eie/fixed_point.h"
 #include "eie/memory_image.h"
 
 namespace eie::tb {
@@ -19,8 +18,7 @@ void check_results(HostDriver& driver, const Network& net, const std::vector<int
     driver.expect(kTgtAct, at.pe, bank << act_addr_bits | at.local,
                   static_cast<uint64_t>(int64_t{y[i]}), "result activation");
     const auto acc = static_cast<int32_t>(driver.read(kTgtAcc, at.pe, at.local));
-    int32_t sat = std::clamp(acc, -32768, 32767);
-    if (relu && sat < 0) sat = 0;
+    const int16_t sat = write_back(acc, relu);  // docs/arithmetic.md's write-back rule
     if (sat != y[i]) {
       throw SimError(fmt::format("result {}: accumulator {} read back saturates to {}, not {}", i,
                                  acc, sat, y[i]));

@@ -30,7 +30,7 @@ class ResultSink {
 
 // The last layer's results where a host finds them after a run: activation i in the destination
 // bank (bank L % 2 after L layers) of PE i % n at local index i / n, and its accumulator, whose
-// int16 saturation (and ReLU) is that activation. Throws SimError on a difference.
+// write-back (int16 saturation, then ReLU) is that activation. Throws SimError on a difference.
 void check_results(HostDriver& driver, const Network& net, const std::vector<int16_t>& y,
                    uint32_t n, uint32_t act_depth);
 
