@@ -205,7 +205,10 @@ module eie_ccu #(
   logic signed [DimW:0]  f_left_q, fd_left_q, f_left_next;
   logic [NumPe-1:0]      act_mask_q;  // PE k active: k < num_active, registered
   logic [DimW-1:0]       f_base_q, fd_base_q, g_base_q;
-  logic [DimW-1:0]       g_ptr_q;  // ptr_base + g_base, added when the group loads
+  logic [DimW-1:0]       fd_ptr_q, g_ptr_q;  // ptr_base + fd_base / g_base
+  // The upper bits of g_base and g_ptr plus one: a column or pointer is base + LNZD index, and the
+  // index arrives late, so only the low PeW bits are added after it (carry select).
+  logic [DimW-PeW-1:0]   g_base_inc_q, g_ptr_inc_q;
   logic                  f_pending_q, g_valid_q;
   logic [NumPe-1:0]      g_mask_q, new_mask, mask_after, onehot;
   logic [NumPe*ActW-1:0] g_vals_q;
@@ -218,9 +221,11 @@ module eie_ccu #(
   assign streaming   = state_q == eie_pkg::CcuCompute || to_output;
   assign f_more      = f_left_q > 0;
   assign f_left_next = f_left_q - $signed((DimW+1)'(num_active_q));
-  // Values a stream fetches: the next layer's columns, or the final layer's rows.
-  logic signed [DimW:0] f_start_left;
-  assign f_start_left = $signed({1'b0, (state_d == eie_pkg::CcuOutput) ? rows_q : nxt_cols});
+  // Values a stream fetches: the next layer's columns, or the final layer's rows; past the first
+  // group when Load fetched it. Only the switch (flops and the PEs' idle) selects between them.
+  logic signed [DimW:0] f_start_left, f_first_left;
+  assign f_start_left = $signed({1'b0, sw_output ? rows_q : nxt_cols});
+  assign f_first_left = $signed({1'b0, nxt_cols}) - $signed((DimW+1)'(num_active_q));
 
   always_comb begin
     for (int unsigned k = 0; k < NumPe; k++) begin
@@ -265,8 +270,17 @@ module eie_ccu #(
   assign src_re_o   = f_issue || f_early;
   assign src_addr_o = f_row_q;
 
+  // base + idx for idx < 2^PeW: the low bits added, the upper ones selected by their carry.
+  function automatic logic [DimW-1:0] add_index(logic [DimW-1:0] base,
+                                                logic [DimW-PeW-1:0] base_hi_inc,
+                                                logic [PeW-1:0] idx);
+    logic [PeW:0] lo;
+    lo = {1'b0, base[PeW-1:0]} + {1'b0, idx};
+    add_index = {lo[PeW] ? base_hi_inc : base[DimW-1:PeW], lo[PeW-1:0]};
+  endfunction
+
   logic [DimW-1:0] lnzd_col;
-  assign lnzd_col     = g_base_q + DimW'(lnzd_idx);
+  assign lnzd_col     = add_index(g_base_q, g_base_inc_q, lnzd_idx);
   assign bcast_fire_o = fire && !to_output;
 
   logic            bcast_valid_q;
@@ -282,7 +296,7 @@ module eie_ccu #(
     if (bcast_fire_o) begin
       bcast_act_q <= lnzd_data;
       bcast_col_q <= lnzd_col;
-      bcast_ptr_q <= g_ptr_q + DimW'(lnzd_idx);
+      bcast_ptr_q <= add_index(g_ptr_q, g_ptr_inc_q, lnzd_idx);
     end
   end
 
@@ -407,17 +421,7 @@ module eie_ccu #(
 
       layer_start_o <= sw_compute;
 
-      // Entering a state resets its counters (past the first group when Load fetched it).
-      if (state_d != state_q) begin
-        pf_cnt_q    <= '0;
-        f_row_q     <= ActAddrW'(f_early);
-        f_base_q    <= f_early ? num_active_q : '0;
-        fd_base_q   <= '0;
-        f_left_q    <= f_start_left - (f_early ? $signed((DimW+1)'(num_active_q)) : '0);
-        fd_left_q   <= f_start_left;
-        f_pending_q <= f_early;
-        g_valid_q   <= 1'b0;
-      end
+      if (state_d != state_q) pf_cnt_q <= '0;  // the read-ahead restarts in Drain
       if (pf_active && !pf_ready) pf_cnt_q <= pf_cnt_q + 1'b1;
 
       if (state_q == eie_pkg::CcuIdle && start) begin
@@ -427,6 +431,7 @@ module eie_ccu #(
         acc_sel_o    <= 1'b0;
         cycles_q     <= '0;
         pf_cnt_q     <= 2'd1;  // word 0 of the first descriptor is read now
+        f_row_q      <= '0;    // Load's last cycle reads the first group (f_early)
       end
 
       if (leave_layer) begin
@@ -443,7 +448,9 @@ module eie_ccu #(
       end
       wb_tail_q <= wb_more_q;
 
-      if (streaming && state_d == state_q) begin
+      // A stream's last cycle (groups_done) needs no guard: nothing is fetched or loaded then, and
+      // its group, if any, is consumed.
+      if (streaming) begin
         if (f_issue) begin
           f_row_q   <= f_row_q + 1'b1;
           f_base_q  <= f_base_q + num_active_q;
@@ -462,13 +469,30 @@ module eie_ccu #(
           g_mask_q <= mask_after;
         end
       end
+      // Entering a stream (a layer's compute, or the output) resets its counters, past the first
+      // group when Load fetched it. The switch never depends on the LNZD, so neither do the
+      // counters' next values.
+      if (sw_compute || sw_output) begin
+        f_row_q     <= ActAddrW'(f_early);
+        f_base_q    <= f_early ? num_active_q : '0;
+        fd_base_q   <= '0;
+        f_left_q    <= f_early ? f_first_left : f_start_left;
+        fd_left_q   <= f_start_left;
+        f_pending_q <= f_early;
+        g_valid_q   <= 1'b0;
+      end
     end
   end
 
   always_ff @(posedge clk_i) begin
+    // The pointer base arrives with the switch, so the first group's sum is the base itself.
+    if (sw_compute) fd_ptr_q <= desc_rdata[eie_pkg::DescPtrBaseLsb +: DimW];
+    else if (streaming && f_issue) fd_ptr_q <= ptr_base_q + f_base_q;
     if (g_load) begin
-      g_vals_q <= src_data_i;
-      g_ptr_q  <= ptr_base_q + fd_base_q;
+      g_vals_q     <= src_data_i;
+      g_ptr_q      <= fd_ptr_q;
+      g_base_inc_q <= fd_base_q[DimW-1:PeW] + 1'b1;
+      g_ptr_inc_q  <= fd_ptr_q[DimW-1:PeW] + 1'b1;
     end
   end
 

@@ -121,10 +121,11 @@ def expected_flops(p):
         # read, target, address, data).
         "eie_pe": 3 * 32 + 3 + 4 + 32 + 2 + 2 + 4 + d["HostAddrW"] + 64,
         "eie_lnzd": 0,  # combinational
-        # 11 DimW registers (ptr_base, num_active, rows, f_base, fd_base, g_base, the group's
-        # pointer base, out_index, the broadcast register's column and pointer index, host read
+        # 12 DimW registers (ptr_base, num_active, rows, f_base, fd_base, g_base, the fetched and
+        # the loaded group's pointer base, out_index, the broadcast register's column and pointer index, host read
         # address, whose low 4 bits merge with the codebook read index; cols only feeds an
-        # assertion), 3 down counters of DimW + 1 bits (rows left to write back, values left to
+        # assertion), the upper DimW - PeW bits plus one of g_base and the group's pointer base
+        # (the carry-select half of base + LNZD index), 3 down counters of DimW + 1 bits (rows left to write back, values left to
         # fetch, for the group in flight), the next descriptor's word 0 (54 bits), two bias bases
         # (compute, write-back), the group's activations and mask, the active-PE mask, the output
         # data and broadcast activation, the FIFO limit, the fetch and write-back row counters
@@ -133,7 +134,8 @@ def expected_flops(p):
         # codebook index 4, relu of both layers, has_bias of both, src_sel, acc_sel, layer
         # start, done, out_valid, f_pending, g_valid, write-back more and tail, broadcast valid,
         # minus the 4 merged bits).
-        "eie_ccu": (59 + 11 * DIM_W + 3 * (DIM_W + 1) + 54 + 2 * d["BiasAddrW"]
+        "eie_ccu": (59 + 12 * DIM_W + 2 * (DIM_W - d["PeW"]) + 3 * (DIM_W + 1) + 54
+                    + 2 * d["BiasAddrW"]
                     + p["NumPe"] * ACT_W + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"]
                     + 2 * d["ActAddrW"] + 1 + 3 * d["LayerW"]),
         # Host response valid, PE-target flag and responding PE, each in two stages, the CCU's
