@@ -134,14 +134,18 @@ format:
 # Area by block: the NumPe and FifoDepth sweep and an iCE40 mapping, reports in synth/reports/;
 # one configuration with `make synth SYNTH_PARAMS="NumPe=8 FifoDepth=4"`.
 SYNTH_PARAMS ?=
+# UPDATE_DOCS=1 (with the sweep): docs/synthesis.md's tables too, and docs/timing.md's.
 synth:
 	synth/eie_synth.py $(if $(SYNTH_PARAMS),--params $(SYNTH_PARAMS),--sweep --ice40)
+	$(if $(and $(UPDATE_DOCS),$(if $(SYNTH_PARAMS),,1)),scripts/update_doc_tables.py docs/synthesis.md synth:pe=synth/reports/doc_pe.md synth:table2=synth/reports/doc_table2.md synth:sweep=synth/reports/doc_sweep.md)
 	$(MAKE) --no-print-directory timing $(if $(SYNTH_PARAMS),TIMING_PARAMS="$(SYNTH_PARAMS)")
 
 # Static timing: worst path into every pipeline stage, critical path, fmax and FO4 at NumPe
 # 4/16/64 (docs/timing.md); reports in synth/reports/timing/.
+# UPDATE_DOCS=1 (with the sweep): docs/timing.md's two tables too.
 timing:
 	synth/eie_timing.py $(if $(TIMING_PARAMS),--params $(TIMING_PARAMS),--sweep)
+	$(if $(and $(UPDATE_DOCS),$(if $(TIMING_PARAMS),,1)),scripts/update_doc_tables.py docs/timing.md timing:critical=synth/reports/timing/doc_critical.md timing:stages=synth/reports/timing/doc_stages.md)
 
 # The nine EIE benchmark layers on the RTL (table and JSON in build/bench/), then the golden
 # model's CPU speed.

@@ -378,6 +378,33 @@ def config_text(r):
     return "\n".join(out)
 
 
+def pe_table_md(r):
+    """Markdown: one PE's blocks (docs/synthesis.md, synth:pe), then the array's totals."""
+    pe = r["pe"]
+    md = ["| block | logic um^2 | SRAM bits | SRAM um^2 | total um^2 | share | flops | cells |",
+          "|---|---|---|---|---|---|---|---|"]
+    for row in pe["rows"]:
+        md.append(f"| {row['block']} | {fmt_area(row['logic_um2'])} | {row['sram_bits']:,} | "
+                  f"{fmt_area(row['sram_um2'])} | {fmt_area(row['total_um2'])} | "
+                  f"{100 * row['total_um2'] / pe['total_um2']:.1f}% | {row['flops']:,} | "
+                  f"{row['cells']:,} |")
+    md.append(f"| **PE** | **{fmt_area(pe['logic_um2'])}** | "
+              f"{sum(row['sram_bits'] for row in pe['rows']):,} | {fmt_area(pe['sram_um2'])} | "
+              f"{fmt_area(pe['total_um2'])} | | {sum(row['flops'] for row in pe['rows']):,} | |")
+    a, rows = r["array"], {row["block"]: row for row in r["array"]["rows"]}
+    pes = next(row for row in a["rows"] if row["block"].startswith("PEs"))
+    ccu, top = rows["Central control"], rows["Top glue"]
+    md += ["", f"The array: {r['params']['NumPe']} PEs {pes['total_um2'] / 1e6:.1f} mm^2 "
+           f"({pes['logic_um2'] / 1e6:.2f} mm^2 of it logic), LNZD tree "
+           f"{fmt_area(r['lnzd']['area_um2'])} um^2 ({r['lnzd']['nodes']} nodes, "
+           f"{fmt_area(r['lnzd']['per_node_um2'])} um^2 per node), central control "
+           f"{fmt_area(ccu['logic_um2'])} um^2 logic + {fmt_area(ccu['sram_um2'])} um^2 SRAM, top "
+           f"glue {fmt_area(top['logic_um2'])} um^2: **{a['total_um2'] / 1e6:.1f} mm^2 in all, "
+           f"{100 * a['memory_share']:.1f}% of it memory**, {a['logic_um2'] / 1e6:.2f} mm^2 of "
+           "logic."]
+    return "\n".join(md)
+
+
 def summary_tables(reports, ice40):
     text = ["Area by configuration (logic from Yosys on OSU 0.18 um, SRAM from the model):", "",
             f"{'config':<12} {'NumPe':>5} {'FIFO':>4} {'PE logic':>10} {'queue':>8} "
@@ -494,6 +521,12 @@ def main():
         print(text)
         open(os.path.join(args.out, "summary.txt"), "w").write(text + "\n")
         open(os.path.join(args.out, "summary.md"), "w").write(md + "\n")
+        # The tables docs/synthesis.md shows, one file each (make synth UPDATE_DOCS=1).
+        sweep, table2 = md.split("\n\n")[:2]
+        ref = next((r for r in reports if r["params"]["NumPe"] == 64 and
+                    r["params"]["FifoDepth"] == 8), reports[-1])
+        for key, table in (("sweep", sweep), ("table2", table2), ("pe", pe_table_md(ref))):
+            open(os.path.join(args.out, f"doc_{key}.md"), "w").write(table + "\n")
         json.dump(dict(configs=reports, ice40=ice40), open(os.path.join(args.out,
                                                                          "summary.json"), "w"),
                   indent=1)

@@ -269,6 +269,8 @@ TEST_F(CliRobustness, OutOfRangeOptionsAreUsageErrorsNamingTheOption) {
       {"deep-compress --lr nan -o " + y, "--lr nan"},
       {"deep-compress --dropout 1 -o " + y, "--dropout 1"},
       {"deep-compress --epochs -1 -o " + y, "--epochs -1"},
+      {"deep-compress --folds 1 -o " + y, "--folds 1"},
+      {"deep-compress --folds 17 -o " + y, "--folds 17"},
       {"dsd --sparsity 1", "--sparsity 1"},
       {"dsd --seeds 1,-2", "--seeds: '-2'"},
       {"pack " + m + " --pe 99999999999999999999", "--pe"},

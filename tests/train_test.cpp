@@ -184,6 +184,7 @@ TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
   o.search.grid = {1.0, 0.5, 0.25, 0.12, 0.06};
   o.search.tolerances = {0.01, 0.05, 0.2};
   o.search.refine_steps = 1;
+  o.search.folds = 2;
   const PipelineResult a = deep_compress(data, o);
   ASSERT_TRUE(a.search.has_value());
   const DensitySearchResult& s = *a.search;
@@ -205,10 +206,14 @@ TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
     }
   }
   for (size_t l = 0; l < 3; ++l) EXPECT_NEAR(a.stages[1].kept[l], s.chosen[l], 0.01);
-  // The validation digits are held out of training: 1 in 8 of the 800.
-  const auto [fit, validation] = split_validation(data.train, 8);
+  // Each fold holds out its digits from its training; together they cover all 800 once.
+  EXPECT_EQ(s.folds, 2u);
+  EXPECT_EQ(s.validation_digits, 800u);
+  const auto [fit, validation] = split_fold(data.train, 8, 7);
   EXPECT_EQ(validation.labels.size(), 100u);
   EXPECT_EQ(fit.labels.size(), 700u);
+  EXPECT_EQ(validation.labels[0], data.train.labels[7]);
+  EXPECT_EQ(fit.labels[7], data.train.labels[8]);
   EXPECT_EQ(serialize_model(a.model), serialize_model(deep_compress(data, o).model));
 }
 

@@ -31,11 +31,14 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "but the last) instead of a new network of --sizes; --epochs 0 prunes it as it is")(
       "density,d", po::value<std::string>(),
       "kept fraction per layer after pruning, e.g. 0.08,0.09,0.26 (the paper's); without it "
-      "each layer's density is chosen by sensitivity on a validation split")(
+      "each layer's density is chosen by sensitivity, cross-validated on the training digits")(
       "budget", po::value<double>()->default_value(0.2, "0.2"),
       "without --density: accuracy points the compressed model may lose against the dense one "
-      "on the validation split")("epochs", po::value<int64_t>()->default_value(d.dense.epochs),
-                                 "dense training epochs")(
+      "on the held-out digits")(
+      "folds", po::value<int64_t>()->default_value(d.search.folds),
+      "without --density: cross-validation folds of the training digits (2..16); each trial "
+      "trains once per fold")("epochs", po::value<int64_t>()->default_value(d.dense.epochs),
+                              "dense training epochs")(
       "lr", po::value<double>()->default_value(d.dense.lr, fmt::format("{}", d.dense.lr)),
       "dense learning rate")("prune-steps", po::value<int64_t>()->default_value(d.prune_steps),
                              "pruning iterations")(
@@ -85,6 +88,7 @@ int run_deep_compress(const std::vector<std::string>& args) {
     o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
   }
   o.search.budget = real_option(vm, "budget", 0, 100) / 100;
+  o.search.folds = int_option_as<uint32_t>(vm, "folds", 2, 16);
   // One density per layer: the model's layer count is checked once it has been read.
   if (vm.count("density") && torchscript.empty() && o.density.size() != o.sizes.size() - 1) {
     throw UsageError(

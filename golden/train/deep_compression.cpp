@@ -240,13 +240,15 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   const auto total_start = Clock::now();
   PipelineResult result;
   if (o.density.empty()) {  // the densities by sensitivity, on a validation split
-    const auto [fit, validation] = split_validation(data.train, o.search.validation_every);
-    const TrainingSet fit_set = to_training_set(fit);
-    const TrainingSet validation_set = to_training_set(validation);
-    r.say(fmt::format("density search: {} training / {} validation digits", fit.labels.size(),
-                      validation.labels.size()));
-    const Mlp dense = train_dense(fit_set, validation_set, o, r);
-    result.search = search_densities(dense, fit_set, validation, o, names, log);
+    std::vector<SearchFold> folds;
+    for (uint32_t k = 0; k < o.search.folds; ++k) {
+      auto [fit, validation] = split_fold(data.train, o.search.folds, k);
+      r.say(fmt::format("density search, fold {}/{}: {} training / {} validation digits", k + 1,
+                        o.search.folds, fit.labels.size(), validation.labels.size()));
+      Mlp dense = train_dense(to_training_set(fit), to_training_set(validation), o, r);
+      folds.push_back({std::move(fit), std::move(validation), std::move(dense)});
+    }
+    result.search = search_densities(folds, o, names, log);
     o.density = result.search->chosen;
   }
   const TrainingSet train = to_training_set(data.train);
@@ -294,6 +296,8 @@ std::string stages_json(const PipelineResult& r) {
   if (r.search) {
     const DensitySearchResult& s = *r.search;
     nlohmann::json& js = j["density_search"];
+    js["folds"] = s.folds;
+    js["validation_digits"] = s.validation_digits;
     js["dense_validation_accuracy"] = s.dense_validation_accuracy;
     js["chosen"] = s.chosen;
     js["seconds"] = s.seconds;
@@ -305,6 +309,8 @@ std::string stages_json(const PipelineResult& r) {
       js["trials"].push_back({{"tolerance", t.tolerance},
                               {"density", t.density},
                               {"validation_accuracy", t.validation_accuracy},
+                              {"pruned_accuracy", t.pruned_accuracy},
+                              {"shared_accuracy", t.shared_accuracy},
                               {"bytes", t.bytes},
                               {"within_budget", t.within}});
     }

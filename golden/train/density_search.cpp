@@ -25,8 +25,9 @@ std::string percentages(const std::vector<double>& v) {
 
 }  // namespace
 
-std::pair<LabelledSet, LabelledSet> split_validation(const LabelledSet& set, uint32_t every) {
-  require(every >= 2, "validation split: every {} digits", every);
+std::pair<LabelledSet, LabelledSet> split_fold(const LabelledSet& set, uint32_t folds,
+                                               uint32_t fold) {
+  require(folds >= 2 && fold < folds, "validation split: fold {} of {}", fold, folds);
   LabelledSet fit, validation;
   for (LabelledSet* s : {&fit, &validation}) {
     s->images.rows = set.images.rows;
@@ -34,7 +35,7 @@ std::pair<LabelledSet, LabelledSet> split_validation(const LabelledSet& set, uin
   }
   const size_t pixels = set.images.size();
   for (size_t i = 0; i < set.labels.size(); ++i) {
-    LabelledSet& to = i % every == every - 1 ? validation : fit;
+    LabelledSet& to = i % folds == fold ? validation : fit;
     to.labels.push_back(set.labels[i]);
     to.images.pixels.insert(to.images.pixels.end(), set.images.pixels.begin() + i * pixels,
                             set.images.pixels.begin() + (i + 1) * pixels);
@@ -45,28 +46,59 @@ std::pair<LabelledSet, LabelledSet> split_validation(const LabelledSet& set, uin
   return {fit, validation};
 }
 
-std::vector<SensitivityCurve> layer_sensitivity(const Mlp& dense, const TrainingSet& validation,
+namespace {
+
+// Accuracy over every fold's held-out digits, from each fold's accuracy on its own.
+class Pooled {
+ public:
+  void add(double accuracy, size_t digits) {
+    correct_ += accuracy * static_cast<double>(digits);
+    digits_ += digits;
+  }
+  double accuracy() const { return digits_ == 0 ? 0.0 : correct_ / static_cast<double>(digits_); }
+
+ private:
+  double correct_ = 0;
+  size_t digits_ = 0;
+};
+
+// The dense network with layer l alone pruned by magnitude to density d.
+Mlp prune_one_layer(const Mlp& dense, size_t l, double d) {
+  const Eigen::MatrixXf& w = dense.weights(l);
+  const std::vector<float> flat(w.data(), w.data() + w.size());  // order does not matter
+  const Mask keep = prune_by_density(flat, d);
+  Eigen::MatrixXf m(w.rows(), w.cols());
+  for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = keep[static_cast<size_t>(i)] ? 1.0f : 0.0f;
+  std::vector<Eigen::MatrixXf> masks;
+  for (size_t k = 0; k < dense.layers(); ++k) {
+    masks.push_back(
+        k == l ? m : Eigen::MatrixXf::Ones(dense.weights(k).rows(), dense.weights(k).cols()));
+  }
+  Mlp pruned = dense;
+  pruned.set_masks(masks);
+  return pruned;
+}
+
+}  // namespace
+
+std::vector<SensitivityCurve> layer_sensitivity(const std::vector<SearchFold>& folds,
                                                 const std::vector<double>& grid,
                                                 const std::vector<std::string>& names) {
+  require(!folds.empty(), "sensitivity: no folds");
+  std::vector<TrainingSet> held_out;
+  for (const SearchFold& f : folds) held_out.push_back(to_training_set(f.validation));
   std::vector<SensitivityCurve> curves;
-  for (size_t l = 0; l < dense.layers(); ++l) {
+  for (size_t l = 0; l < folds.front().dense.layers(); ++l) {
     SensitivityCurve c;
     c.layer = l < names.size() ? names[l] : fmt::format("ip{}", l + 1);
-    const Eigen::MatrixXf& w = dense.weights(l);
-    const std::vector<float> flat(w.data(), w.data() + w.size());  // order does not matter
     for (const double d : grid) {
-      const Mask keep = prune_by_density(flat, d);
-      Mlp pruned = dense;
-      Eigen::MatrixXf m(w.rows(), w.cols());
-      for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = keep[static_cast<size_t>(i)] ? 1.0f : 0.0f;
-      std::vector<Eigen::MatrixXf> masks;
-      for (size_t k = 0; k < dense.layers(); ++k) {
-        masks.push_back(
-            k == l ? m : Eigen::MatrixXf::Ones(dense.weights(k).rows(), dense.weights(k).cols()));
+      Pooled accuracy;
+      for (size_t k = 0; k < folds.size(); ++k) {
+        accuracy.add(prune_one_layer(folds[k].dense, l, d).accuracy(held_out[k]),
+                     folds[k].validation.labels.size());
       }
-      pruned.set_masks(masks);
       c.density.push_back(d);
-      c.accuracy.push_back(pruned.accuracy(validation));
+      c.accuracy.push_back(accuracy.accuracy());
     }
     curves.push_back(c);
   }
@@ -95,22 +127,30 @@ std::vector<double> densities_within(const std::vector<SensitivityCurve>& curves
   return out;
 }
 
-DensitySearchResult search_densities(const Mlp& dense, const TrainingSet& fit,
-                                     const LabelledSet& validation, const PipelineOptions& o,
+DensitySearchResult search_densities(const std::vector<SearchFold>& folds, const PipelineOptions& o,
                                      const std::vector<std::string>& names,
                                      const std::function<void(const std::string&)>& log) {
   const auto start = std::chrono::steady_clock::now();
   const auto say = [&](const std::string& s) {
     if (log) log(s);
   };
+  require(!folds.empty(), "density search: no folds");
   DensitySearchResult r;
-  const TrainingSet validation_set = to_training_set(validation);
-  r.dense_validation_accuracy = dense.accuracy(validation_set);
-  r.curves = layer_sensitivity(dense, validation_set, o.search.grid, names);
-  say(
-      fmt::format("sensitivity: dense validation accuracy {:.2f}%; each layer pruned alone "
-                  "(validation accuracy at {} densities)",
-                  100 * r.dense_validation_accuracy, o.search.grid.size()));
+  r.folds = static_cast<uint32_t>(folds.size());
+  std::vector<TrainingSet> fit_sets;
+  Pooled dense_accuracy;
+  for (const SearchFold& f : folds) {
+    fit_sets.push_back(to_training_set(f.fit));
+    dense_accuracy.add(f.dense.accuracy(to_training_set(f.validation)), f.validation.labels.size());
+    r.validation_digits += f.validation.labels.size();
+  }
+  r.dense_validation_accuracy = dense_accuracy.accuracy();
+  r.curves = layer_sensitivity(folds, o.search.grid, names);
+  say(fmt::format(
+      "sensitivity: dense validation accuracy {:.2f}% ({} folds, {} digits held out "
+      "in all); each layer pruned alone (validation accuracy at {} densities)",
+      100 * r.dense_validation_accuracy, r.folds, r.validation_digits, o.search.grid.size()));
+  const Mlp& dense = folds.front().dense;
   // Each layer's share of the tolerance grows with the square root of its share of the weights
   // (normalised to a mean of 1): pruning pays where the bytes are, and a small layer that is
   // sensitive (LeNet-300-100's last) is spared.
@@ -128,18 +168,30 @@ DensitySearchResult search_densities(const Mlp& dense, const TrainingSet& fit,
         densities_within(r.curves, r.dense_validation_accuracy, tolerance, weight);
     if (std::find(tried.begin(), tried.end(), density) != tried.end()) return;
     tried.push_back(density);
-    const CompressedStages c = compress_dense(dense, fit, validation, o, density, names, {});
+    Pooled accuracy, pruned, shared;
+    uint64_t bytes = 0;
+    for (size_t k = 0; k < folds.size(); ++k) {
+      const CompressedStages c =
+          compress_dense(folds[k].dense, fit_sets[k], folds[k].validation, o, density, names, {});
+      const size_t digits = folds[k].validation.labels.size();
+      pruned.add(c.stages.front().float_accuracy, digits);
+      shared.add(c.stages[1].fixed_accuracy, digits);
+      accuracy.add(c.stages.back().fixed_accuracy, digits);
+      bytes += serialize_model(c.model).size();
+    }
     DensityTrial t;
     t.tolerance = tolerance;
     t.density = density;
-    t.validation_accuracy = c.stages.back().fixed_accuracy;
-    t.bytes = serialize_model(c.model).size();
+    t.validation_accuracy = accuracy.accuracy();
+    t.pruned_accuracy = pruned.accuracy();
+    t.shared_accuracy = shared.accuracy();
+    t.bytes = (bytes + folds.size() / 2) / folds.size();
     t.within = t.validation_accuracy >= r.dense_validation_accuracy - o.search.budget;
-    say(
-        fmt::format("  trial: layers may lose {:.2f} points alone (weighted) -> keep {}: "
-                    "validation {:.2f}%, {} bytes{}",
-                    100 * tolerance, percentages(density), 100 * t.validation_accuracy, t.bytes,
-                    t.within ? "" : " (over budget)"));
+    say(fmt::format(
+        "  trial: layers may lose {:.2f} points alone (weighted) -> keep {}: "
+        "validation {:.2f}% (pruned {:.2f}%, shared {:.2f}%), {} bytes{}",
+        100 * tolerance, percentages(density), 100 * t.validation_accuracy, 100 * t.pruned_accuracy,
+        100 * t.shared_accuracy, t.bytes, t.within ? "" : " (over budget)"));
     r.trials.push_back(t);
   };
   for (const double tolerance : o.search.tolerances) trial(tolerance);
