@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build check test test-asan lint-fast tidy fuzz soak coverage mutation sim demo lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan lint-fast tidy fuzz soak coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -20,13 +20,14 @@ help:
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
 	@echo "make mutation  RTL mutants the regression must catch (about 3 min)"
+	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the result stream, and their self-test"
 	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format and clang-tidy of the C++, Verilator lint of rtl/ (make lint-fast: no tidy)"
 	@echo "make format  rewrite the C++ sources with clang-format"
-	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing"
-	@echo "make timing  static timing (Yosys + OpenSTA) by pipeline stage at NumPe 4/16/64 (TIMING_PARAMS=...)"
+	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing (UPDATE_DOCS=1)"
+	@echo "make timing  static timing (Yosys + OpenSTA) by pipeline stage at NumPe 4/16/64 (TIMING_PARAMS=..., UPDATE_DOCS=1)"
 	@echo "make bench   the nine EIE benchmark layers on the RTL vs the paper; golden-model speed"
 	@echo "make energy  energy per inference from the RTL's activity, beside the paper (docs/energy.md)"
 	@echo "make sweep   FIFO-depth and PE-count sweeps on the RTL, plots in docs/ (several minutes)"
@@ -83,6 +84,12 @@ coverage:
 # Every RTL mutant in scripts/mutation.py must be caught by the regression.
 mutation:
 	scripts/mutation.py --build-dir $(BUILD_DIR)
+
+# Formal proofs of the small blocks (Yosys sat; scripts/formal.py), then the self-test that a
+# copy with a known bug fails each; logs in $(BUILD_DIR)/formal/.
+formal:
+	scripts/formal.py --out $(BUILD_DIR)/formal
+	scripts/formal.py --selftest --out $(BUILD_DIR)/formal_selftest
 
 # libFuzzer on the model-file, .npy and IDX readers, FUZZ_SECONDS each (scripts/fuzz.sh).
 FUZZ_SECONDS ?= 300
