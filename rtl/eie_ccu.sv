@@ -537,6 +537,20 @@ module eie_ccu #(
   logic fetch_wait;  // monitor: the fetch would issue but for the write-back
   assign fetch_wait = f_want && !src_written;
 
+`ifdef FORMAL
+  // Properties for Yosys (`make formal`): the result stream (a valid/ready source) holds its
+  // payload until it is accepted. Nothing is assumed of the PEs, the host or the memories.
+  logic f_past_valid_q;
+  initial f_past_valid_q = 1'b0;  // the proof starts in reset (scripts/formal.py)
+  always_ff @(posedge clk_i) begin
+    f_past_valid_q <= 1'b1;
+    if (f_past_valid_q && rst_ni && $past(rst_ni) && $past(out_valid_o && !out_ready_i)) begin
+      assert (out_valid_o);
+      assert (out_index_o == $past(out_index_o) && out_data_o == $past(out_data_o));
+    end
+  end
+`endif
+
 `ifdef EIE_BACKDOOR
   /* verilator coverage_off */
   // Activity counters of the simulation builds, as in eie_pe (not hardware).

@@ -54,6 +54,58 @@ module eie_fifo #(
     if (push) mem_q[wr_q] <= push_data_i;
   end
 
+`ifdef FORMAL
+  // Properties for Yosys (`make formal`, scripts/formal.py): a reference queue of the pushed
+  // entries, in order, beside the FIFO; every pop must give the reference's head. Its contents,
+  // slot by slot, are part of the claim, which makes the proof inductive.
+  logic [Width-1:0] f_ref_q [Depth];
+  logic [CntW-1:0]  f_ref_cnt_q;
+  logic             f_past_valid_q;
+  logic [CntW-1:0]  f_limit_q;  // the limit a cycle before
+  initial f_past_valid_q = 1'b0;  // the proof starts in reset (scripts/formal.py)
+
+  always_ff @(posedge clk_i) begin
+    f_past_valid_q <= 1'b1;
+    f_limit_q      <= limit_i;
+    if (!rst_ni) begin
+      f_ref_cnt_q <= '0;
+    end else begin
+      // Pop from the head (slot 0) and push behind the last entry, in one step.
+      for (int unsigned i = 0; i < Depth; i++) begin
+        if (pop) f_ref_q[i] <= (i + 1 < Depth) ? f_ref_q[i+1] : f_ref_q[i];
+      end
+      if (push) f_ref_q[32'(f_ref_cnt_q) - (pop ? 1 : 0)] <= push_data_i;
+      f_ref_cnt_q <= f_ref_cnt_q + CntW'(push) - CntW'(pop);
+    end
+  end
+
+  always_comb begin
+    if (rst_ni) begin
+      assume (limit_i != '0 && 32'(limit_i) <= Depth);
+      // The CCU changes the limit only between runs, when every FIFO is empty.
+      if (f_past_valid_q && count_q != '0) assume (limit_i == f_limit_q);
+      // No overflow: the level stays within the limit; no underflow: it follows the reference.
+      assert (count_q <= limit_i);
+      assert (count_q == f_ref_cnt_q);
+      assert (pop_valid_o == (count_q != '0));
+      assert (32'(rd_q) < Depth && 32'(wr_q) < Depth);
+      assert (32'(wr_q) == (32'(rd_q) + 32'(count_q)) % Depth);
+      // Order: slot i of the FIFO, counted from the read pointer, holds the i-th entry pushed and
+      // not yet popped.
+      for (int unsigned i = 0; i < Depth; i++) begin
+        if (i < 32'(count_q)) assert (mem_q[(32'(rd_q) + i) % Depth] == f_ref_q[i]);
+      end
+    end
+  end
+
+  // A valid output holds its data until it is popped (limit changes included).
+  always_ff @(posedge clk_i) begin
+    if (f_past_valid_q && rst_ni && $past(rst_ni) && $past(pop_valid_o && !pop_ready_i)) begin
+      assert (pop_valid_o && pop_data_o == $past(pop_data_o));
+    end
+  end
+`endif
+
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin

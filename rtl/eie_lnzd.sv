@@ -61,4 +61,21 @@ module eie_lnzd #(
   assign idx_o   = IdxW'(node_idx[TreeIdxW-1:0]);
   assign data_o  = node_data[Width-1:0];
 
+`ifdef FORMAL
+  // Properties for Yosys (`make formal`, scripts/formal.py): for every input, the lowest-numbered
+  // valid input wins, with its data, and "two or more" is exact.
+  logic [NumIn-1:0] f_below;  // the inputs below the winner
+  assign f_below = (NumIn'(1) << idx_o) - NumIn'(1);
+  always_comb begin
+    assert (valid_o == (valid_i != '0));
+    assert (multi_o == ((valid_i & (valid_i - NumIn'(1))) != '0));
+    if (valid_o) begin
+      assert (32'(idx_o) < NumIn);
+      assert (valid_i[idx_o]);
+      assert ((valid_i & f_below) == '0);
+      assert (data_o == data_i[idx_o*Width +: Width]);
+    end
+  end
+`endif
+
 endmodule
