@@ -9,7 +9,8 @@ functional-coverage table. Fails (exit 1) if a functional point was never hit or
 
 Usage: scripts/coverage.py [--seeds N] [--build-dir build]     (make coverage: 300 seeds)
 Output in BUILD/coverage/report/: summary.txt, summary.json, summary.md, merged.dat,
-coverage.info (lcov) and annotated/ (verilator_coverage --annotate).
+coverage.info (lcov), html/index.html (lcov's genhtml: the RTL annotated line by line, for a
+browser) and annotated/ (verilator_coverage --annotate, plain text).
 """
 
 import argparse
@@ -83,6 +84,10 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
+    if not shutil.which("genhtml"):
+        print("coverage: genhtml is not installed (Debian lcov; scripts/setup.sh installs it)",
+              file=sys.stderr)
+        return 2
     cov = os.path.join(a.build_dir, "coverage")
     report = os.path.join(cov, "report")
     runs_dir = os.path.join(cov, "runs")
@@ -133,6 +138,11 @@ def main():
                     merged], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["verilator_coverage", "--annotate", os.path.join(report, "annotated"),
                     merged], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    html = os.path.join(report, "html")
+    shutil.rmtree(html, ignore_errors=True)
+    subprocess.run(["genhtml", "--quiet", "--title", "EIE RTL coverage (make coverage)",
+                    "--prefix", ROOT, "-o", html, os.path.join(report, "coverage.info")],
+                   check=True, stdout=subprocess.DEVNULL)
 
     kinds = collections.defaultdict(lambda: [0, 0])
     per_file = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))

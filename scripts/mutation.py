@@ -89,6 +89,76 @@ MUTANTS = {
         "eie_pe_act_rw.sv", "                           : fwd_q     ? fwd_data_q : act_rdata",
         "                           : act_rdata",
         "a forwarded source value is lost when the LNZD takes the group a cycle or more later"),
+    # Control paths: the CCU's states, counters and group logic, the FIFO, the pointer banks, the
+    # write-back's banks, the host port's decode and read-back, reset values.
+    "compute_ends_before_last_group": (
+        "eie_ccu.sv", "eie_pkg::CcuCompute: if (groups_done)",
+        "eie_pkg::CcuCompute: if (!f_more)",
+        "a layer leaves Compute once its last group is fetched, before the group is broadcast"),
+    "layer_switch_ignores_pe_drain": (
+        "eie_ccu.sv",
+        "assign leave_layer = state_q == eie_pkg::CcuDrain && pes_idle_i && !wb_busy &&",
+        "assign leave_layer = state_q == eie_pkg::CcuDrain && !wb_busy &&",
+        "the next layer starts while the PEs still hold entries of this one"),
+    "output_ends_with_result_pending": (
+        "eie_ccu.sv",
+        "eie_pkg::CcuOutput:  if (groups_done && !out_valid_q && !fire) state_d = eie_pkg::CcuIdle;",
+        "eie_pkg::CcuOutput:  if (groups_done) state_d = eie_pkg::CcuIdle;",
+        "the run ends with its last result not yet accepted"),
+    "writeback_stops_a_row_early": (
+        "eie_ccu.sv", "wb_more_q <= wb_left_next > 0;", "wb_more_q <= wb_left_next > 1;",
+        "the write-back sweep stops one row early when one row is left for PE 0 alone"),
+    "stalled_broadcast_clears_its_bit": (
+        "eie_ccu.sv", "assign mask_after = fire ? (g_mask_q & ~onehot) : g_mask_q;",
+        "assign mask_after = g_mask_q & ~onehot;",
+        "the LNZD clears a non-zero's mask bit even when the broadcast stalls (the value is lost)"),
+    "group_ends_after_one_broadcast": (
+        "eie_ccu.sv",
+        "assign g_consumed = g_valid_q && (!lnzd_valid || (fire && !lnzd_multi));",
+        "assign g_consumed = g_valid_q && (!lnzd_valid || fire);",
+        "a group is dropped after its first non-zero"),
+    "broadcast_ignores_full_fifos": (
+        "eie_ccu.sv",
+        "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;",
+        "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : 1'b1;",
+        "the broadcast does not stall for a PE whose queue is full"),
+    "switch_before_descriptor_word1": (
+        "eie_ccu.sv", "assign pf_ready    = pf_cnt_q == 2'd2;", "assign pf_ready    = pf_cnt_q != 2'd0;",
+        "a layer starts before its descriptor's second word (pointer and bias base) is read"),
+    "source_bank_not_swapped": (
+        "eie_ccu.sv", "src_sel_o <= !src_sel_o;", "src_sel_o <= src_sel_o;",
+        "the next layer reads the activation bank the layer before read, not the one it wrote"),
+    "zero_activations_broadcast": (
+        "eie_ccu.sv", "(to_output || src_data_i[k*ActW +: ActW] != '0);", "1'b1;",
+        "zero activations enter the group mask and are broadcast"),
+    "fifo_level_on_push_and_pop": (
+        "eie_fifo.sv", "else if (pop && !push) count_q <= count_q - 1'b1;",
+        "else if (pop) count_q <= count_q - 1'b1;",
+        "a push and a pop in one cycle lower the FIFO's level"),
+    "fifo_pointer_wraps_late": (
+        "eie_fifo.sv", "next_ptr = (32'(p) == Depth - 1) ? '0 : p + 1'b1;",
+        "next_ptr = (32'(p) == Depth) ? '0 : p + 1'b1;",
+        "the FIFO's pointers wrap one slot past the last"),
+    "pointer_banks_swapped_for_end": (
+        "eie_pe_ptr_read.sv", "assign b_end_o      = b_odd_q ? even_rdata : odd_rdata;",
+        "assign b_end_o      = b_odd_q ? odd_rdata : even_rdata;",
+        "a column's end pointer is read from the bank of its start"),
+    "writeback_reads_compute_bank": (
+        "eie_pe_act_rw.sv",
+        "if (wbr_touched_q) wb_value = acc_rdata[!acc_sel_i*AccWidth +: AccWidth];",
+        "if (wbr_touched_q) wb_value = acc_rdata[acc_sel_i*AccWidth +: AccWidth];",
+        "the write-back reads the accumulator bank the next layer computes in"),
+    "readback_accumulator_from_activation": (
+        "eie_pe.sv", "eie_pkg::TgtAcc:   host_rdata_o = 64'($signed(host_acc_rdata));",
+        "eie_pkg::TgtAcc:   host_rdata_o = 64'($signed(host_act_rdata));",
+        "a host read of an accumulator returns the activation at that address"),
+    "host_read_from_wrong_pe": (
+        "eie_top.sv", "? pe_rdata[rsp_pe1_q*64 +: 64] : ccu_rdata_q;",
+        "? pe_rdata[rsp_pe0_q*64 +: 64] : ccu_rdata_q;",
+        "the read-back takes the PE of the request behind the one it answers"),
+    "broadcast_valid_out_of_reset": (
+        "eie_ccu.sv", "if (!rst_ni) bcast_valid_q <= 1'b0;", "if (!rst_ni) bcast_valid_q <= 1'b1;",
+        "a broadcast leaves the CCU's register straight out of reset"),
 }
 
 BUILD = ("eie_sim_pe6", soak.BUILDS["eie_sim_pe6"])
@@ -100,6 +170,8 @@ DIRECTED = [
     "--sizes 400,250 --weight-density 0.02 --act-density 0.6 --seed 7 --dirty-codebook0",
     "--scenario empty-cols --sizes 140,90 --weight-density 0.3 --act-density 0.8 --seed 8",
     "--sizes 200,150 --weight-density 0.3 --act-density 0.8 --fifo 1 --seed 26",
+    # Host read-back of every memory and result, with back-to-back requests to different PEs.
+    "--sizes 60,40,20 --weight-density 0.4 --act-density 0.7 --seed 31 --readback --inferences 2",
 ]
 
 
