@@ -9,7 +9,8 @@ functional-coverage table. Fails (exit 1) if a functional point was never hit or
 
 Usage: scripts/coverage.py [--seeds N] [--build-dir build]     (make coverage: 300 seeds)
 Output in BUILD/coverage/report/: summary.txt, summary.json, summary.md, merged.dat,
-coverage.info (lcov), html/index.html (lcov's genhtml: the RTL annotated line by line, for a
+coverage.info (lcov, every kind summed per line), line.info / branch.info / toggle.info and
+html/index.html (lcov's genhtml, one report per kind: the RTL annotated line by line, for a
 browser) and annotated/ (verilator_coverage --annotate, plain text).
 """
 
@@ -71,6 +72,43 @@ def parse_dat(path):
             continue
         fields = dict(kv.split("\x02", 1) for kv in m.group(1).split("\x01") if "\x02" in kv)
         yield fields, int(m.group(2))
+
+
+KINDS = ("line", "branch", "toggle")
+
+
+def write_html(merged, report):
+    """HTML in report/html/: one lcov report per kind (line, branch, toggle), each RTL source with
+    the smallest count of that kind's points on every line (0, red: one was never hit), and an
+    index linking them. verilator_coverage --write-info sums every kind into one count per line,
+    which hides an untoggled bit behind the line that declares it."""
+    html = os.path.join(report, "html")
+    shutil.rmtree(html, ignore_errors=True)
+    lines = {k: collections.defaultdict(dict) for k in KINDS}
+    for fields, count in parse_dat(merged):
+        kind = fields.get("page", "?").split("/")[0].replace("v_", "")
+        if kind in lines and "f" in fields and "l" in fields:
+            per_line = lines[kind][fields["f"]]
+            line = int(fields["l"])
+            per_line[line] = min(per_line.get(line, count), count)
+    links = []
+    for kind in KINDS:
+        info = os.path.join(report, f"{kind}.info")
+        with open(info, "w") as f:
+            for src in sorted(lines[kind]):
+                f.write(f"TN:{kind}\nSF:{src}\n")
+                for line, count in sorted(lines[kind][src].items()):
+                    f.write(f"DA:{line},{count}\n")
+                f.write("end_of_record\n")
+        subprocess.run(["genhtml", "--quiet", "--title", f"EIE RTL {kind} coverage (make coverage)",
+                        "--prefix", ROOT, "-o", os.path.join(html, kind), info],
+                       check=True, stdout=subprocess.DEVNULL)
+        links.append(f'<li><a href="{kind}/index.html">{kind}</a>: each line with the smallest '
+                     f"count of its {kind} points</li>")
+    with open(os.path.join(html, "index.html"), "w") as f:
+        f.write("<!doctype html><title>EIE RTL coverage</title><h1>EIE RTL coverage</h1>"
+                "<p>make coverage (scripts/coverage.py); the percentages per kind are in "
+                "summary.md.</p><ul>" + "".join(links) + "</ul>\n")
 
 
 def run(cmd, log):
@@ -138,12 +176,8 @@ def main():
                     merged], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["verilator_coverage", "--annotate", os.path.join(report, "annotated"),
                     merged], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    html = os.path.join(report, "html")
-    shutil.rmtree(html, ignore_errors=True)
-    subprocess.run(["genhtml", "--quiet", "--title", "EIE RTL coverage (make coverage)",
-                    "--prefix", ROOT, "-o", html, os.path.join(report, "coverage.info")],
-                   check=True, stdout=subprocess.DEVNULL)
 
+    write_html(merged, report)
     kinds = collections.defaultdict(lambda: [0, 0])
     per_file = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))
     functional = collections.OrderedDict()
