@@ -19,7 +19,7 @@ help:
 	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
-	@echo "make mutation  RTL mutants the regression must catch (about 3 min)"
+	@echo "make mutation  the 34 RTL mutants the regression must catch (about 50 min)"
 	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the result stream, and their self-test"
 	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
