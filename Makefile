@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build check test test-asan lint-fast tidy fuzz soak coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan lint-fast tidy fuzz soak soak-parallel coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test    lint, build, every CTest test, then the short reliability checks (what CI runs)"
 	@echo "make test-asan  golden model, CLI and unit tests under ASan + UBSan"
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
+	@echo "make soak-parallel  the soak in SHARDS=4 slices under GNU parallel (PARALLEL_ARGS: hosts)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
 	@echo "make mutation  the 34 RTL mutants the regression must catch (about 50 min)"
 	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the result stream, and their self-test"
@@ -74,6 +75,16 @@ FIRST ?= 1
 SHARD ?= 0/1
 soak: build
 	scripts/soak.py --seeds $(SEEDS) --first $(FIRST) --shard $(SHARD) --build-dir $(BUILD_DIR)
+
+# The soak as SHARDS slices run by GNU parallel (Debian parallel), JOBS at a time: the form a
+# cluster or CI matrix runs it in. PARALLEL_ARGS="--sshloginfile FILE --workdir ." spreads the
+# slices over hosts that share this checkout and build.
+SHARDS ?= 4
+PARALLEL_ARGS ?=
+soak-parallel: build
+	parallel --jobs $(JOBS) --halt now,fail=1 --tagstring 'shard {}/$(SHARDS)' $(PARALLEL_ARGS) \
+	  scripts/soak.py --seeds $(SEEDS) --first $(FIRST) --shard {}/$(SHARDS) --jobs 1 \
+	  --build-dir $(BUILD_DIR) ::: $(shell seq 0 $$(( $(SHARDS) - 1 )))
 
 # Line, branch, toggle and functional coverage of the RTL over directed runs and COV_SEEDS soak
 # seeds; report and annotated sources in $(BUILD_DIR)/coverage/report/.

