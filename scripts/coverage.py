@@ -5,7 +5,8 @@ functional cover points written into the RTL (`cover property` under `ifndef SYN
 Builds eie_sim_cov (8 PEs, FIFO 4, Verilator --coverage) in BUILD/coverage, runs the directed
 scenarios and constrained-random soak seeds on it (scripts/soak.py's generator), merges the
 counts, writes an annotated source tree and an lcov file, and reports the percentages and the
-functional-coverage table. Fails (exit 1) if a functional point was never hit or a run failed.
+functional-coverage table. Fails (exit 1) if a functional point was never hit, a run failed or a
+toggle point scripts/toggle_exclusions.py excludes did toggle (a wrong exclusion).
 
 Usage: scripts/coverage.py [--seeds N] [--build-dir build]     (make coverage: 300 seeds)
 Output in BUILD/coverage/report/: summary.txt, summary.json, summary.md, merged.dat,
@@ -29,6 +30,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import soak  # noqa: E402  (the constrained-random generator)
+import toggle_exclusions  # noqa: E402
 
 BUILD = ("eie_sim_cov", soak.COVERAGE_BUILD)
 
@@ -61,6 +63,12 @@ DIRECTED = {
     "one_pe": "--pe 1 --sizes 100,80,20 --weight-density 0.2 --act-density 0.6 --seed 28 "
               "--readback",
     "five_pes": "--pe 5 --sizes 120,77 --weight-density 0.3 --act-density 0.6 --seed 27",
+    # Every row of both accumulator banks (255 of 256 a PE), so every touched bit toggles: a
+    # 2,040-row first layer (bank 0), then a 2,040-row second layer (bank 1).
+    "all_rows_bank0": "--sizes 100,2040 --weight-density 0.02 --act-density 0.5 --seed 29 "
+                      "--inferences 2",
+    "all_rows_bank1": "--sizes 100,300,2040 --weight-density 0.05 --act-density 0.5 --seed 30 "
+                      "--inferences 2",
 }
 
 
@@ -179,12 +187,27 @@ def main():
 
     write_html(merged, report)
     kinds = collections.defaultdict(lambda: [0, 0])
+    # Toggle points that cannot toggle in this build (scripts/toggle_exclusions.py): counted
+    # apart, by reason; one that did toggle is a wrong rule.
+    exclude = toggle_exclusions.excluder(soak.COVERAGE_BUILD)
+    excluded = collections.OrderedDict()
+    wrongly_excluded = []
     per_file = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))
     functional = collections.OrderedDict()
     for fields, count in parse_dat(merged):
         kind = fields.get("page", "?").split("/")[0].replace("v_", "")
         kinds[kind][0] += count > 0
         kinds[kind][1] += 1
+        if kind == "toggle":
+            module = fields.get("page", "").split("/")[-1].split("__")[0]
+            why = exclude(module, fields.get("o", "?"))
+            if why:
+                excluded[why] = excluded.get(why, 0) + 1
+                if count > 0:
+                    wrongly_excluded.append(f"{module}.{fields.get('o')}")
+            else:
+                kinds["toggle_kept"][0] += count > 0
+                kinds["toggle_kept"][1] += 1
         src = os.path.basename(fields.get("f", "?"))
         per_file[src][kind][0] += count > 0
         per_file[src][kind][1] += 1
@@ -214,10 +237,15 @@ def main():
     lines = [f"Coverage of eie_sim_cov (8 PEs, FIFO 4): {len(jobs)} runs ({len(DIRECTED)} directed, "
              f"{a.seeds} soak seeds), {len(failed)} failed; build {build_s:.0f} s, total "
              f"{time.time() - t0:.0f} s", ""]
-    for kind in ("line", "branch", "toggle", "user"):
+    labels = dict(user="functional", toggle_kept="toggle, without the exclusions")
+    for kind in ("line", "branch", "toggle", "toggle_kept", "user"):
         c = kinds.get(kind, [0, 0])
-        label = "functional" if kind == "user" else kind
+        label = labels.get(kind, kind)
         lines.append(f"  {label:<10} {c[0]:>6} / {c[1]:<6} {pct(c):6.2f}%")
+    lines += ["", "Toggle points excluded (cannot toggle in this build; scripts/toggle_exclusions.py):"]
+    lines += [f"  {n:>5}  {why}" for why, n in excluded.items()]
+    if wrongly_excluded:
+        lines.append("WRONG EXCLUSIONS (excluded but toggled): " + ", ".join(wrongly_excluded[:20]))
     lines += ["", "Per file (line / branch / toggle %):"]
     for src in sorted(per_file):
         k = per_file[src]
@@ -234,10 +262,11 @@ def main():
     print(text)
     open(os.path.join(report, "summary.txt"), "w").write(text + "\n")
     md = ["| kind | covered | points | % |", "|---|---|---|---|"]
-    for kind in ("line", "branch", "toggle", "user"):
+    for kind in ("line", "branch", "toggle", "toggle_kept", "user"):
         c = kinds.get(kind, [0, 0])
-        md.append(f"| {'functional' if kind == 'user' else kind} | {c[0]} | {c[1]} | "
-                  f"{pct(c):.2f} |")
+        md.append(f"| {labels.get(kind, kind)} | {c[0]} | {c[1]} | {pct(c):.2f} |")
+    md += ["", "| toggle points excluded | why they cannot toggle |", "|---|---|"]
+    md += [f"| {n} | {why} |" for why, n in excluded.items()]
     md += ["", "| cover point | module | hits | PEs hit |", "|---|---|---|---|"]
     for name, e in functional.items():
         pes = f"{sum(1 for v in e['pes'].values() if v)}/{len(e['pes'])}" if e["pes"] else "-"
@@ -245,10 +274,11 @@ def main():
     open(os.path.join(report, "summary.md"), "w").write("\n".join(md) + "\n")
     json.dump(dict(runs=len(jobs), failed=failed, kinds={k: dict(covered=v[0], points=v[1])
                                                          for k, v in kinds.items()},
-                   functional=functional, holes=holes),
+                   functional=functional, holes=holes, toggle_excluded=excluded,
+                   wrongly_excluded=wrongly_excluded),
               open(os.path.join(report, "summary.json"), "w"), indent=1)
-    print(f"coverage: report in {report} (annotated sources in {report}/annotated)")
-    return 1 if failed or holes else 0
+    print(f"coverage: report in {report} (open {report}/html/index.html)")
+    return 1 if failed or holes or wrongly_excluded else 0
 
 
 if __name__ == "__main__":
