@@ -170,8 +170,11 @@ DIRECTED = [
     "--sizes 400,250 --weight-density 0.02 --act-density 0.6 --seed 7 --dirty-codebook0",
     "--scenario empty-cols --sizes 140,90 --weight-density 0.3 --act-density 0.8 --seed 8",
     "--sizes 200,150 --weight-density 0.3 --act-density 0.8 --fifo 1 --seed 26",
-    # Host read-back of every memory and result, with back-to-back requests to different PEs.
-    "--sizes 60,40,20 --weight-density 0.4 --act-density 0.7 --seed 31 --readback --inferences 2",
+    # Host read-back of every memory and result, with back-to-back requests to different PEs;
+    # three layers, so the results sit in activation bank 1 (an even count ends in bank 0, where
+    # a design that never swaps its banks also leaves them).
+    "--sizes 60,40,30,20 --weight-density 0.4 --act-density 0.7 --seed 31 --readback "
+    "--inferences 2",
 ]
 
 

@@ -85,12 +85,55 @@ void HostDriver::expect(Target target, uint32_t pe, uint32_t addr, uint64_t want
 }
 
 void HostDriver::check_image(const MemoryImage& image) {
+  std::vector<ReadCheck> reads;
   for_each_word(image, [&](Target t, uint32_t pe, uint32_t addr, uint64_t word, const char* what) {
     // Biases read back sign-extended from their 32 bits.
     const uint64_t want =
         t == kTgtBias ? static_cast<uint64_t>(int64_t{static_cast<int32_t>(word)}) : word;
-    expect(t, pe, addr, want, what);
+    reads.push_back({t, pe, addr, want, what});
   });
+  expect_pipelined(reads);
+}
+
+void HostDriver::expect_pipelined(const std::vector<ReadCheck>& reads) {
+  Veie_top& dut = sim_.dut();
+  size_t issued = 0, answered = 0;
+  uint64_t waited = 0;  // cycles since the last response while one is due
+  while (answered < reads.size()) {
+    const bool offer = issued < reads.size() && !idle_(rng_);
+    if (offer) {
+      const ReadCheck& r = reads[issued];
+      dut.host_req_valid_i = 1;
+      dut.host_req_write_i = 0;
+      dut.host_req_target_i = r.target;
+      dut.host_req_pe_i = r.pe;
+      dut.host_req_addr_i = r.addr;
+      dut.host_req_wdata_i = 0;
+    } else {
+      dut.host_req_valid_i = 0;
+    }
+    const bool accepted = offer && dut.host_req_ready_o;  // ready comes from registers
+    sim_.tick();
+    if (accepted) {
+      ++issued;
+      ++requests_;
+    }
+    if (dut.host_rsp_valid_o) {
+      if (answered >= issued) throw SimError("host read: a response to no request");
+      const ReadCheck& r = reads[answered++];
+      const uint64_t got = dut.host_rsp_rdata_o;
+      if (got != r.want) {
+        throw SimError(fmt::format(
+            "cycle {}: pipelined host read-back of {} (target {}, PE {}, address {}): 0x{:x}, "
+            "expected 0x{:x}",
+            sim_.cycle(), r.what, static_cast<int>(r.target), r.pe, r.addr, got, r.want));
+      }
+      waited = 0;
+    } else if (answered < issued && ++waited > 3) {
+      throw SimError("host read: no response three cycles after a pipelined request");
+    }
+  }
+  dut.host_req_valid_i = 0;
 }
 
 }  // namespace eie::tb

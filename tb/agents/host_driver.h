@@ -38,10 +38,22 @@ class HostDriver {
   // Input activation i goes to bank 0 of PE i % n at local index i / n.
   void write_input(const std::vector<int16_t>& x, uint32_t n);
   void start(uint32_t layers);
-  // Reads every word `load` wrote back through the host port; throws SimError on a difference.
+  // Reads every word `load` wrote back through the host port, pipelined; throws SimError on a
+  // difference.
   void check_image(const MemoryImage& image);
   // Reads a word and throws SimError naming it unless it equals `want`.
   void expect(Target target, uint32_t pe, uint32_t addr, uint64_t want, const char* what);
+
+  struct ReadCheck {
+    Target target;
+    uint32_t pe, addr;
+    uint64_t want;
+    const char* what;
+  };
+  // The same for many words, with the reads pipelined: a request goes out whenever the port is
+  // ready (after the random idle cycles), before the responses to the ones before it, which
+  // come back in order three cycles after each; consecutive reads of different PEs so overlap.
+  void expect_pipelined(const std::vector<ReadCheck>& reads);
   uint64_t requests() const { return requests_; }
 
  private:
