@@ -241,6 +241,7 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   PipelineResult result;
   if (o.density.empty()) {  // the densities by sensitivity, on a validation split
     std::vector<SearchFold> folds;
+    folds.reserve(o.search.folds);
     for (uint32_t k = 0; k < o.search.folds; ++k) {
       auto [fit, validation] = split_fold(data.train, o.search.folds, k);
       r.say(fmt::format("density search, fold {}/{}: {} training / {} validation digits", k + 1,

@@ -86,6 +86,7 @@ std::vector<SensitivityCurve> layer_sensitivity(const std::vector<SearchFold>& f
                                                 const std::vector<std::string>& names) {
   require(!folds.empty(), "sensitivity: no folds");
   std::vector<TrainingSet> held_out;
+  held_out.reserve(folds.size());
   for (const SearchFold& f : folds) held_out.push_back(to_training_set(f.validation));
   std::vector<SensitivityCurve> curves;
   for (size_t l = 0; l < folds.front().dense.layers(); ++l) {
@@ -138,6 +139,7 @@ DensitySearchResult search_densities(const std::vector<SearchFold>& folds, const
   DensitySearchResult r;
   r.folds = static_cast<uint32_t>(folds.size());
   std::vector<TrainingSet> fit_sets;
+  fit_sets.reserve(folds.size());
   Pooled dense_accuracy;
   for (const SearchFold& f : folds) {
     fit_sets.push_back(to_training_set(f.fit));
