@@ -85,20 +85,13 @@ def parse_dat(path):
 KINDS = ("line", "branch", "toggle")
 
 
-def write_html(merged, report):
+def write_html(lines, report):
     """HTML in report/html/: one lcov report per kind (line, branch, toggle), each RTL source with
     the smallest count of that kind's points on every line (0, red: one was never hit), and an
     index linking them. verilator_coverage --write-info sums every kind into one count per line,
     which hides an untoggled bit behind the line that declares it."""
     html = os.path.join(report, "html")
     shutil.rmtree(html, ignore_errors=True)
-    lines = {k: collections.defaultdict(dict) for k in KINDS}
-    for fields, count in parse_dat(merged):
-        kind = fields.get("page", "?").split("/")[0].replace("v_", "")
-        if kind in lines and "f" in fields and "l" in fields:
-            per_line = lines[kind][fields["f"]]
-            line = int(fields["l"])
-            per_line[line] = min(per_line.get(line, count), count)
     links = []
     for kind in KINDS:
         info = os.path.join(report, f"{kind}.info")
@@ -185,8 +178,9 @@ def main():
     subprocess.run(["verilator_coverage", "--annotate", os.path.join(report, "annotated"),
                     merged], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    write_html(merged, report)
     kinds = collections.defaultdict(lambda: [0, 0])
+    # {kind: {source: {line: the smallest count of the line's points}}} for the HTML report.
+    html_lines = {k: collections.defaultdict(dict) for k in KINDS}
     # Toggle points that cannot toggle in this build (scripts/toggle_exclusions.py): counted
     # apart, by reason; one that did toggle is a wrong rule.
     exclude = toggle_exclusions.excluder(soak.COVERAGE_BUILD)
@@ -198,6 +192,10 @@ def main():
         kind = fields.get("page", "?").split("/")[0].replace("v_", "")
         kinds[kind][0] += count > 0
         kinds[kind][1] += 1
+        if kind in html_lines and "f" in fields and "l" in fields:
+            per_line = html_lines[kind][fields["f"]]
+            line = int(fields["l"])
+            per_line[line] = min(per_line.get(line, count), count)
         if kind == "toggle":
             module = fields.get("page", "").split("/")[-1].split("__")[0]
             why = exclude(module, fields.get("o", "?"))
@@ -219,6 +217,7 @@ def main():
             entry["hits"] += count
             if pe:
                 entry["pes"][int(pe.group(1))] = entry["pes"].get(int(pe.group(1)), 0) + count
+    write_html(html_lines, report)
     # Per-PE points the testbench counts (the RTL's cover points count per module).
     for key, label in (("fifo_full_cycles_per_pe", "tb_fifo_full_per_pe"),
                        ("busy_cycles_per_pe", "tb_busy_per_pe")):

@@ -122,11 +122,11 @@ def expected_flops(p):
         "eie_pe": 3 * 32 + 3 + 4 + 32 + 2 + 2 + 4 + d["HostAddrW"] + 64,
         "eie_lnzd": 0,  # combinational
         # 12 DimW registers (ptr_base, num_active, rows, f_base, fd_base, g_base, the fetched and
-        # the loaded group's pointer base, out_index, the broadcast register's column and pointer index, host read
-        # address, whose low 4 bits merge with the codebook read index; cols only feeds an
-        # assertion), the upper DimW - PeW bits plus one of g_base and the group's pointer base
-        # (the carry-select half of base + LNZD index), 3 down counters of DimW + 1 bits (rows left to write back, values left to
-        # fetch, for the group in flight), the next descriptor's word 0 (54 bits), two bias bases
+        # the loaded group's pointer base, out_index, the broadcast register's column and pointer
+        # index, host read address, whose low 4 bits merge with the codebook read index; cols only
+        # feeds an assertion), the upper DimW - PeW bits plus one of g_base and the group's
+        # pointer base (the carry-select half of base + LNZD index), 3 down counters of DimW + 1
+        # bits (rows left to write back, values left to fetch, for the group in flight), the next descriptor's word 0 (54 bits), two bias bases
         # (compute, write-back), the group's activations and mask, the active-PE mask, the output
         # data and broadcast activation, the FIFO limit, the fetch and write-back row counters
         # (the latter a bit wider), layer, last layer and written-back layer, and 59 single bits

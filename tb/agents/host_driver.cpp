@@ -18,15 +18,29 @@ HostDriver::HostDriver(SimCtrl& sim, std::mt19937_64& rng, double idle_probabili
   dut.out_ready_i = 0;
 }
 
-void HostDriver::request(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data) {
+void HostDriver::offer(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data) {
   Veie_top& dut = sim_.dut();
-  while (idle_(rng_)) sim_.tick();  // random idle cycles with valid low
   dut.host_req_valid_i = 1;
   dut.host_req_write_i = write;
   dut.host_req_target_i = target;
   dut.host_req_pe_i = pe;
   dut.host_req_addr_i = addr;
   dut.host_req_wdata_i = data;
+}
+
+void HostDriver::check(const ReadCheck& r, uint64_t got) const {
+  if (got != r.want) {
+    throw SimError(
+        fmt::format("cycle {}: host read-back of {} (target {}, PE {}, address {}): "
+                    "0x{:x}, expected 0x{:x}",
+                    sim_.cycle(), r.what, static_cast<int>(r.target), r.pe, r.addr, got, r.want));
+  }
+}
+
+void HostDriver::request(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data) {
+  Veie_top& dut = sim_.dut();
+  while (idle_(rng_)) sim_.tick();  // random idle cycles with valid low
+  offer(write, target, pe, addr, data);
   // ready comes from registers (the request register, I/O mode), so reading it before the edge is
   // what the edge sees.
   bool accepted = false;
@@ -75,13 +89,7 @@ void HostDriver::start(uint32_t layers) { write(kTgtCtrl, 0, hw::kCtrlRun, layer
 
 void HostDriver::expect(Target target, uint32_t pe, uint32_t addr, uint64_t want,
                         const char* what) {
-  const uint64_t got = read(target, pe, addr);
-  if (got != want) {
-    throw SimError(
-        fmt::format("cycle {}: host read-back of {} (target {}, PE {}, address {}): "
-                    "0x{:x}, expected 0x{:x}",
-                    sim_.cycle(), what, static_cast<int>(target), pe, addr, got, want));
-  }
+  check({target, pe, addr, want, what}, read(target, pe, addr));
 }
 
 void HostDriver::check_image(const MemoryImage& image) {
@@ -100,19 +108,14 @@ void HostDriver::expect_pipelined(const std::vector<ReadCheck>& reads) {
   size_t issued = 0, answered = 0;
   uint64_t waited = 0;  // cycles since the last response while one is due
   while (answered < reads.size()) {
-    const bool offer = issued < reads.size() && !idle_(rng_);
-    if (offer) {
+    const bool offered = issued < reads.size() && !idle_(rng_);
+    if (offered) {
       const ReadCheck& r = reads[issued];
-      dut.host_req_valid_i = 1;
-      dut.host_req_write_i = 0;
-      dut.host_req_target_i = r.target;
-      dut.host_req_pe_i = r.pe;
-      dut.host_req_addr_i = r.addr;
-      dut.host_req_wdata_i = 0;
+      offer(false, r.target, r.pe, r.addr, 0);
     } else {
       dut.host_req_valid_i = 0;
     }
-    const bool accepted = offer && dut.host_req_ready_o;  // ready comes from registers
+    const bool accepted = offered && dut.host_req_ready_o;  // ready comes from registers
     sim_.tick();
     if (accepted) {
       ++issued;
@@ -120,14 +123,7 @@ void HostDriver::expect_pipelined(const std::vector<ReadCheck>& reads) {
     }
     if (dut.host_rsp_valid_o) {
       if (answered >= issued) throw SimError("host read: a response to no request");
-      const ReadCheck& r = reads[answered++];
-      const uint64_t got = dut.host_rsp_rdata_o;
-      if (got != r.want) {
-        throw SimError(fmt::format(
-            "cycle {}: pipelined host read-back of {} (target {}, PE {}, address {}): 0x{:x}, "
-            "expected 0x{:x}",
-            sim_.cycle(), r.what, static_cast<int>(r.target), r.pe, r.addr, got, r.want));
-      }
+      check(reads[answered++], dut.host_rsp_rdata_o);
       waited = 0;
     } else if (answered < issued && ++waited > 3) {
       throw SimError("host read: no response three cycles after a pipelined request");

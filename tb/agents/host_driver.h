@@ -57,7 +57,12 @@ class HostDriver {
   uint64_t requests() const { return requests_; }
 
  private:
+  // Drives one request onto the port (valid high) for the next edge.
+  void offer(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data);
+  // Waits out the random idle cycles, then offers a request until it is accepted.
   void request(bool write, Target target, uint32_t pe, uint32_t addr, uint64_t data);
+  // Throws SimError naming the word unless `got` is what it should be.
+  void check(const ReadCheck& r, uint64_t got) const;
 
   SimCtrl& sim_;
   std::mt19937_64& rng_;
