@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan) and fuzzes each reader for SECONDS.
+# Builds the libFuzzer targets (clang, ASan + UBSan) and fuzzes each for SECONDS: the model-file,
+# .npy, IDX and TorchScript readers, and the RTL against the golden model (tb/fuzz_rtl.cpp).
 # Usage: scripts/fuzz.sh SECONDS [BUILD_DIR]        (make fuzz: 300 s each; make test: 10 s)
 # Each target starts from tests/fuzz/corpus/TARGET and tests/fuzz/regressions/TARGET and keeps
 # what it finds in BUILD_DIR/corpus/TARGET. A crash, hang (10 s), leak, out-of-memory (2 GB) or
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:?usage: scripts/fuzz.sh SECONDS [BUILD_DIR]}
 build=${2:-build/fuzz}
-targets=(model_file npy idx torchscript)
+targets=(model_file npy idx torchscript rtl)
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ missing; run scripts/setup.sh" >&2; exit 2; }
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -31,7 +32,9 @@ for t in "${targets[@]}"; do
   # the TorchScript target only (tests/fuzz/lsan_torchscript.supp).
   lsan=""
   [ "$t" = torchscript ] && lsan="suppressions=$PWD/tests/fuzz/lsan_torchscript.supp"
-  if LSAN_OPTIONS="$lsan" "$build/tests/fuzz/fuzz_$t" "$corpus" "${seeds[@]}" \
+  bin="$build/tests/fuzz/fuzz_$t"
+  [ "$t" = rtl ] && bin="$build/tb/fuzz_$t"
+  if LSAN_OPTIONS="$lsan" "$bin" "$corpus" "${seeds[@]}" \
        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$build/crash-$t-" > "$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
