@@ -21,8 +21,8 @@ help:
 	@echo "make soak-parallel  the soak in SHARDS=4 slices under GNU parallel (PARALLEL_ARGS: hosts)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
 	@echo "make mutation  the 34 RTL mutants the regression must catch (about 50 min)"
-	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the result stream, and their self-test"
-	@echo "make fuzz    libFuzzer on the model-file, .npy and IDX readers (FUZZ_SECONDS=300 each)"
+	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the CCU's masking and result stream, and their self-test"
+	@echo "make fuzz    libFuzzer on the readers and on the RTL against the golden model (FUZZ_SECONDS=300 each)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format and clang-tidy of the C++, Verilator lint of rtl/ (make lint-fast: no tidy)"
@@ -102,7 +102,8 @@ formal:
 	scripts/formal.py --out $(BUILD_DIR)/formal
 	scripts/formal.py --selftest --out $(BUILD_DIR)/formal_selftest
 
-# libFuzzer on the model-file, .npy and IDX readers, FUZZ_SECONDS each (scripts/fuzz.sh).
+# libFuzzer on the model-file, .npy, IDX and TorchScript readers and on the RTL, FUZZ_SECONDS each
+# (scripts/fuzz.sh).
 FUZZ_SECONDS ?= 300
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz

@@ -539,7 +539,10 @@ module eie_ccu #(
 
 `ifdef FORMAL
   // Properties for Yosys (`make formal`): the result stream (a valid/ready source) holds its
-  // payload until it is accepted. Nothing is assumed of the PEs, the host or the memories.
+  // payload until it is accepted, and only active PEs' non-zero activations are broadcast, the
+  // lowest-numbered first (the LNZD's own proof covers its order). Nothing is assumed of the
+  // PEs or the memories; of the host, only that it sets the active PEs between runs
+  // (docs/hardware.md, "Run-time configuration").
   logic f_past_valid_q;
   initial f_past_valid_q = 1'b0;  // the proof starts in reset (scripts/formal.py)
   always_ff @(posedge clk_i) begin
@@ -547,6 +550,27 @@ module eie_ccu #(
     if (f_past_valid_q && rst_ni && $past(rst_ni) && $past(out_valid_o && !out_ready_i)) begin
       assert (out_valid_o);
       assert (out_index_o == $past(out_index_o) && out_data_o == $past(out_data_o));
+    end
+  end
+  always_comb begin
+    if (ctrl_we && host_addr_i == eie_pkg::CtrlActivePe) begin
+      assume (state_q == eie_pkg::CcuIdle && !start);
+    end
+    if (f_past_valid_q && rst_ni) begin
+      // In a run the mask is the active count's, and a group holds active PEs only.
+      if (state_q != eie_pkg::CcuIdle) begin
+        for (int unsigned k = 0; k < NumPe; k++) assert (act_mask_q[k] == (k < 32'(num_active_q)));
+      end
+      if (state_q == eie_pkg::CcuIdle || state_q == eie_pkg::CcuLoad) assert (!g_valid_q);
+      if (g_valid_q) assert ((g_mask_q & ~act_mask_q) == '0);
+      // A layer's group holds non-zero values only (the result stream sends zeros too).
+      if (g_valid_q && state_q == eie_pkg::CcuCompute) begin
+        for (int unsigned k = 0; k < NumPe; k++) begin
+          if (g_mask_q[k]) assert (g_vals_q[k*ActW +: ActW] != '0);
+        end
+      end
+      if (fire) assert (32'(lnzd_idx) < 32'(num_active_q));
+      if (bcast_fire_o) assert (lnzd_data != '0);
     end
   end
 `endif

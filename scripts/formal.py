@@ -8,7 +8,9 @@ reads with `read_verilog -formal`; the simulation builds never define FORMAL):
             from the read pointer holds the i-th entry pushed and not popped), and its valid
             output holds its data until popped;
   eie_lnzd  the lowest-numbered valid input wins, with its data; "two or more" is exact;
-  eie_ccu   the result stream (valid/ready) holds its payload until it is accepted.
+  eie_ccu   the result stream (valid/ready) holds its payload until it is accepted; a group
+            holds only active PEs' values and, in a layer, only non-zero ones, so a broadcast
+            comes from an active PE and is never zero; the active mask follows control register 2.
 Sequential proofs are by temporal induction from reset (`sat -tempinduct`, asynchronous resets
 made synchronous, memories mapped to flops); the LNZD's by SAT over every input. A proof passes
 only if Yosys proves it and it checked at least the number of assertions the table expects, so a
@@ -45,7 +47,8 @@ PROOFS = [
     ("lnzd_6", "eie_lnzd", LNZD, dict(NumIn=6, Width=4), False, 6),
     ("lnzd_16", "eie_lnzd", LNZD, dict(NumIn=16, Width=8), False, 6),
     ("lnzd_64", "eie_lnzd", LNZD, dict(NumIn=64, Width=16), False, 6),  # 64 PEs
-    ("ccu_stream", "eie_ccu", CCU, dict(NumPe=4, MaxLayers=2, ActDepth=16, BiasDepth=16), True, 2),
+    ("ccu_pe4", "eie_ccu", CCU, dict(NumPe=4, MaxLayers=2, ActDepth=16, BiasDepth=16), True, 20),
+    ("ccu_pe5", "eie_ccu", CCU, dict(NumPe=5, MaxLayers=2, ActDepth=8, BiasDepth=16), True, 20),
 ]
 
 # The self-test's bugs: proof, file, text, replacement, what the bug does.
@@ -61,10 +64,16 @@ BROKEN = [
     ("lnzd_16", "eie_lnzd.sv",
      "node_multi[n] = node_multi[n] || node_valid[n] || node_multi[4*n+1+c];",
      "node_multi[n] = node_multi[n] || node_valid[n];", "two valid inputs under one child count as one"),
-    ("ccu_stream", "eie_ccu.sv",
+    ("ccu_pe4", "eie_ccu.sv",
      "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;",
      "assign sink_ready = to_output ? 1'b1 : fifos_ready_i;",
      "the result stream overwrites a result not yet accepted"),
+    ("ccu_pe4", "eie_ccu.sv", "(fd_left_q > $signed((DimW+1)'(k))) && act_mask_q[k] &&",
+     "(fd_left_q > $signed((DimW+1)'(k))) &&", "an inactive PE's activation enters the group"),
+    ("ccu_pe4", "eie_ccu.sv", "(to_output || src_data_i[k*ActW +: ActW] != '0)",
+     "(to_output || 1'b1)", "zero activations are broadcast"),
+    ("ccu_pe4", "eie_ccu.sv", "act_mask_q[k] <= k < 32'(num_active_q);",
+     "act_mask_q[k] <= k <= 32'(num_active_q);", "the mask takes one PE more than the count"),
 ]
 
 SEQUENTIAL = """async2sync
@@ -134,7 +143,7 @@ def run_selftest(only, out_dir):
     """Each broken copy must fail its proof; returns the number that did not."""
     table = {p[0]: p for p in PROOFS}
     missed = 0
-    for name, file, text, broken, what in BROKEN:
+    for i, (name, file, text, broken, what) in enumerate(BROKEN):
         if only and name not in only:
             continue
         with tempfile.TemporaryDirectory() as tmp:
@@ -150,10 +159,15 @@ def run_selftest(only, out_dir):
             with open(path, "w") as f:
                 f.write(src.replace(text, broken))
             _, top, files, params, sequential, expect = table[name]
-            ok, _, secs, log = prove(name + "_broken", top, files, params, sequential, expect,
+            ok, _, secs, log = prove(f"{name}_broken{i}", top, files, params, sequential, expect,
                                      rtl, out_dir)
-        missed += ok
-        print(f"{'MISSED' if ok else 'CAUGHT'}  {name:<12} {what} ({secs:.1f} s)")
+        # Caught means a counterexample, not a copy Yosys could not read.
+        with open(log) as f:
+            refuted = "proof did fail" in f.read()
+        missed += ok or not refuted
+        verdict = "MISSED" if ok else "CAUGHT" if refuted else "ERROR "
+        print(f"{verdict}  {name:<12} {what} ({secs:.1f} s)" +
+              ("" if ok or refuted else f"  (no counterexample; log {log})"))
     return missed
 
 

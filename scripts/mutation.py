@@ -7,10 +7,16 @@ mutant is caught ("killed") when a run fails, and the first failure's message sa
 unmutated copy runs the same set first and must pass.
 
 Usage: scripts/mutation.py [--only NAME ... | --sample N] [--seeds N] [--build-dir build]
+       scripts/mutation.py --fuzz SECONDS [--only NAME ... | --sample N]
 --sample N takes N consecutive mutants of the list, starting where the day's number (days since
 1970, UTC) times N falls: a subset that rotates through the whole list from day to day, as
 `make test` runs it to keep CI's time in hand; `make mutation` runs them all.
-Exit status 1 if a mutant survives or the baseline fails. Report: BUILD/mutants/report.md.
+--fuzz SECONDS asks the RTL fuzzer instead (tb/fuzz_rtl.cpp, libFuzzer, clang, built in
+BUILD/mutants/fuzz): each mutant is fuzzed from an empty corpus, with no seed inputs, for at most
+SECONDS, and is caught when the fuzzer finds a failing input; the report gives the time and the
+executions it took. It measures the fuzzer's search, not the committed corpus.
+Exit status 1 if a mutant survives or the baseline fails. Report: BUILD/mutants/report.md
+(fuzz_report.md with --fuzz).
 """
 
 import argparse
@@ -210,6 +216,42 @@ def build(build_dir, rtl_dir, jobs, log):
     return True
 
 
+def build_fuzzer(build_dir, rtl_dir, jobs, log):
+    env = dict(os.environ, CC="clang", CXX="clang++")
+    with open(log, "w") as f:
+        for cmd in (["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                     "-DEIE_FUZZ=ON", f"-DEIE_RTL_DIR={rtl_dir}"],
+                    ["cmake", "--build", build_dir, "-j", str(jobs), "--target", "fuzz_rtl"]):
+            if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=env).returncode != 0:
+                return False
+    return True
+
+
+def fuzz(binary, seconds, work):
+    """Fuzzes from an empty corpus; returns (seconds, executions, first failure or None)."""
+    corpus = os.path.join(work, "corpus")
+    shutil.rmtree(corpus, ignore_errors=True)
+    os.makedirs(corpus)
+    t0 = time.time()
+    p = subprocess.run([binary, corpus, f"-max_total_time={seconds}", "-timeout=10",
+                        "-rss_limit_mb=2048", "-print_final_stats=1",
+                        "-artifact_prefix=" + os.path.join(work, "crash-")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=seconds + 120)
+    secs = time.time() - t0
+    execs = 0
+    for line in p.stdout.splitlines():
+        if line.startswith("#") and line[1:].split()[0].isdigit():
+            execs = int(line[1:].split()[0])
+        elif line.startswith("stat::number_of_executed_units:"):
+            execs = int(line.split(":")[1])
+    if p.returncode == 0:
+        return secs, execs, None
+    fails = [l.strip() for l in p.stdout.splitlines() if l.startswith("FAIL [fuzz_rtl]")]
+    errors = [l.strip() for l in p.stdout.splitlines() if "ERROR" in l]
+    return secs, execs, (fails or errors or [f"exit {p.returncode}"])[0]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="*", choices=sorted(MUTANTS), help="these mutants only")
@@ -217,6 +259,8 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--sample", type=int, default=0, help="N mutants, rotating daily (0: all)")
+    ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
+                    help="ask the RTL fuzzer, from an empty corpus, for at most SECONDS each")
     a = ap.parse_args()
     names = a.only or list(MUTANTS)
     if a.sample < 0:
@@ -233,8 +277,10 @@ def main():
                   f"changed? update MUTANTS)", file=sys.stderr)
             return 2
     work = os.path.join(a.build_dir, "mutants")
-    build_dir = os.path.join(work, "build")
+    build_dir = os.path.join(work, "fuzz" if a.fuzz else "build")
     os.makedirs(work, exist_ok=True)
+    if a.fuzz < 0:
+        ap.error("--fuzz must be 0 or more")
 
     def prepare(name):
         rtl = os.path.join(work, name, "rtl")
@@ -255,6 +301,26 @@ def main():
         t0 = time.time()
         rtl = prepare(name)
         log = os.path.join(work, name, "build.log")
+        if a.fuzz:
+            if not build_fuzzer(build_dir, rtl, a.jobs, log):
+                print(f"mutation: {name}: fuzzer build failed, see {log}", file=sys.stderr)
+                return 1
+            secs, execs, failure = fuzz(os.path.join(build_dir, "tb", "fuzz_rtl"), a.fuzz,
+                                        os.path.join(work, name))
+            if name == "baseline":
+                if failure:
+                    print(f"mutation: the fuzzer fails the unmutated RTL: {failure}",
+                          file=sys.stderr)
+                    return 1
+                print(f"baseline: {execs} fuzz executions pass ({secs:.0f} s)")
+                continue
+            verdict = "caught" if failure else "SURVIVED"
+            print(f"{name}: {verdict} after {secs:.0f} s, {execs} executions: {failure or '-'}")
+            if not failure:
+                survived.append(name)
+            rows.append((name, MUTANTS[name][3], verdict, f"{secs:.0f}", str(execs),
+                         failure or "-"))
+            continue
         if not build(build_dir, rtl, a.jobs, log):
             # A mutant that does not compile tells nothing about the tests.
             print(f"mutation: {name}: build failed, see {log}", file=sys.stderr)
@@ -277,9 +343,17 @@ def main():
             survived.append(name)
         rows.append((name, MUTANTS[name][3], verdict, how))
 
-    md = ["| mutant | bug | result | first failing check |", "|---|---|---|---|"]
-    md += [f"| `{n}` | {d} | {v} | {h.replace('|', '/')} |" for n, d, v, h in rows]
-    open(os.path.join(work, "report.md"), "w").write("\n".join(md) + "\n")
+    if a.fuzz:
+        md = ["| mutant | bug | result | seconds | executions | first failing check |",
+              "|---|---|---|---:|---:|---|"]
+        md += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5].replace('|', '/')} |"
+               for r in rows]
+        report = "fuzz_report.md"
+    else:
+        md = ["| mutant | bug | result | first failing check |", "|---|---|---|---|"]
+        md += [f"| `{n}` | {d} | {v} | {h.replace('|', '/')} |" for n, d, v, h in rows]
+        report = "report.md"
+    open(os.path.join(work, report), "w").write("\n".join(md) + "\n")
     caught = len(rows) - len(survived)
     print(f"mutation: {caught} of {len(rows)} mutants caught" +
           (f"; survived: {' '.join(survived)}" if survived else ""))

@@ -45,6 +45,10 @@ ROLES = {
     "eie_sim_gate": "the synthesised netlist of the small configuration (`gate` regressions, "
                     "docs/timing.md)",
     "synth/eie_synth.py default": "`make synth` and `make timing` without parameters",
+    "fuzz_rtl": "the RTL fuzzer (libFuzzer, clang, `scripts/fuzz.sh`, its own build folder): "
+                "small and quick, a PE count and a FIFO depth that are not powers of two",
+    "eie_fuzz_rtl_replay": "the same build, replaying the RTL fuzzer's corpus "
+                           "(`sim.fuzz_rtl_corpus`)",
 }
 
 
@@ -65,6 +69,9 @@ def top_defaults(root):
 def cmake_builds(root):
     """(name, {param: value}) of every eie_add_sim call and of the gate build, in file order."""
     text = re.sub(r"#[^\n]*", "", read(root, "tb/CMakeLists.txt"))
+    # A parameter set named once (set(EIE_..._CONFIG NUM_PE ...)) and used as ${EIE_..._CONFIG}.
+    for var, value in re.findall(r"set\((EIE_\w+_CONFIG)\s([^)]*)\)", text):
+        text = text.replace("${" + var + "}", value)
     builds = []
     for m in re.finditer(r"eie_add_sim\((\w+)\s([^)]*)\)|set\(gate_params\s([^)]*)\)", text):
         name, args = (m.group(1), m.group(2)) if m.group(1) else ("eie_sim_gate", m.group(3))
