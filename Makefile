@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build check test test-asan lint-fast tidy fuzz soak soak-parallel coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan lint-fast tidy fuzz fuzz-parallel soak soak-parallel coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make mutation  the 34 RTL mutants the regression must catch (about 50 min)"
 	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the CCU's masking and result stream, and their self-test"
 	@echo "make fuzz    libFuzzer on the readers and on the RTL against the golden model (FUZZ_SECONDS=300 each)"
+	@echo "make fuzz-parallel  the fuzzers in SHARDS shards under GNU parallel (FUZZ_TARGETS, FUZZ_RUNS)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lint    clang-format and clang-tidy of the C++, Verilator lint of rtl/ (make lint-fast: no tidy)"
@@ -107,6 +108,22 @@ formal:
 FUZZ_SECONDS ?= 300
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz
+
+# The fuzzers as SHARDS shards per target under GNU parallel, JOBS at a time (PARALLEL_ARGS:
+# hosts), sharing each target's corpus: FUZZ_RUNS executions per target in all (0: no limit),
+# FUZZ_SECONDS at most per shard (0: none), e.g. the 10-million-execution form:
+#   make fuzz-parallel FUZZ_TARGETS="npy idx" FUZZ_RUNS=10000000 FUZZ_SECONDS=0 SHARDS=4
+FUZZ_TARGETS ?= model_file npy idx torchscript rtl
+FUZZ_RUNS ?= 0
+fuzz-parallel:
+	scripts/fuzz.sh --build-only --targets "$(FUZZ_TARGETS)" 0 $(BUILD_DIR)/fuzz
+	parallel --jobs $(JOBS) --halt now,fail=1 $(PARALLEL_ARGS) scripts/fuzz.sh --no-build \
+	  --targets {1} --runs $(FUZZ_RUNS) --shard {2}/$(SHARDS) $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz \
+	  ::: $(FUZZ_TARGETS) ::: $(shell seq 0 $$(( $(SHARDS) - 1 ))) > $(BUILD_DIR)/fuzz/parallel.log; \
+	  rc=$$?; grep -v ' in all$$' $(BUILD_DIR)/fuzz/parallel.log; \
+	  awk '$$3 == "shard" { n[$$2] += $$5; s[$$2] += 1 } \
+	    END { for (t in n) printf "fuzz %s: %d executions in %d shards\n", t, n[t], s[t] }' \
+	    $(BUILD_DIR)/fuzz/parallel.log; exit $$rc
 
 # The smoke set of the RTL regressions (tb/regressions.txt); `make test` runs all of them.
 sim: build

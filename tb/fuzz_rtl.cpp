@@ -118,8 +118,7 @@ Outcome replay(const std::filesystem::path& path, bool verbose, const std::strin
   try {
     r = eie::tb::run_case(*c, trace_path);
   } catch (const eie::tb::SimError& e) {
-    fmt::print(stderr, "FAIL {}: {}\n  case: {}\n", path.string(), e.what(),
-               eie::tb::describe(*c));
+    fmt::print(stderr, "FAIL {}: {}\n  case: {}\n", path.string(), e.what(), eie::tb::describe(*c));
     return Outcome::kFailed;
   }
   if (verbose) {
@@ -157,7 +156,10 @@ int main(int argc, char** argv) {
     for (const auto& in : inputs) {
       std::vector<std::filesystem::path> files;
       if (std::filesystem::is_directory(in)) {
-        for (const auto& e : std::filesystem::directory_iterator(in)) files.push_back(e.path());
+        for (const auto& e : std::filesystem::directory_iterator(in)) {
+          // Hidden files (.gitkeep, which keeps an empty regressions folder in git) are no input.
+          if (e.path().filename().string().rfind('.', 0) != 0) files.push_back(e.path());
+        }
         std::sort(files.begin(), files.end());
       } else {
         files.push_back(in);
