@@ -57,6 +57,8 @@ BROKEN = [
      "assign push_ready_o = count_q <= limit_i;", "a full FIFO takes one more push"),
     ("fifo_depth3", "eie_fifo.sv", "if (pop) rd_q <= next_ptr(rd_q);",
      "if (pop_ready_i) rd_q <= next_ptr(rd_q);", "the read pointer moves on a pop from empty"),
+    ("fifo_depth3", "eie_fifo.sv", "next_ptr = (32'(p) == Depth - 1) ? '0 : p + 1'b1;",
+     "next_ptr = (32'(p) == Depth) ? '0 : p + 1'b1;", "the pointers wrap one slot past the last"),
     ("fifo_depth8", "eie_fifo.sv", "if (push) mem_q[wr_q] <= push_data_i;",
      "if (push) mem_q[rd_q] <= push_data_i;", "a push overwrites the head"),
     ("lnzd_64", "eie_lnzd.sv", "for (int c = 3; c >= 0; c--) begin",

@@ -14,7 +14,8 @@ Usage: scripts/mutation.py [--only NAME ... | --sample N] [--seeds N] [--build-d
 --fuzz SECONDS asks the RTL fuzzer instead (tb/fuzz_rtl.cpp, libFuzzer, clang, built in
 BUILD/mutants/fuzz): each mutant is fuzzed from an empty corpus, with no seed inputs, for at most
 SECONDS, and is caught when the fuzzer finds a failing input; the report gives the time and the
-executions it took. It measures the fuzzer's search, not the committed corpus.
+executions it took. It measures the fuzzer's search; --fuzz-seeded starts from the committed
+corpus (tests/fuzz/corpus/rtl) instead, as `make fuzz` does.
 Exit status 1 if a mutant survives or the baseline fails. Report: BUILD/mutants/report.md
 (fuzz_report.md with --fuzz).
 """
@@ -227,16 +228,18 @@ def build_fuzzer(build_dir, rtl_dir, jobs, log):
     return True
 
 
-def fuzz(binary, seconds, work):
-    """Fuzzes from an empty corpus; returns (seconds, executions, first failure or None)."""
+def fuzz(binary, seconds, work, seeded):
+    """Fuzzes from an empty corpus, or from the committed one (seeded); returns (seconds,
+    executions, first failure or None)."""
     corpus = os.path.join(work, "corpus")
     shutil.rmtree(corpus, ignore_errors=True)
     os.makedirs(corpus)
     t0 = time.time()
-    p = subprocess.run([binary, corpus, f"-max_total_time={seconds}", "-timeout=10",
-                        "-rss_limit_mb=2048", "-print_final_stats=1",
-                        "-artifact_prefix=" + os.path.join(work, "crash-")],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    seeds = [os.path.join(ROOT, "tests", "fuzz", "corpus", "rtl")] if seeded else []
+    cmd = [binary, corpus] + seeds + [f"-max_total_time={seconds}", "-timeout=10",
+                                      "-rss_limit_mb=2048", "-print_final_stats=1",
+                                      "-artifact_prefix=" + os.path.join(work, "crash-")]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=seconds + 120)
     secs = time.time() - t0
     execs = 0
@@ -244,12 +247,15 @@ def fuzz(binary, seconds, work):
         if line.startswith("#") and line[1:].split()[0].isdigit():
             execs = int(line[1:].split()[0])
         elif line.startswith("stat::number_of_executed_units:"):
-            execs = int(line.split(":")[1])
+            execs = int(line.split(":")[-1])
     if p.returncode == 0:
         return secs, execs, None
-    fails = [l.strip() for l in p.stdout.splitlines() if l.startswith("FAIL [fuzz_rtl]")]
-    errors = [l.strip() for l in p.stdout.splitlines() if "ERROR" in l]
-    return secs, execs, (fails or errors or [f"exit {p.returncode}"])[0]
+    lines = p.stdout.splitlines()
+    # An RTL assertion's own message says more than the verdict line after it.
+    asserts = [l.strip() for l in lines if "Assertion failed" in l]
+    fails = [l.strip() for l in lines if l.startswith("FAIL [fuzz_rtl]")]
+    errors = [l.strip() for l in lines if "ERROR" in l]
+    return secs, execs, (asserts or fails or errors or [f"exit {p.returncode}"])[0]
 
 
 def main():
@@ -261,6 +267,8 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="N mutants, rotating daily (0: all)")
     ap.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
                     help="ask the RTL fuzzer, from an empty corpus, for at most SECONDS each")
+    ap.add_argument("--fuzz-seeded", action="store_true",
+                    help="with --fuzz: start from tests/fuzz/corpus/rtl instead")
     a = ap.parse_args()
     names = a.only or list(MUTANTS)
     if a.sample < 0:
@@ -306,7 +314,7 @@ def main():
                 print(f"mutation: {name}: fuzzer build failed, see {log}", file=sys.stderr)
                 return 1
             secs, execs, failure = fuzz(os.path.join(build_dir, "tb", "fuzz_rtl"), a.fuzz,
-                                        os.path.join(work, name))
+                                        os.path.join(work, name), a.fuzz_seeded)
             if name == "baseline":
                 if failure:
                     print(f"mutation: the fuzzer fails the unmutated RTL: {failure}",

@@ -18,11 +18,25 @@ constexpr uint32_t kMaxWidth = 48;
 constexpr std::array<double, 4> kIdleLevels = {0, 0.1, 0.3, 0.6};
 constexpr std::array<double, 4> kBackpressureLevels = {0, 0.3, 0.7, 0.9};
 
+// Every field is read XOR its default, so that an all-zero input (the one a fuzzer starts from
+// with no corpus) or one that ends early decodes to a typical case: all PEs, FIFO limit 2, two
+// layers 24 wide with a quarter of their weights, ReLU, half the inputs non-zero, all from the
+// PRNG. Without this the fuzzer starts at a one-weight network, far from most bugs.
+constexpr uint8_t kDefaultActivePe = 4;       // 1 + 4 % NumPe: the fuzz build's 5 PEs
+constexpr uint8_t kDefaultFifoLimit = 1;      // limit 2
+constexpr uint8_t kDefaultShape = 0x81;       // two layers, one input, act_frac 8
+constexpr uint8_t kDefaultWidth = 23;         // 24 wide
+constexpr uint8_t kDefaultLayerFlags = 0x90;  // from the PRNG, ReLU, narrow values, w_frac 10
+constexpr uint8_t kDefaultDensity = 4;        // a quarter of the weights kept
+constexpr uint8_t kDefaultInputMode = 0x88;   // from the PRNG, narrow values, half kept
+
 // The fuzzer's bytes in order, zero past the end.
 class ByteReader {
  public:
   ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
+  uint8_t byte(uint8_t fallback = 0) {
+    return static_cast<uint8_t>((pos_ < size_ ? data_[pos_++] : 0) ^ fallback);
+  }
   uint64_t bytes(int count) {
     uint64_t v = 0;
     for (int i = 0; i < count; ++i) v = v << 8 | byte();
@@ -64,8 +78,8 @@ class ValueSource {
 };
 
 Layer decode_layer(ByteReader& in, uint32_t rows, uint32_t cols, size_t index) {
-  const uint8_t flags = in.byte();
-  const uint8_t density = in.byte();
+  const uint8_t flags = in.byte(kDefaultLayerFlags);
+  const uint8_t density = in.byte(kDefaultDensity);
   const bool wide = flags & 0x40;
   ValueSource src(in, flags & 0x80);
   Layer layer;
@@ -89,7 +103,7 @@ Layer decode_layer(ByteReader& in, uint32_t rows, uint32_t cols, size_t index) {
 }
 
 std::vector<int16_t> decode_input(ByteReader& in, uint32_t width) {
-  const uint8_t mode = in.byte();
+  const uint8_t mode = in.byte(kDefaultInputMode);
   ValueSource src(in, mode & 0x80);
   std::vector<int16_t> x(width, 0);
   for (auto& a : x) {
@@ -105,8 +119,8 @@ std::vector<int16_t> decode_input(ByteReader& in, uint32_t width) {
 std::optional<FuzzCase> decode_fuzz_case(const uint8_t* data, size_t size, const HwConfig& built) {
   ByteReader in(data, size);
   FuzzCase c;
-  c.active_pe = 1 + in.byte() % built.num_pe;
-  c.fifo_limit = 1 + in.byte() % built.fifo_depth;
+  c.active_pe = 1 + in.byte(kDefaultActivePe) % built.num_pe;
+  c.fifo_limit = 1 + in.byte(kDefaultFifoLimit) % built.fifo_depth;
   const uint8_t flags = in.byte();
   c.idle = kIdleLevels[flags & 3];
   c.backpressure = kBackpressureLevels[(flags >> 2) & 3];
@@ -114,7 +128,7 @@ std::optional<FuzzCase> decode_fuzz_case(const uint8_t* data, size_t size, const
   c.readback = flags & 0x20;
   c.dirty_codebook0 = flags & 0x40;
   c.balance = flags & 0x80;
-  const uint8_t shape = in.byte();
+  const uint8_t shape = in.byte(kDefaultShape);
   const uint32_t layers = 1 + (shape & 3) % std::max(1u, built.max_layers);
   const uint32_t inferences = 1 + ((shape >> 2) & 3) % 3;
   c.net.act_frac = shape >> 4;
@@ -123,7 +137,7 @@ std::optional<FuzzCase> decode_fuzz_case(const uint8_t* data, size_t size, const
 
   const uint32_t widest = std::min(kMaxWidth, c.active_pe * built.act_depth);
   std::vector<uint32_t> widths(layers + 1);
-  for (auto& w : widths) w = 1 + in.byte() % widest;
+  for (auto& w : widths) w = 1 + in.byte(kDefaultWidth) % widest;
   for (uint32_t l = 0; l < layers; ++l) {
     c.net.layers.push_back(decode_layer(in, widths[l + 1], widths[l], l));
   }

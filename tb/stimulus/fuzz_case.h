@@ -1,6 +1,8 @@
 // The RTL fuzzer's input format (tb/fuzz_rtl.cpp): any byte string decodes to one simulation
 // case, a small network, its inputs and the run-time settings, so that a mutation of the bytes
-// is a mutation of the case. Bytes past the end read as zero. Layout, in order:
+// is a mutation of the case. Each field is read XOR a default (fuzz_case.cpp), so an all-zero
+// input, or one that ends early, decodes to a typical case rather than the smallest; the bit
+// meanings below are of the field after that XOR. Layout, in order:
 //
 //   8 bytes   settings: active PEs, FIFO limit; idle and back-pressure levels, back door,
 //             read-back, dirty codebook entry 0, row balancing; layers (1-4), inferences (1-3),
