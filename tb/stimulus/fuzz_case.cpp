@@ -30,12 +30,12 @@ constexpr uint8_t kDefaultLayerFlags = 0x90;  // from the PRNG, ReLU, narrow val
 constexpr uint8_t kDefaultDensity = 4;        // a quarter of the weights kept
 constexpr uint8_t kDefaultInputMode = 0x88;   // from the PRNG, narrow values, half kept
 
-// The fuzzer's bytes in order, zero past the end.
+// The fuzzer's bytes in order, zero past the end, each XOR the default of the field it is for.
 class ByteReader {
  public:
   ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  uint8_t byte(uint8_t fallback = 0) {
-    return static_cast<uint8_t>((pos_ < size_ ? data_[pos_++] : 0) ^ fallback);
+  uint8_t byte(uint8_t field_default = 0) {
+    return static_cast<uint8_t>((pos_ < size_ ? data_[pos_++] : 0) ^ field_default);
   }
   uint64_t bytes(int count) {
     uint64_t v = 0;
@@ -61,11 +61,12 @@ class ValueSource {
     for (int i = 0; i < count; ++i) v = v << 8 | byte();
     return v;
   }
-  // A value in [-range, range] (range < 2^31), or any int16 / int32 when range is their maximum.
+  // A value in [-range, range] from byte_count bytes; when range is the largest of that many
+  // bytes (32767 from 2, INT32_MAX from 4), any value of them, the most negative included.
   int64_t value(int byte_count, int64_t range) {
     const uint64_t raw = bytes(byte_count);
     const int64_t full = int64_t{1} << (8 * byte_count);
-    if (2 * range + 1 >= full) return static_cast<int64_t>(raw) - full / 2;
+    if (range >= full / 2 - 1) return static_cast<int64_t>(raw) - full / 2;
     return static_cast<int64_t>(raw % static_cast<uint64_t>(2 * range + 1)) - range;
   }
   // Whether a weight or activation is kept at density byte d (bits 4:0; 16 and above: all).
