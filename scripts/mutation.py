@@ -304,64 +304,54 @@ def main():
             open(path, "w").write(text.replace(old, new))
         return rtl
 
+    def check(name, rtl, log):
+        """Builds and checks one RTL copy: None if the build failed, else (first failure or None,
+        what ran, the failing run's arguments or None, extra report cells)."""
+        if a.fuzz:
+            if not build_fuzzer(build_dir, rtl, a.jobs, log):
+                return None
+            secs, execs, failure = fuzz(os.path.join(build_dir, "tb", "fuzz_rtl"), a.fuzz,
+                                        os.path.join(work, name), a.fuzz_seeded)
+            return failure, f"{execs} fuzz executions", None, [f"{secs:.0f}", str(execs)]
+        if not build(build_dir, rtl, a.jobs, log):
+            return None
+        runs, failure = run_set(os.path.join(build_dir, "tb", BUILD[0]), a.seeds, a.jobs)
+        return (failure[1] if failure else None, f"{runs} runs",
+                failure[0] if failure else None, [])
+
     rows, survived = [], []
     for name in ["baseline"] + names:
         t0 = time.time()
         rtl = prepare(name)
         log = os.path.join(work, name, "build.log")
-        if a.fuzz:
-            if not build_fuzzer(build_dir, rtl, a.jobs, log):
-                print(f"mutation: {name}: fuzzer build failed, see {log}", file=sys.stderr)
-                return 1
-            secs, execs, failure = fuzz(os.path.join(build_dir, "tb", "fuzz_rtl"), a.fuzz,
-                                        os.path.join(work, name), a.fuzz_seeded)
-            if name == "baseline":
-                if failure:
-                    print(f"mutation: the fuzzer fails the unmutated RTL: {failure}",
-                          file=sys.stderr)
-                    return 1
-                print(f"baseline: {execs} fuzz executions pass ({secs:.0f} s)")
-                continue
-            verdict = "caught" if failure else "SURVIVED"
-            print(f"{name}: {verdict} after {secs:.0f} s, {execs} executions: {failure or '-'}")
-            if not failure:
-                survived.append(name)
-            rows.append((name, MUTANTS[name][3], verdict, f"{secs:.0f}", str(execs),
-                         failure or "-"))
-            continue
-        if not build(build_dir, rtl, a.jobs, log):
+        result = check(name, rtl, log)
+        if result is None:
             # A mutant that does not compile tells nothing about the tests.
             print(f"mutation: {name}: build failed, see {log}", file=sys.stderr)
             return 1
-        runs, failure = run_set(os.path.join(build_dir, "tb", BUILD[0]), a.seeds, a.jobs)
+        failure, ran, by, extra = result
         secs = time.time() - t0
         if name == "baseline":
             if failure:
-                print(f"mutation: the unmutated RTL fails: {failure[0]}: {failure[1]}",
-                      file=sys.stderr)
+                print(f"mutation: the unmutated RTL fails: {by or ''} {failure}", file=sys.stderr)
                 return 1
-            print(f"baseline: {runs} runs pass ({secs:.0f} s)")
+            print(f"baseline: {ran} pass ({secs:.0f} s)")
             continue
         verdict = "caught" if failure else "SURVIVED"
-        how = failure[1] if failure else "-"
-        print(f"{name}: {verdict} ({secs:.0f} s): {how}")
-        if failure:
-            print(f"  by: eie_sim_pe6 {failure[0]}")
-        else:
+        print(f"{name}: {verdict} ({secs:.0f} s, {ran}): {failure or '-'}")
+        if by:
+            print(f"  by: {BUILD[0]} {by}")
+        if not failure:
             survived.append(name)
-        rows.append((name, MUTANTS[name][3], verdict, how))
+        rows.append([f"`{name}`", MUTANTS[name][3], verdict] + extra +
+                    [(failure or "-").replace("|", "/")])
 
-    if a.fuzz:
-        md = ["| mutant | bug | result | seconds | executions | first failing check |",
-              "|---|---|---|---:|---:|---|"]
-        md += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5].replace('|', '/')} |"
-               for r in rows]
-        report = "fuzz_report.md"
-    else:
-        md = ["| mutant | bug | result | first failing check |", "|---|---|---|---|"]
-        md += [f"| `{n}` | {d} | {v} | {h.replace('|', '/')} |" for n, d, v, h in rows]
-        report = "report.md"
-    open(os.path.join(work, report), "w").write("\n".join(md) + "\n")
+    extra_heads = ["seconds", "executions"] if a.fuzz else []
+    md = ["| " + " | ".join(["mutant", "bug", "result"] + extra_heads + ["first failing check"]) +
+          " |", "|---|---|---|" + "---:|" * len(extra_heads) + "---|"]
+    md += ["| " + " | ".join(r) + " |" for r in rows]
+    open(os.path.join(work, "fuzz_report.md" if a.fuzz else "report.md"), "w").write(
+        "\n".join(md) + "\n")
     caught = len(rows) - len(survived)
     print(f"mutation: {caught} of {len(rows)} mutants caught" +
           (f"; survived: {' '.join(survived)}" if survived else ""))
