@@ -55,8 +55,8 @@ std::vector<uint8_t> model_with_shapes(const std::vector<std::pair<uint32_t, uin
     for (size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
   };
   for (size_t l = 0; l < shapes.size(); ++l) {
-    put32(20 + l * section + 5, shapes[l].first);
-    put32(20 + l * section + 9, shapes[l].second);
+    put32(20 + l * section + 6, shapes[l].first);  // after length, type and name length
+    put32(20 + l * section + 10, shapes[l].second);
   }
   put32(bytes.size() - 4, crc32(bytes.data(), bytes.size() - 4));
   return bytes;
@@ -207,7 +207,20 @@ TEST_F(CliRobustness, SmallModelsThatAskForGigabytesAreRefused) {
   // 256 empty 2^24 x 2^24 layers in 17 KB: once about 4 GB for `report` and `pack`.
   test::write_bytes(f("wide.eie"), model_with_shapes(std::vector<std::pair<uint32_t, uint32_t>>(
                                        256, {1u << 24, 1u << 24})));
-  for (const std::string model : {"tall.eie", "wide.eie"}) {
+  // One empty convolution whose 255 x 255 window slides over a 4096 x 4096 input: 14.7 million
+  // positions of 65,025 values each.
+  Network conv;
+  conv.layers.emplace_back();
+  Layer& c = conv.layers.back();
+  c.kind = LayerKind::kConv2d;
+  c.in_shape = {1, 4096, 4096};
+  c.window = {255, 255, 1, 1, 0, 0};
+  c.weights.rows = 1;
+  c.weights.cols = 255 * 255;
+  c.weights.col_ptr.assign(c.weights.cols + 1, 0);
+  test::write_bytes(f("conv.eie"), serialize_model(make_model_file(conv, false)));
+  EXPECT_LT(test::read_bytes(f("conv.eie")).size(), 300u);
+  for (const std::string model : {"tall.eie", "wide.eie", "conv.eie"}) {
     const auto t0 = std::chrono::steady_clock::now();
     for (const std::string& cmd : {"infer " + f(model) + " -i " + f("x.npy") + " -o " + f("y.npy"),
                                    "pack " + f(model), "report " + f(model)}) {

@@ -151,6 +151,180 @@ TEST(Inference, RejectsWrongInputWidth) {
   EXPECT_THROW(GoldenModel(net, 0), Error);
 }
 
+// A random convolution or pooling geometry whose window fits its input.
+Layer random_window_layer(LayerKind kind, std::mt19937_64& rng) {
+  Layer l;
+  l.kind = kind;
+  const auto pick = [&](uint32_t lo, uint32_t hi) {
+    return lo + static_cast<uint32_t>(rng() % (hi - lo + 1));
+  };
+  l.window = {pick(1, 4), pick(1, 4), pick(1, 3), pick(1, 3), 0, 0};
+  if (kind == LayerKind::kConv2d) l.window.pad_h = pick(0, 2), l.window.pad_w = pick(0, 2);
+  l.in_shape = {pick(1, 3), pick(l.window.kernel_h, 9), pick(l.window.kernel_w, 9)};
+  return l;
+}
+
+// A convolution by its definition (docs/arithmetic.md, "Convolution"): output (o, oy, ox) is row
+// o of the kernel matrix applied to the input values under the window at (oy, ox), in (channel,
+// ky, kx) order, zero where the window covers padding.
+std::vector<int16_t> direct_convolution(const Layer& conv, const std::vector<int16_t>& x) {
+  Layer fc = conv;
+  fc.kind = LayerKind::kFullyConnected;
+  fc.in_shape = {};
+  fc.window = {};
+  const TensorShape out = conv.output_shape();
+  const TensorShape& in = conv.in_shape;
+  const Window& w = conv.window;
+  std::vector<int16_t> y(out.size());
+  for (uint32_t oy = 0; oy < out.height; ++oy) {
+    for (uint32_t ox = 0; ox < out.width; ++ox) {
+      std::vector<int16_t> patch;
+      for (uint32_t c = 0; c < in.channels; ++c) {
+        for (uint32_t ky = 0; ky < w.kernel_h; ++ky) {
+          for (uint32_t kx = 0; kx < w.kernel_w; ++kx) {
+            const int64_t py = int64_t{oy} * w.stride_h + ky;  // in padded coordinates
+            const int64_t px = int64_t{ox} * w.stride_w + kx;
+            const bool inside = py >= w.pad_h && py < w.pad_h + in.height && px >= w.pad_w &&
+                                px < w.pad_w + in.width;
+            patch.push_back(
+                inside ? x[(c * in.height + static_cast<uint32_t>(py - w.pad_h)) * in.width +
+                           static_cast<uint32_t>(px - w.pad_w)]
+                       : int16_t{0});
+          }
+        }
+      }
+      const std::vector<int16_t> column = dense_reference(fc, patch);
+      for (uint32_t o = 0; o < out.channels; ++o) {
+        y[(o * out.height + oy) * out.width + ox] = column[o];
+      }
+    }
+  }
+  return y;
+}
+
+TEST(Inference, ConvolutionMatchesDirectReferenceForAnyPeCount) {
+  std::mt19937_64 rng(1803);
+  for (int trial = 0; trial < 60; ++trial) {
+    Layer conv = random_window_layer(LayerKind::kConv2d, rng);
+    const uint32_t patch = conv.in_shape.channels * conv.window.kernel_h * conv.window.kernel_w;
+    const Layer weights = random_layer(1 + static_cast<uint32_t>(rng() % 6), patch,
+                                       trial % 3 == 0 ? 1.0 : 0.4, rng, trial % 4 == 0);
+    conv.weights = weights.weights;
+    conv.codebook = weights.codebook;
+    conv.w_frac = weights.w_frac;
+    conv.bias = weights.bias;
+    conv.relu = weights.relu;
+    Network net;
+    net.layers.push_back(conv);
+    ASSERT_NO_THROW(net.validate()) << trial;
+    const std::vector<int16_t> x = random_input(conv.inputs(), 0.6, rng, trial % 4 == 0);
+    const std::vector<int16_t> want = direct_convolution(conv, x);
+    for (uint32_t num_pe : {1u, 3u, 64u}) {
+      const GoldenModel g(net, num_pe);
+      LayerWork work;
+      EXPECT_EQ(g.run_layer(0, x, &work), want) << "trial " << trial << ", " << num_pe << " PEs";
+      // The work is that of one product per output position.
+      uint64_t nz = 0;
+      for (uint64_t pos = 0; pos < conv.positions(); ++pos) {
+        for (int16_t v : conv_patch(conv, x, pos)) nz += v != 0;
+      }
+      EXPECT_EQ(work.nonzero_inputs, nz);
+    }
+  }
+}
+
+TEST(Inference, ConvolutionPatchesFollowTheKernelMatrixColumns) {
+  // 1 x 3 x 3 input 1..9, 2x2 kernel, stride 1, padding 1: a 4 x 4 output; position 0's window
+  // covers three padding values and input (0, 0); position 5 is the window at (1, 1).
+  Layer conv;
+  conv.kind = LayerKind::kConv2d;
+  conv.in_shape = {1, 3, 3};
+  conv.window = {2, 2, 1, 1, 1, 1};
+  std::mt19937_64 rng(1);
+  conv.weights = test::random_code_matrix(1, 4, 1.0, rng);
+  const std::vector<int16_t> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  EXPECT_EQ(conv.output_shape(), (TensorShape{1, 4, 4}));
+  EXPECT_EQ(conv_patch(conv, x, 0), (std::vector<int16_t>{0, 0, 0, 1}));
+  EXPECT_EQ(conv_patch(conv, x, 5), (std::vector<int16_t>{1, 2, 4, 5}));
+  EXPECT_EQ(conv_patch(conv, x, 15), (std::vector<int16_t>{9, 0, 0, 0}));
+  // Two channels: the patch is channel 0's window, then channel 1's.
+  conv.in_shape = {2, 3, 3};
+  conv.window = {2, 2, 1, 1, 0, 0};
+  std::vector<int16_t> two = x;
+  for (int16_t v : x) two.push_back(static_cast<int16_t>(10 * v));
+  EXPECT_EQ(conv_patch(conv, two, 3), (std::vector<int16_t>{5, 6, 8, 9, 50, 60, 80, 90}));
+}
+
+TEST(Inference, MaxPoolTakesEachWindowsLargest) {
+  std::mt19937_64 rng(1804);
+  for (int trial = 0; trial < 40; ++trial) {
+    const Layer pool = random_window_layer(LayerKind::kMaxPool2d, rng);
+    Layer checked = pool;
+    checked.relu = false;
+    ASSERT_NO_THROW(checked.validate()) << trial;
+    const std::vector<int16_t> x = random_input(pool.inputs(), 0.7, rng, true);
+    const std::vector<int16_t> y = max_pool(pool, x);
+    const TensorShape out = pool.output_shape();
+    ASSERT_EQ(y.size(), out.size());
+    for (uint32_t c = 0; c < out.channels; ++c) {
+      for (uint32_t oy = 0; oy < out.height; ++oy) {
+        for (uint32_t ox = 0; ox < out.width; ++ox) {
+          int want = std::numeric_limits<int>::min();
+          for (uint32_t ky = 0; ky < pool.window.kernel_h; ++ky) {
+            for (uint32_t kx = 0; kx < pool.window.kernel_w; ++kx) {
+              const uint32_t iy = oy * pool.window.stride_h + ky;
+              const uint32_t ix = ox * pool.window.stride_w + kx;
+              want = std::max<int>(want,
+                                   x[(c * pool.in_shape.height + iy) * pool.in_shape.width + ix]);
+            }
+          }
+          EXPECT_EQ(y[(c * out.height + oy) * out.width + ox], want) << trial;
+        }
+      }
+    }
+  }
+  // A window of negative values keeps the largest, negative.
+  Layer pool;
+  pool.kind = LayerKind::kMaxPool2d;
+  pool.relu = false;
+  pool.in_shape = {1, 2, 2};
+  pool.window = {2, 2, 2, 2, 0, 0};
+  EXPECT_EQ(max_pool(pool, {-5, -32768, -3, -4}), std::vector<int16_t>{-3});
+}
+
+TEST(Inference, ConvolutionPoolingAndFullyConnectedChain) {
+  // LeNet-5's shape in miniature: conv 1x12x12 -> 4x8x8, pool -> 4x4x4, fc 64 -> 10.
+  std::mt19937_64 rng(1805);
+  Network net;
+  Layer conv = random_layer(4, 25, 0.5, rng, false);
+  conv.kind = LayerKind::kConv2d;
+  conv.in_shape = {1, 12, 12};
+  conv.window = {5, 5, 1, 1, 0, 0};
+  conv.relu = true;
+  Layer pool;
+  pool.kind = LayerKind::kMaxPool2d;
+  pool.relu = false;
+  pool.in_shape = {4, 8, 8};
+  pool.window = {2, 2, 2, 2, 0, 0};
+  Layer fc = random_layer(10, 64, 0.3, rng, false);
+  net.layers = {conv, pool, fc};
+  ASSERT_NO_THROW(net.validate());
+  EXPECT_EQ(net.inputs(), 144u);
+  EXPECT_EQ(net.outputs(), 10u);
+  const std::vector<int16_t> x = random_input(144, 0.5, rng, false);
+  const auto outs = GoldenModel(net, 5).run(x);
+  ASSERT_EQ(outs.size(), 3u);
+  EXPECT_EQ(outs[0], direct_convolution(conv, x));
+  EXPECT_EQ(outs[1], max_pool(pool, outs[0]));
+  EXPECT_EQ(outs[2], dense_reference(fc, outs[1]));  // the fc reads the CHW tensor as is
+  // A chain whose sizes differ is refused, and so is the array's layer table.
+  net.layers[2] = random_layer(10, 63, 0.3, rng, false);
+  EXPECT_THROW(net.validate(), Error);
+  net.layers[2] = fc;
+  test::expect_error([&] { net.require_fully_connected("the array"); },
+                     "layer1 is a convolution layer");
+}
+
 TEST(Inference, ActivationConversion) {
   EXPECT_EQ(quantize_activations({1.0, -0.5, 0.001953125, 1000.0}, 8),
             (std::vector<int16_t>{256, -128, 1, 32767}));

@@ -34,6 +34,42 @@ Network sample_network(std::mt19937_64& rng, double density = 0.1) {
   return net;
 }
 
+// A small convolutional network: conv 1x10x10 (3x3, padding 1) -> 4x10x10, max pool 2x2 ->
+// 4x5x5, conv (3x3, stride 2) -> 3x2x2, fully connected 12 -> 5.
+Network sample_cnn(std::mt19937_64& rng) {
+  Network net;
+  net.act_frac = 8;
+  const auto weighted = [&](LayerKind kind, uint32_t rows, uint32_t cols, double density) {
+    Layer layer;
+    layer.kind = kind;
+    layer.weights = test::random_code_matrix(rows, cols, density, rng);
+    layer.w_frac = 12;
+    for (int c = 1; c < kCodebookSize; ++c) {
+      layer.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 300 - 2400);
+    }
+    for (uint32_t i = 0; i < rows; ++i) layer.bias.push_back(static_cast<int32_t>(i) * 50 - 70);
+    return layer;
+  };
+  Layer conv1 = weighted(LayerKind::kConv2d, 4, 9, 0.8);
+  conv1.name = "conv1";
+  conv1.in_shape = {1, 10, 10};
+  conv1.window = {3, 3, 1, 1, 1, 1};
+  Layer pool;
+  pool.kind = LayerKind::kMaxPool2d;
+  pool.name = "pool1";
+  pool.relu = false;
+  pool.in_shape = {4, 10, 10};
+  pool.window = {2, 2, 2, 2, 0, 0};
+  Layer conv2 = weighted(LayerKind::kConv2d, 3, 36, 0.5);
+  conv2.in_shape = {4, 5, 5};
+  conv2.window = {3, 3, 2, 2, 0, 0};
+  conv2.bias.clear();
+  Layer fc = weighted(LayerKind::kFullyConnected, 5, 12, 0.6);
+  fc.relu = false;
+  net.layers = {conv1, pool, conv2, fc};
+  return net;
+}
+
 void set_crc(std::vector<uint8_t>& b) {
   const uint32_t crc = crc32(b.data(), b.size() - 4);
   for (int i = 0; i < 4; ++i)
@@ -84,12 +120,13 @@ TEST(ModelFile, HeaderLayout) {
   EXPECT_EQ(b[8] | b[9] << 8, kModelVersion);
   EXPECT_EQ(b[12], 7);  // act_frac
   EXPECT_EQ(b[16], 2);  // layer count, little-endian u32
-  EXPECT_EQ(b[24], 3);  // layer 1 name length, then "fc1"
-  EXPECT_EQ(std::string(b.begin() + 25, b.begin() + 28), "fc1");
-  EXPECT_EQ(b[28], 30);  // rows
-  EXPECT_EQ(b[32], 50);  // cols
-  EXPECT_EQ(b[36], 3);   // flags: relu | bias
-  EXPECT_EQ(b[37], 11);  // w_frac
+  EXPECT_EQ(b[24], 0);  // layer 1 type: fully connected
+  EXPECT_EQ(b[25], 3);  // name length, then "fc1"
+  EXPECT_EQ(std::string(b.begin() + 26, b.begin() + 29), "fc1");
+  EXPECT_EQ(b[29], 30);  // rows
+  EXPECT_EQ(b[33], 50);  // cols
+  EXPECT_EQ(b[37], 3);   // flags: relu | bias
+  EXPECT_EQ(b[38], 11);  // w_frac
 }
 
 TEST(ModelFile, HuffmanMakesItSmaller) {
@@ -156,19 +193,20 @@ TEST(ModelFile, RejectionMessagesNameTheProblem) {
   std::vector<uint8_t> flipped = good;
   flipped[40] ^= 1;
   expect_reject(flipped, "checksum mismatch");
-  patched(8, 3, "version 3 is not supported");
+  patched(8, 4, "version 4 is not supported");
   patched(10, 1, "header flags");
   patched(12, 16, "act_frac 16");
   patched(13, 1, "reserved");
   patched(16, 0, "layer count 0");
-  patched(28, 0, "shape 0x50");       // rows of layer 1
-  patched(36, 0x07, "unknown bits");  // flags
-  patched(37, 16, "w_frac 16");
-  patched(38, 0, "relative index width 0");
-  patched(38, 9, "relative index width 9");
-  patched(39, 1, "reserved byte");
-  patched(40, 5, "codebook[0]");          // codebook[0] low byte
-  patched(80, 2, "coding 2 is unknown");  // layer 1 weight-index stream
+  patched(24, 3, "layer type 3 is unknown");
+  patched(29, 0, "shape 0x50");       // rows of layer 1
+  patched(37, 0x07, "unknown bits");  // flags
+  patched(38, 16, "w_frac 16");
+  patched(39, 0, "relative index width 0");
+  patched(39, 9, "relative index width 9");
+  patched(40, 1, "reserved byte");
+  patched(41, 5, "codebook[0]");          // codebook[0] low byte
+  patched(81, 2, "coding 2 is unknown");  // layer 1 weight-index stream
 }
 
 TEST(ModelFile, RejectsInconsistentSections) {
@@ -210,13 +248,13 @@ TEST(ModelFile, RejectsBadHuffmanTables) {
     for (uint8_t& c : l.weights.code) c = rng() % 8 == 0 ? c : 3;  // skewed: Huffman wins
   }
   const std::vector<uint8_t> good = serialize_model(make_model_file(net));
-  ASSERT_EQ(good[80], 1) << "layer 1's weight stream is expected to be Huffman-coded";
+  ASSERT_EQ(good[81], 1) << "layer 1's weight stream is expected to be Huffman-coded";
   std::vector<uint8_t> b = good;
-  for (size_t i = 81; i < 81 + 16; ++i) b[i] = 1;  // sixteen 1-bit codes: over-subscribed
+  for (size_t i = 82; i < 82 + 16; ++i) b[i] = 1;  // sixteen 1-bit codes: over-subscribed
   set_crc(b);
   expect_reject(b, "weight-index stream");
   b = good;
-  b[81 + 3] = 30;  // a code longer than the 24-bit limit
+  b[82 + 3] = 30;  // a code longer than the 24-bit limit
   set_crc(b);
   expect_reject(b, "Huffman");
 }
@@ -236,15 +274,178 @@ TEST(ModelFile, OutputOrderRoundTripsAndIsValidated) {
   EXPECT_THROW(serialize_model(bad), Error);
 }
 
-TEST(ModelFile, ReadsVersionOneFiles) {
-  // Version 1 had no output-order field: drop it, set the version, fix the CRC.
-  std::mt19937_64 rng(21);
-  const ModelFile m = make_model_file(sample_network(rng));
-  std::vector<uint8_t> b = serialize_model(m);
-  b.erase(b.end() - 8, b.end() - 4);
-  b[8] = 1;
+uint32_t read_u32_le(const std::vector<uint8_t>& b, size_t at) {
+  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
+         uint32_t{b[at + 3]} << 24;
+}
+
+// A version 3 file of fully connected layers as version 2 wrote it: no layer type bytes.
+std::vector<uint8_t> as_version_two(const std::vector<uint8_t>& v3) {
+  std::vector<uint8_t> b(v3.begin(), v3.begin() + 20);
+  const uint32_t layers = read_u32_le(v3, 16);
+  size_t pos = 20;
+  for (uint32_t l = 0; l < layers; ++l) {
+    const uint32_t length = read_u32_le(v3, pos);
+    EXPECT_EQ(v3[pos + 4], 0) << "only fully connected layers have a version 2 form";
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>((length - 1) >> (8 * i)));
+    b.insert(b.end(), v3.begin() + static_cast<long>(pos + 5),
+             v3.begin() + static_cast<long>(pos + 4 + length));
+    pos += 4 + length;
+  }
+  b.insert(b.end(), v3.begin() + static_cast<long>(pos), v3.end());
+  b[8] = 2;
   set_crc(b);
-  EXPECT_EQ(parse_model(b, "v1.eie").net, m.net);
+  return b;
+}
+
+TEST(ModelFile, ReadsVersionOneAndTwoFiles) {
+  std::mt19937_64 rng(21);
+  ModelFile m = make_model_file(sample_network(rng));
+  m.net.output_order = {7, 0, 1, 2, 3, 4, 5, 6};
+  const std::vector<uint8_t> v2 = as_version_two(serialize_model(m));
+  EXPECT_EQ(parse_model(v2, "v2.eie").net, m.net);
+  // Version 1 had no output-order field either: drop it, set the version, fix the CRC.
+  m.net.output_order.clear();
+  std::vector<uint8_t> v1 = as_version_two(serialize_model(m));
+  v1.erase(v1.end() - 8, v1.end() - 4);
+  v1[8] = 1;
+  set_crc(v1);
+  EXPECT_EQ(parse_model(v1, "v1.eie").net, m.net);
+  // Rewritten, both are version 3.
+  EXPECT_EQ(serialize_model(parse_model(v1, "v1.eie")), serialize_model(m));
+}
+
+TEST(ModelFile, ConvolutionAndPoolingLayersRoundTrip) {
+  std::mt19937_64 rng(22);
+  const Network net = sample_cnn(rng);
+  ASSERT_NO_THROW(net.validate());
+  for (bool huffman : {false, true}) {
+    const ModelFile m = make_model_file(net, huffman);
+    const std::vector<uint8_t> b = serialize_model(m);
+    const ModelFile back = parse_model(b, "cnn.eie");
+    EXPECT_EQ(back.net, net);
+    EXPECT_EQ(serialize_model(back), b);
+    uint64_t sections = 0;
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+      sections += layer_section_size(net.layers[l], m.coding[l]).total_bytes;
+    }
+    EXPECT_EQ(sections + 28, b.size());
+  }
+  // The layout of 4.2b: type, name, then the window block; a pooling section ends there.
+  const std::vector<uint8_t> b = serialize_model(make_model_file(net));
+  EXPECT_EQ(b[24], 1);  // layer 1: convolution
+  EXPECT_EQ(std::string(b.begin() + 26, b.begin() + 31), "conv1");
+  EXPECT_EQ(read_u32_le(b, 31), 1u);  // input channels, height, width
+  EXPECT_EQ(read_u32_le(b, 35), 10u);
+  EXPECT_EQ(read_u32_le(b, 39), 10u);
+  EXPECT_EQ(std::vector<uint8_t>(b.begin() + 43, b.begin() + 51),
+            (std::vector<uint8_t>{3, 3, 1, 1, 1, 1, 0, 0}));  // kernel, stride, padding, reserved
+  EXPECT_EQ(read_u32_le(b, 51), 4u);                          // rows: output channels
+  EXPECT_EQ(read_u32_le(b, 55), 9u);                          // cols: 1 x 3 x 3
+  const size_t pool = 24 + read_u32_le(b, 20);
+  EXPECT_EQ(read_u32_le(b, pool), 1u + 1 + 5 + 20);  // type, name length, "pool1", window
+  EXPECT_EQ(b[pool + 4], 2);                         // max pooling
+}
+
+TEST(ModelFile, ConvolutionalFilesRejectEveryTruncationAndCorruption) {
+  std::mt19937_64 rng(23);
+  const std::vector<uint8_t> b = serialize_model(make_model_file(sample_cnn(rng)));
+  for (size_t n = 0; n < b.size(); ++n) {
+    EXPECT_THROW(
+        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
+        << "prefix of " << n << " bytes";
+  }
+  for (size_t i = 0; i < b.size(); ++i) {
+    std::vector<uint8_t> c = b;
+    c[i] ^= 0x10;
+    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
+  }
+}
+
+TEST(ModelFile, RejectsBadWindows) {
+  std::mt19937_64 rng(24);
+  const std::vector<uint8_t> good = serialize_model(make_model_file(sample_cnn(rng)));
+  const size_t pool = 24 + read_u32_le(good, 20);  // the pooling section's length field
+  const size_t pool_window = pool + 4 + 1 + 1 + 5;
+  const auto patched = [&](std::initializer_list<std::pair<size_t, uint8_t>> bytes,
+                           const std::string& needle) {
+    std::vector<uint8_t> b = good;
+    for (const auto& [at, v] : bytes) b[at] = v;
+    set_crc(b);
+    expect_reject(b, needle);
+  };
+  patched({{31, 0}}, "input 0x10x10 must have 1..16777216 elements");
+  patched({{31, 2}}, "kernel matrix has 9 columns but a 2x3x3 patch has 18 values");
+  patched({{43, 0}}, "kernel 0x3 outside 1..255");
+  patched({{46, 0}}, "stride 1x0 outside 1..255");
+  patched({{43, 13}}, "a 13x3 kernel with padding 1x1 does not fit the 10x10 input");
+  patched({{49, 1}}, "layer 1 ('conv1') window reserved bytes are not zero");
+  patched({{pool_window + 16, 1}}, "layer 2 ('pool1'): max pooling takes no padding");
+  patched({{pool_window + 4, 9}}, "pool1 takes 360 inputs but conv1 produces 400 outputs");
+  patched({{pool + 4, 7}}, "layer 2 layer type 7 is unknown");
+  // A convolution's output past 2^24 elements: 65,535 channels over a 17 x 17 input.
+  patched({{35, 17}, {39, 17}, {51, 0xFF}, {52, 0xFF}}, "output 65535x17x17 has more than");
+}
+
+std::vector<uint8_t> from_hex(const std::string& hex) {
+  std::vector<uint8_t> b;
+  for (size_t i = 0; i + 1 < hex.size(); i += 3) {
+    b.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return b;
+}
+
+TEST(ModelFile, WorkedExamplesMatchThisPage) {
+  // docs/format.md 4.7, with the elided codebook written out.
+  const std::string codebook =
+      "00 00 10 00 20 00 30 00 40 00 50 00 60 00 70 00 80 00 90 00 A0 00 B0 00 C0 00 D0 00 E0 00 "
+      "F0 00 ";
+  Layer fc;
+  fc.weights = CodeMatrix::from_dense(4, 3, {0, 0, 7, 5, 0, 0, 6, 0, 0, 0, 0, 0});
+  fc.w_frac = 4;
+  fc.relu = false;
+  for (int k = 0; k < kCodebookSize; ++k)
+    fc.codebook[static_cast<size_t>(k)] = static_cast<int16_t>(16 * k);
+  Network one;
+  one.act_frac = 8;
+  one.layers = {fc};
+  EXPECT_EQ(serialize_model({one, {{2, false}}}),
+            from_hex("45 49 45 4D 4F 44 45 4C 03 00 00 00 08 00 00 00 01 00 00 00 43 00 00 00 "
+                     "00 00 04 00 00 00 03 00 00 00 00 04 02 00 " +
+                     codebook +
+                     "03 00 00 00 04 00 00 00 00 02 00 00 00 6A E0 00 01 00 00 00 B2 "
+                     "00 00 00 00 05 32 36 CA "));
+
+  Layer conv = fc;
+  conv.kind = LayerKind::kConv2d;
+  conv.name = "c";
+  conv.in_shape = {1, 4, 4};
+  conv.window = {3, 3, 1, 1, 0, 0};
+  std::vector<uint8_t> kernels(18, 0);
+  kernels[4] = 1;      // row 0, the centre tap
+  kernels[9 + 0] = 2;  // row 1, the corners
+  kernels[9 + 8] = 3;
+  conv.weights = CodeMatrix::from_dense(2, 9, kernels);
+  conv.relu = true;
+  Layer pool;
+  pool.kind = LayerKind::kMaxPool2d;
+  pool.name = "p";
+  pool.relu = false;
+  pool.in_shape = {2, 2, 2};
+  pool.window = {2, 2, 2, 2, 0, 0};
+  Network cnn;
+  cnn.act_frac = 8;
+  cnn.layers = {conv, pool};
+  const ModelFile m = make_model_file(cnn);  // the writer's own choice: b = 3, fixed width
+  EXPECT_EQ(m.coding[0].rel_bits, 3);
+  EXPECT_EQ(serialize_model(m),
+            from_hex("45 49 45 4D 4F 44 45 4C 03 00 00 00 08 00 00 00 02 00 00 00 59 00 00 00 "
+                     "01 01 63 01 00 00 00 04 00 00 00 04 00 00 00 03 03 01 01 00 00 00 00 "
+                     "02 00 00 00 09 00 00 00 01 04 03 00 " +
+                     codebook +
+                     "03 00 00 00 04 00 00 00 00 02 00 00 00 84 C0 00 02 00 00 00 DC "
+                     "01 17 00 00 00 02 01 70 02 00 00 00 02 00 00 00 02 00 00 00 02 02 02 02 "
+                     "00 00 00 00 00 00 00 00 25 5A C4 7C "));
 }
 
 }  // namespace

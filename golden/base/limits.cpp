@@ -18,4 +18,13 @@ void add_shape_words(uint64_t& total, uint32_t rows, uint32_t cols, uint32_t num
           kMaxShapeWords, kMaxShapeWords * 4 >> 20);
 }
 
+void add_window_words(uint64_t& total, uint64_t words, const std::string& what) {
+  total += words;
+  require(total <= kMaxShapeWords,
+          "{} (its input and output tensors and one patch per output position) brings the buffers "
+          "the network's shape needs to {} words of 32 bits, over the limit of {} ({} MiB; "
+          "docs/reliability.md, \"Resource limits\")",
+          what, total, kMaxShapeWords, kMaxShapeWords * 4 >> 20);
+}
+
 }  // namespace eie

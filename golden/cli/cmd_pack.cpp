@@ -67,6 +67,7 @@ int run_pack(const std::vector<std::string>& args) {
   fmt::print("{:<12} {:>11} {:>10} {:>9} {:>11} {:>10} {:>11} {:>11} {:>8}\n", "layer", "shape",
              "non-zeros", "padding", "entries", "max/PE", "words/PE", "local rows", "balance");
   for (size_t l = 0; l < model.net.layers.size(); ++l) {
+    if (!model.net.layers[l].has_weights()) continue;
     const PackedLayer p = pack(model.net.layers[l].weights, num_pe);
     size_t padding = 0, max_words = 0;
     for (const PeSlice& s : p.pe) {

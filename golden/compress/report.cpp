@@ -39,10 +39,17 @@ CompressionReport make_report(const ModelFile& model) {
   r.total.name = "total";
   for (size_t l = 0; l < model.net.layers.size(); ++l) {
     const Layer& layer = model.net.layers[l];
+    if (!layer.has_weights()) {  // a pooling layer: its section's bytes and nothing to compress
+      const uint64_t bytes = layer_section_size(layer, model.coding[l]).total_bytes;
+      r.file_bytes += bytes;
+      r.total.pq.bytes += bytes;
+      r.total.pqh.bytes += bytes;
+      continue;
+    }
     LayerReport lr;
     lr.name = layer_label(model.net, l);
-    lr.rows = layer.outputs();
-    lr.cols = layer.inputs();
+    lr.rows = layer.weights.rows;
+    lr.cols = layer.weights.cols;
     lr.weights = uint64_t{lr.rows} * lr.cols;
     lr.nonzeros = layer.weights.nnz();
     lr.dense_bytes = 4 * (lr.weights + layer.bias.size());

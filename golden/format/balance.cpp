@@ -150,6 +150,7 @@ CodeMatrix permute_cols(const CodeMatrix& m, const std::vector<uint32_t>& new_co
 
 Network balance_network(const Network& net, uint32_t num_pe) {
   net.validate();
+  net.require_fully_connected("row balancing");
   Network out = net;
   std::vector<uint32_t> order(net.outputs());
   std::iota(order.begin(), order.end(), 0);

@@ -53,6 +53,7 @@ uint64_t LayerDescriptor::word1() const {
 MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
   config.validate();
   net.validate();
+  net.require_fully_connected("the array's layer table");
   const uint32_t n = config.pes();
   check_shape_budget(net, n);
   require(net.layers.size() <= config.max_layers,

@@ -20,6 +20,7 @@ constexpr size_t kHeaderBytes = 20;
 constexpr size_t kTrailerBytes = 4;
 constexpr uint8_t kFlagRelu = 1u << 0;
 constexpr uint8_t kFlagBias = 1u << 1;
+constexpr size_t kWindowBytes = 20;  // input C, H, W; kernel, stride, padding; reserved
 
 class ByteWriter {
  public:
@@ -155,13 +156,11 @@ std::vector<uint16_t> read_stream(ByteReader& r, size_t count, int symbol_bits,
   return symbols;
 }
 
-void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
+// A weighted layer's weight block (docs/format.md, 4.2): shape, flags, codebook, streams, bias.
+void write_weights(ByteWriter& body, const Layer& layer, const LayerCoding& coding) {
   const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
   require(rs.entries() <= UINT32_MAX, "layer '{}': {} entries exceed the format's 32-bit count",
           layer.name, rs.entries());
-  ByteWriter body;
-  body.u8(static_cast<unsigned>(layer.name.size()));
-  body.bytes(reinterpret_cast<const uint8_t*>(layer.name.data()), layer.name.size());
   body.u32(layer.weights.rows);
   body.u32(layer.weights.cols);
   body.u8((layer.relu ? kFlagRelu : 0u) | (layer.bias.empty() ? 0u : kFlagBias));
@@ -174,36 +173,68 @@ void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
   write_stream(body, encode_stream(rs.weight, 4, coding.huffman));
   write_stream(body, encode_stream(rs.gap, coding.rel_bits, coding.huffman));
   for (int32_t b : layer.bias) body.i32(b);
+}
+
+void write_window(ByteWriter& w, const Layer& layer) {
+  w.u32(layer.in_shape.channels);
+  w.u32(layer.in_shape.height);
+  w.u32(layer.in_shape.width);
+  for (uint32_t v : {layer.window.kernel_h, layer.window.kernel_w, layer.window.stride_h,
+                     layer.window.stride_w, layer.window.pad_h, layer.window.pad_w}) {
+    w.u8(v);
+  }
+  w.u16(0);
+}
+
+void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
+  ByteWriter body;
+  body.u8(static_cast<unsigned>(layer.kind));
+  body.u8(static_cast<unsigned>(layer.name.size()));
+  body.bytes(reinterpret_cast<const uint8_t*>(layer.name.data()), layer.name.size());
+  if (layer.kind != LayerKind::kFullyConnected) write_window(body, layer);
+  if (layer.has_weights()) write_weights(body, layer, coding);
   require(body.size() <= UINT32_MAX, "layer '{}': section of {} bytes exceeds 32 bits", layer.name,
           body.size());
   w.u32(static_cast<uint32_t>(body.size()));
   w.bytes(body.data());
 }
 
-// Reads one layer section; `coding` receives how its streams were stored.
-// `shape_total` accumulates the shape words of the layers so far (limits.h), checked before the
-// layer's buffers are allocated.
-Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, LayerCoding& coding,
-                 uint64_t& shape_total) {
-  const std::string at = fmt::format("layer {}", index + 1);
-  const uint32_t section = r.u32(at + " section length");
-  require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source, at,
-          section, r.remaining());
-  const size_t section_end = r.pos() + section;
-
-  Layer layer;
-  const uint8_t name_len = r.u8(at + " name length");
-  const uint8_t* name = r.bytes(name_len, at + " name");
-  layer.name.assign(reinterpret_cast<const char*>(name), name_len);
-  for (char c : layer.name) {
-    require(c >= 0x20 && c < 0x7f, "{}: {} name contains a non-printable byte", source, at);
+// Reads a convolution's or pooling's window block (docs/format.md, 4.2b).
+void read_window(ByteReader& r, Layer& layer, const std::string& source, const std::string& where) {
+  layer.in_shape.channels = r.u32(where + " input channels");
+  layer.in_shape.height = r.u32(where + " input height");
+  layer.in_shape.width = r.u32(where + " input width");
+  for (uint32_t* v : {&layer.window.kernel_h, &layer.window.kernel_w, &layer.window.stride_h,
+                      &layer.window.stride_w, &layer.window.pad_h, &layer.window.pad_w}) {
+    *v = r.u8(where + " window");
   }
-  const std::string where = layer.name.empty() ? at : fmt::format("{} ('{}')", at, layer.name);
+  require(r.u16(where + " window reserved bytes") == 0, "{}: {} window reserved bytes are not zero",
+          source, where);
+}
+
+// Reads a weighted layer's weight block into `layer` (its kind, name and window already read);
+// `coding` receives how its streams were stored. The shape words are counted (limits.h) before
+// any buffer of the layer is allocated.
+void read_weights(ByteReader& r, Layer& layer, const std::string& source, const std::string& where,
+                  LayerCoding& coding, uint64_t& shape_total) {
   const uint32_t rows = r.u32(where + " rows");
   const uint32_t cols = r.u32(where + " cols");
   require(rows >= 1 && rows <= kMaxDimension && cols >= 1 && cols <= kMaxDimension,
           "{}: {} shape {}x{} outside 1..{} per dimension", source, where, rows, cols,
           kMaxDimension);
+  if (layer.kind == LayerKind::kConv2d) {
+    layer.weights.rows = rows;  // the output channels, for the window's output shape
+    try {
+      check_window(layer, where);
+    } catch (const Error& e) {
+      fail("{}: {}", source, e.what());
+    }
+    const uint64_t patch =
+        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
+    require(cols == patch, "{}: {} kernel matrix has {} columns but a {}x{}x{} patch has {} values",
+            source, where, cols, layer.in_shape.channels, layer.window.kernel_h,
+            layer.window.kernel_w, patch);
+  }
   add_shape_words(shape_total, rows, cols, 0, fmt::format("{}: {}", source, where));
   const uint8_t flags = r.u8(where + " flags");
   require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits", source,
@@ -247,6 +278,53 @@ Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, Layer
     layer.bias.resize(rows);
     for (uint32_t i = 0; i < rows; ++i) layer.bias[i] = r.i32(fmt::format("{} bias[{}]", where, i));
   }
+}
+
+// Reads one layer section of a file of `version`; `coding` receives how its streams were stored.
+// `shape_total` accumulates the shape words of the layers so far (limits.h), checked before the
+// layer's buffers are allocated.
+Layer read_layer(ByteReader& r, const std::string& source, uint16_t version, uint32_t index,
+                 LayerCoding& coding, uint64_t& shape_total) {
+  const std::string at = fmt::format("layer {}", index + 1);
+  const uint32_t section = r.u32(at + " section length");
+  require(section <= r.remaining(), "{}: truncated: {} declares {} bytes but {} remain", source, at,
+          section, r.remaining());
+  const size_t section_end = r.pos() + section;
+
+  Layer layer;
+  if (version >= 3) {
+    const uint8_t kind = r.u8(at + " layer type");
+    require(kind < kLayerKinds,
+            "{}: {} layer type {} is unknown (0 = fully connected, 1 = convolution, 2 = max "
+            "pooling)",
+            source, at, kind);
+    layer.kind = static_cast<LayerKind>(kind);
+  }
+  const uint8_t name_len = r.u8(at + " name length");
+  const uint8_t* name = r.bytes(name_len, at + " name");
+  layer.name.assign(reinterpret_cast<const char*>(name), name_len);
+  for (char c : layer.name) {
+    require(c >= 0x20 && c < 0x7f, "{}: {} name contains a non-printable byte", source, at);
+  }
+  const std::string where = layer.name.empty() ? at : fmt::format("{} ('{}')", at, layer.name);
+  if (layer.kind != LayerKind::kFullyConnected) read_window(r, layer, source, where);
+  if (layer.has_weights()) {
+    read_weights(r, layer, source, where, coding, shape_total);
+  } else {
+    layer.relu = false;
+    try {
+      check_window(layer, where);
+    } catch (const Error& e) {
+      fail("{}: {}", source, e.what());
+    }
+  }
+  if (layer.kind != LayerKind::kFullyConnected) {
+    const uint64_t patch =
+        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
+    add_window_words(shape_total,
+                     layer.inputs() + uint64_t{layer.outputs()} + layer.positions() * patch,
+                     fmt::format("{}: {}", source, where));
+  }
   require(r.pos() == section_end, "{}: {} section is {} bytes but its fields take {}", source,
           where, section, section - (section_end - r.pos()));
   return layer;
@@ -255,24 +333,29 @@ Layer read_layer(ByteReader& r, const std::string& source, uint32_t index, Layer
 }  // namespace
 
 SectionSize layer_section_size(const Layer& layer, const LayerCoding& coding) {
+  SectionSize s;
+  // length field, type, name, window block
+  s.total_bytes =
+      4 + 1 + 1 + layer.name.size() + (layer.kind == LayerKind::kFullyConnected ? 0 : kWindowBytes);
+  if (!layer.has_weights()) return s;
   const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
   const EncodedStream ws = encode_stream(rs.weight, 4, coding.huffman);
   const EncodedStream gs = encode_stream(rs.gap, coding.rel_bits, coding.huffman);
-  SectionSize s;
   s.entries = rs.entries();
   s.padding = rs.padding();
   s.weight_bits = ws.bits;
   s.index_bits = gs.bits;
   s.weight_coding = ws.coding;
   s.index_coding = gs.coding;
-  // length field, name, shape, flags/w_frac/rel_bits/reserved, codebook, counts, streams, bias
-  s.total_bytes = 4 + 1 + layer.name.size() + 8 + 4 + 2 * kCodebookSize + 8 +
-                  ws.serialized_bytes() + gs.serialized_bytes() + 4 * layer.bias.size();
+  // shape, flags/w_frac/rel_bits/reserved, codebook, counts, streams, bias
+  s.total_bytes += 8 + 4 + 2 * kCodebookSize + 8 + ws.serialized_bytes() + gs.serialized_bytes() +
+                   4 * layer.bias.size();
   return s;
 }
 
 LayerCoding best_coding(const Layer& layer, bool huffman) {
   LayerCoding best{kMinRelBits, huffman};
+  if (!layer.has_weights()) return best;
   uint64_t best_bytes = UINT64_MAX;
   for (int bits = kMinRelBits; bits <= kMaxRelBits; ++bits) {
     const uint64_t bytes = layer_section_size(layer, {bits, huffman}).total_bytes;
@@ -325,8 +408,8 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   ByteReader r(bytes, body_end, source);
   r.bytes(8, "magic");
   const uint16_t version = r.u16("version");
-  require(version == 1 || version == kModelVersion,
-          "{}: format version {} is not supported (this build reads versions 1 and {})", source,
+  require(version >= 1 && version <= kModelVersion,
+          "{}: format version {} is not supported (this build reads versions 1 to {})", source,
           version, kModelVersion);
   // The checksum is checked before any field is trusted: a corrupt file is named as such rather
   // than by whichever field the corruption happened to hit.
@@ -352,7 +435,7 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
   uint64_t shape_total = 0;
   for (uint32_t l = 0; l < layers; ++l) {
     LayerCoding coding;
-    model.net.layers.push_back(read_layer(r, source, l, coding, shape_total));
+    model.net.layers.push_back(read_layer(r, source, version, l, coding, shape_total));
     model.coding.push_back(coding);
   }
   if (version >= 2) {

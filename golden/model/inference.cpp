@@ -25,17 +25,22 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
   net_.validate();
   check_shape_budget(net_, num_pe);
   for (const Layer& layer : net_.layers) {
+    if (!layer.has_weights()) {
+      packed_.emplace_back();
+      decoded_.emplace_back();
+      continue;
+    }
     packed_.push_back(pack(layer.weights, num_pe));
     DecodedLayer d;
     d.matrix = unpack(packed_.back());
-    require(layer.outputs() < (1u << 28),
+    require(layer.weights.rows < (1u << 28),
             "{} has {} rows; the golden kernel handles fewer than 2^28",
-            layer_label(net_, packed_.size() - 1), layer.outputs());
+            layer_label(net_, packed_.size() - 1), layer.weights.rows);
     d.entries.resize(d.matrix.nnz());
     for (size_t e = 0; e < d.entries.size(); ++e) {
       d.entries[e] = d.matrix.row_idx[e] << 4 | d.matrix.code[e];
     }
-    std::vector<uint32_t> row_entries(layer.outputs(), 0);
+    std::vector<uint32_t> row_entries(layer.weights.rows, 0);
     for (uint32_t r : d.matrix.row_idx) ++row_entries[r];
     int64_t max_scaled = 0;
     for (int16_t c : layer.codebook) {
@@ -44,7 +49,7 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
       }
     }
     d.never_saturates = true;
-    for (uint32_t i = 0; i < layer.outputs(); ++i) {
+    for (uint32_t i = 0; i < layer.weights.rows; ++i) {
       const int64_t bias = layer.bias.empty() ? 0 : std::abs(int64_t{layer.bias[i]});
       if (bias + int64_t{row_entries[i]} * max_scaled > INT32_MAX) {
         d.never_saturates = false;
@@ -57,15 +62,39 @@ GoldenModel::GoldenModel(Network net, uint32_t num_pe) : net_(std::move(net)), n
 std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>& input,
                                             LayerWork* work) const {
   const Layer& layer = net_.layers[l];
-  const PackedLayer& p = packed_[l];
-  const DecodedLayer& d = decoded_[l];
-  const CodeMatrix& m = d.matrix;
   require(input.size() == layer.inputs(), "{} takes {} inputs, got {}", layer_label(net_, l),
           layer.inputs(), input.size());
   if (work != nullptr) {
     work->nonzero_inputs = 0;
     work->entries_per_pe.assign(num_pe_, 0);
-    for (uint32_t j = 0; j < layer.inputs(); ++j) {
+  }
+  switch (layer.kind) {
+    case LayerKind::kConv2d: {
+      // One product of the kernel matrix per output position (im2col), written channel-major.
+      const uint64_t positions = layer.positions();
+      std::vector<int16_t> out(layer.outputs());
+      for (uint64_t pos = 0; pos < positions; ++pos) {
+        const std::vector<int16_t> y = product(l, conv_patch(layer, input, pos), work);
+        for (size_t o = 0; o < y.size(); ++o) out[o * positions + pos] = y[o];
+      }
+      return out;
+    }
+    case LayerKind::kMaxPool2d:
+      return max_pool(layer, input);
+    default:
+      return product(l, input, work);
+  }
+}
+
+std::vector<int16_t> GoldenModel::product(size_t l, const std::vector<int16_t>& input,
+                                          LayerWork* work) const {
+  const Layer& layer = net_.layers[l];
+  const PackedLayer& p = packed_[l];
+  const DecodedLayer& d = decoded_[l];
+  const CodeMatrix& m = d.matrix;
+  if (work != nullptr) {
+    if (work->entries_per_pe.size() != num_pe_) work->entries_per_pe.assign(num_pe_, 0);
+    for (uint32_t j = 0; j < m.cols; ++j) {
       if (input[j] == 0) continue;  // the leading-non-zero detector never broadcasts zeros
       ++work->nonzero_inputs;
       for (uint32_t k = 0; k < num_pe_; ++k) {
@@ -76,14 +105,14 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
   // Destination registers start at the bias (docs/arithmetic.md); each row then accumulates its
   // entries' scaled products in broadcast order (increasing column; zero inputs are never
   // broadcast), saturating at every step; padding adds exactly 0 and is not decoded.
-  std::vector<int32_t> acc(layer.outputs(), 0);
+  std::vector<int32_t> acc(m.rows, 0);
   if (!layer.bias.empty()) std::copy(layer.bias.begin(), layer.bias.end(), acc.begin());
   // Raw pointers and hoisted bounds: acc (int32) may alias col_ptr (uint32) as far as the
   // compiler knows, which would reload the bound after every add.
   int32_t* const a = acc.data();
   const uint32_t* const col = m.col_ptr.data();
   const uint32_t* const entries = d.entries.data();
-  for (uint32_t j = 0; j < layer.inputs(); ++j) {
+  for (uint32_t j = 0; j < m.cols; ++j) {
     if (input[j] == 0) continue;
     // The 16 scaled products a_j * codebook[v] of this column, once, not once per entry.
     std::array<int32_t, kCodebookSize> scaled{};
@@ -100,9 +129,57 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
       }
     }
   }
-  std::vector<int16_t> out(layer.outputs());
+  std::vector<int16_t> out(m.rows);
   for (size_t i = 0; i < out.size(); ++i) out[i] = write_back(acc[i], layer.relu);
   return out;
+}
+
+std::vector<int16_t> conv_patch(const Layer& layer, const std::vector<int16_t>& input,
+                                uint64_t position) {
+  const TensorShape& in = layer.in_shape;
+  const Window& w = layer.window;
+  const uint32_t out_w = layer.output_shape().width;
+  // The window's top-left corner in unpadded coordinates (negative inside the padding).
+  const int64_t y0 = static_cast<int64_t>(position / out_w) * w.stride_h - w.pad_h;
+  const int64_t x0 = static_cast<int64_t>(position % out_w) * w.stride_w - w.pad_w;
+  std::vector<int16_t> patch(size_t{in.channels} * w.kernel_h * w.kernel_w, 0);
+  size_t j = 0;
+  for (uint32_t c = 0; c < in.channels; ++c) {
+    for (uint32_t ky = 0; ky < w.kernel_h; ++ky) {
+      const int64_t y = y0 + ky;
+      for (uint32_t kx = 0; kx < w.kernel_w; ++kx, ++j) {
+        const int64_t x = x0 + kx;
+        if (y < 0 || y >= in.height || x < 0 || x >= in.width) continue;  // zero padding
+        patch[j] = input[(uint64_t{c} * in.height + static_cast<uint64_t>(y)) * in.width +
+                         static_cast<uint64_t>(x)];
+      }
+    }
+  }
+  return patch;
+}
+
+std::vector<int16_t> max_pool(const Layer& layer, const std::vector<int16_t>& input) {
+  const TensorShape& in = layer.in_shape;
+  const Window& w = layer.window;
+  const TensorShape out = layer.output_shape();
+  std::vector<int16_t> y(out.size());
+  size_t i = 0;
+  for (uint32_t c = 0; c < out.channels; ++c) {
+    for (uint32_t oy = 0; oy < out.height; ++oy) {
+      for (uint32_t ox = 0; ox < out.width; ++ox, ++i) {
+        int16_t m = INT16_MIN;
+        for (uint32_t ky = 0; ky < w.kernel_h; ++ky) {
+          const uint64_t row =
+              (uint64_t{c} * in.height + uint64_t{oy} * w.stride_h + ky) * in.width;
+          for (uint32_t kx = 0; kx < w.kernel_w; ++kx) {
+            m = std::max(m, input[row + uint64_t{ox} * w.stride_w + kx]);
+          }
+        }
+        y[i] = m;
+      }
+    }
+  }
+  return y;
 }
 
 std::vector<std::vector<int16_t>> GoldenModel::run(const std::vector<int16_t>& input,

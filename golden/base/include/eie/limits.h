@@ -29,5 +29,7 @@ uint64_t shape_words(uint32_t rows, uint32_t cols, uint32_t num_pe);
 // total passes kMaxShapeWords.
 void add_shape_words(uint64_t& total, uint32_t rows, uint32_t cols, uint32_t num_pe,
                      const std::string& what);
+// Adds `words` (a convolution's or pooling's tensors and patches) to `total`, likewise.
+void add_window_words(uint64_t& total, uint64_t words, const std::string& what);
 
 }  // namespace eie

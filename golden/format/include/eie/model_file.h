@@ -13,9 +13,8 @@
 namespace eie {
 
 constexpr char kModelMagic[9] = "EIEMODEL";
-constexpr uint16_t kModelVersion = 2;  // 2 adds the output order; version 1 files are read too
+constexpr uint16_t kModelVersion = 3;  // 2 adds the output order, 3 layer types; 1 and 2 are read
 constexpr uint32_t kMaxLayers = 256;
-constexpr uint32_t kMaxDimension = 1u << 24;  // rows and cols per layer
 
 enum class StreamCoding : uint8_t { kFixed = 0, kHuffman = 1 };
 

@@ -7,26 +7,56 @@
 #include <vector>
 
 #include "eie/fixed_point.h"
+#include "eie/layer_shape.h"
 #include "eie/sparse_format.h"
 
 namespace eie {
 
-// One fully connected layer y = f(W x + b) with W rows x cols (rows = outputs, as PyTorch's
-// Linear.weight), weights shared through a 16-entry int16 codebook.
+// What a layer computes (docs/arithmetic.md); the model file stores it as the layer type.
+enum class LayerKind : uint8_t {
+  kFullyConnected = 0,  // y = f(W x + b)
+  kConv2d = 1,          // at every output position, y = f(W patch + b): W is the kernel matrix
+  kMaxPool2d = 2,       // the largest value of each window, channel by channel; no weights
+};
+constexpr uint8_t kLayerKinds = 3;
+// "fully connected", "convolution", "max pooling".
+const char* kind_name(LayerKind kind);
+
+// One layer. A weighted layer (fully connected, convolution) shares its weights through a
+// 16-entry int16 codebook. Its matrix W has rows = outputs and cols = inputs of one product:
+// a fully connected layer's rows x cols as PyTorch's Linear.weight; a convolution's kernel matrix
+// out_channels x (in_channels * kernel_h * kernel_w), columns in (channel, ky, kx) order as
+// PyTorch's Conv2d.weight.view(out_channels, -1). A pooling layer has no matrix (0 x 0), an
+// all-zero codebook, w_frac 0, no bias and no ReLU.
 struct Layer {
+  LayerKind kind = LayerKind::kFullyConnected;
   std::string name;
   CodeMatrix weights;                             // indices into codebook
   std::array<int16_t, kCodebookSize> codebook{};  // codebook[0] == 0 (padding)
   int w_frac = 0;                                 // codebook fractional bits, 0..15
-  std::vector<int32_t> bias;                      // empty or `rows` values in activation format
+  std::vector<int32_t> bias;                      // empty or one value per row, activation format
   bool relu = true;
+  TensorShape in_shape;  // convolution, pooling: the input tensor
+  Window window;         // convolution, pooling
 
-  uint32_t inputs() const { return weights.cols; }
-  uint32_t outputs() const { return weights.rows; }
+  bool has_weights() const { return kind != LayerKind::kMaxPool2d; }
+  // The tensors the layer reads and writes; a fully connected layer's are cols x 1 x 1 and
+  // rows x 1 x 1.
+  TensorShape input_shape() const;
+  TensorShape output_shape() const;
+  // Their element counts: what the layer before must produce and the layer after takes.
+  uint32_t inputs() const { return static_cast<uint32_t>(input_shape().size()); }
+  uint32_t outputs() const { return static_cast<uint32_t>(output_shape().size()); }
+  // Output positions of a convolution or pooling (height x width of the output); 1 otherwise.
+  uint64_t positions() const;
   // Throws eie::Error naming the layer and field.
   void validate() const;
   bool operator==(const Layer& o) const;
 };
+
+// Checks a convolution's or pooling's input tensor and window (its output channels are
+// weights.rows for a convolution); throws eie::Error prefixed with `label`.
+void check_window(const Layer& layer, const std::string& label);
 
 struct Network {
   int act_frac = kActFracDefault;  // activation fractional bits, 0..15
@@ -37,8 +67,12 @@ struct Network {
 
   uint32_t inputs() const { return layers.front().inputs(); }
   uint32_t outputs() const { return layers.back().outputs(); }
-  // Checks every layer and that layer l+1 takes layer l's outputs as inputs.
+  // Checks every layer and that layer l+1 takes layer l's outputs as inputs (as many values:
+  // the tensor between them is flattened or reshaped in CHW order).
   void validate() const;
+  // Throws eie::Error, prefixed with `what`, naming the first layer that is not fully connected:
+  // for what runs the whole network on the array's chained layer table.
+  void require_fully_connected(const std::string& what) const;
   bool operator==(const Network& o) const;
 };
 

@@ -28,10 +28,17 @@ class GoldenModel {
   uint32_t num_pe() const { return num_pe_; }
   const PackedLayer& packed(size_t layer) const { return packed_[layer]; }
 
-  // One layer: consumes non-zero inputs in increasing column order, each PE walking its entries
-  // of that column in order. Throws eie::Error when input.size() != the layer's inputs.
+  // One layer (docs/arithmetic.md): a fully connected layer is one product of its matrix; a
+  // convolution is one product of its kernel matrix per output position, on conv_patch; max
+  // pooling is max_pool. `work` sums the products' work. Throws eie::Error when input.size() !=
+  // the layer's inputs.
   std::vector<int16_t> run_layer(size_t layer, const std::vector<int16_t>& input,
                                  LayerWork* work = nullptr) const;
+  // One product of weighted layer l's matrix with `input` (its cols values): consumes non-zero
+  // inputs in increasing column order, each PE walking its entries of that column in order; what
+  // the array computes for one input vector. Adds its work to `work`.
+  std::vector<int16_t> product(size_t layer, const std::vector<int16_t>& input,
+                               LayerWork* work = nullptr) const;
   // Every layer in turn; element l is layer l's output, the last is the network's output.
   std::vector<std::vector<int16_t>> run(const std::vector<int16_t>& input,
                                         std::vector<LayerWork>* work = nullptr) const;
@@ -55,6 +62,14 @@ class GoldenModel {
   uint32_t num_pe_;
   std::vector<PackedLayer> packed_;
 };
+
+// The patch a convolution reads at output position `position` (row-major over the output's
+// height x width) of its CHW `input`: in_channels x kernel_h x kernel_w values in the kernel
+// matrix's column order (channel, ky, kx), 0 where the window lies in the zero padding.
+std::vector<int16_t> conv_patch(const Layer& layer, const std::vector<int16_t>& input,
+                                uint64_t position);
+// Max pooling of a CHW `input`: each output the largest of its window, channel by channel.
+std::vector<int16_t> max_pool(const Layer& layer, const std::vector<int16_t>& input);
 
 // Float activations -> int16 with act_frac fractional bits (round half away, saturate).
 std::vector<int16_t> quantize_activations(const std::vector<double>& x, int act_frac);

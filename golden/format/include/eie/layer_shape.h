@@ -1,0 +1,49 @@
+// Shapes of the tensors between layers and the sliding windows of convolution and pooling
+// (docs/format.md, "Layer types"). Tensors are C x H x W, flattened channel-major (CHW) as
+// PyTorch's flatten of one NCHW sample, so a fully connected layer reads a convolution's output
+// with no reordering.
+#pragma once
+
+#include <cstdint>
+
+namespace eie {
+
+// Largest rows and cols of a layer's matrix and largest tensor between layers (elements).
+constexpr uint32_t kMaxDimension = 1u << 24;
+// Largest kernel, stride and padding of a window (the model file stores them in a byte).
+constexpr uint32_t kMaxWindow = 255;
+
+struct TensorShape {
+  uint32_t channels = 1;
+  uint32_t height = 1;
+  uint32_t width = 1;
+
+  uint64_t size() const { return uint64_t{channels} * height * width; }
+  bool operator==(const TensorShape& o) const {
+    return channels == o.channels && height == o.height && width == o.width;
+  }
+};
+
+// A 2-D window: kernel, stride and zero padding per axis (as PyTorch's Conv2d and MaxPool2d,
+// dilation 1, no ceil mode).
+struct Window {
+  uint32_t kernel_h = 1;
+  uint32_t kernel_w = 1;
+  uint32_t stride_h = 1;
+  uint32_t stride_w = 1;
+  uint32_t pad_h = 0;
+  uint32_t pad_w = 0;
+
+  bool operator==(const Window& o) const {
+    return kernel_h == o.kernel_h && kernel_w == o.kernel_w && stride_h == o.stride_h &&
+           stride_w == o.stride_w && pad_h == o.pad_h && pad_w == o.pad_w;
+  }
+};
+
+// Positions of the window along one axis: floor((in + 2 pad - kernel) / stride) + 1, or 0 when
+// the padded input is shorter than the kernel (or stride is 0).
+uint32_t window_positions(uint32_t in, uint32_t kernel, uint32_t stride, uint32_t pad);
+// The output tensor of `window` slid over `in`, with `channels` output channels.
+TensorShape window_output(const TensorShape& in, const Window& window, uint32_t channels);
+
+}  // namespace eie
