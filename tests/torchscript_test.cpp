@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,9 +70,10 @@ TEST(TorchScript, ReadsACustomModuleThatCallsItsChildrenInOrder) {
   expect_layer(l[1], "named_w2.npy", "named_b2.npy");
 }
 
-void expect_refused(const std::string& name, const std::string& needle) {
+void expect_refused(const std::string& name, const std::string& needle,
+                    const std::optional<TensorShape>& input = std::nullopt) {
   try {
-    read_torchscript(fixture(name));
+    read_torchscript(fixture(name), input);
     ADD_FAILURE() << name << " was accepted";
   } catch (const Error& e) {
     const std::string what = e.what();
@@ -82,9 +84,55 @@ void expect_refused(const std::string& name, const std::string& needle) {
 
 TEST(TorchScript, RefusesWhatItCannotRepresentNamingTheModule) {
   expect_refused("functional.pt", "computes aten::relu itself");
-  expect_refused("conv.pt", "module '0' is a Conv2d");
-  expect_refused("unchained.pt", "Linear '2' takes 10 inputs but Linear '0' before it has 12");
-  expect_refused("empty.pt", "ReLU '0' comes before any Linear layer");
+  expect_refused("unchained.pt", "Linear '2' takes 10 inputs but '0' before it gives 12 (12x1x1)");
+  expect_refused("empty.pt", "ReLU '0' comes before any Linear or Conv2d layer");
+}
+
+TEST(TorchScript, ReadsConvolutionPoolingAndFlatten) {
+  const std::vector<FloatLayer> l =
+      read_torchscript(fixture("lenet_like.pt"), TensorShape{1, 12, 12});
+  ASSERT_EQ(l.size(), 5u);
+  EXPECT_EQ(l[0].kind, LayerKind::kConv2d);
+  EXPECT_EQ(l[0].name, "0");
+  EXPECT_EQ(l[0].in_shape, (TensorShape{1, 12, 12}));
+  EXPECT_EQ(l[0].window, (Window{5, 5, 1, 1, 0, 0}));
+  EXPECT_TRUE(l[0].relu);
+  EXPECT_EQ(l[1].kind, LayerKind::kMaxPool2d);
+  EXPECT_EQ(l[1].name, "2");
+  EXPECT_EQ(l[1].in_shape, (TensorShape{4, 8, 8}));
+  EXPECT_EQ(l[1].window, (Window{2, 2, 2, 2, 0, 0}));
+  EXPECT_FALSE(l[1].relu);
+  EXPECT_EQ(l[2].kind, LayerKind::kConv2d);
+  EXPECT_EQ(l[2].in_shape, (TensorShape{4, 4, 4}));
+  EXPECT_EQ(l[2].window, (Window{3, 3, 1, 1, 1, 1}));
+  EXPECT_TRUE(l[2].relu);  // the ReLU after the pooling that follows it
+  EXPECT_EQ(l[3].kind, LayerKind::kMaxPool2d);
+  EXPECT_EQ(l[3].shape().output_shape(), (TensorShape{6, 2, 2}));
+  EXPECT_EQ(l[4].kind, LayerKind::kFullyConnected);
+  EXPECT_EQ(l[4].name, "8");
+  EXPECT_FALSE(l[4].relu);
+  expect_layer(l[0], "lenet_like_w1.npy", "lenet_like_b1.npy");  // the kernel matrix, 4 x 25
+  expect_layer(l[2], "lenet_like_w2.npy", "lenet_like_b2.npy");
+  expect_layer(l[4], "lenet_like_w3.npy", "lenet_like_b3.npy");
+  // A model that starts with a Linear needs no input shape; with one, it must agree.
+  EXPECT_EQ(read_torchscript(fixture("conv.pt"), TensorShape{1, 4, 4}).size(), 2u);
+}
+
+TEST(TorchScript, RefusesConvolutionsItCannotRepresent) {
+  expect_refused("conv.pt", "Conv2d '0' comes first, so the reader needs the input's shape");
+  expect_refused("conv.pt", "Linear '2' takes 8 inputs but '0' before it gives 18 (18x1x1)",
+                 TensorShape{1, 5, 5});
+  expect_refused("lenet_like.pt", "does not fit the 4x4 input", TensorShape{1, 4, 4});
+  expect_refused("conv_groups.pt", "Conv2d '0' has groups other than 1", TensorShape{2, 5, 5});
+  expect_refused("conv_dilated.pt", "Conv2d '0' has dilation other than 1", TensorShape{1, 8, 8});
+  expect_refused("pool_padded.pt", "MaxPool2d '1' pads its input", TensorShape{1, 8, 8});
+  expect_refused("pool_ceil.pt", "MaxPool2d '1' sets ceil_mode", TensorShape{1, 8, 8});
+  expect_refused("flatten_all.pt", "Flatten '1' must flatten dimensions 1 to -1",
+                 TensorShape{1, 5, 5});
+  expect_refused("conv_unchained.pt", "Conv2d '1' takes 3 input channels but its input is 2x6x6",
+                 TensorShape{1, 8, 8});
+  expect_refused("avgpool.pt", "module '1' is a AvgPool2d", TensorShape{1, 8, 8});
+  expect_refused("lenet_traced.pt", "save the model with torch.jit.script", TensorShape{1, 12, 12});
 }
 
 TEST(TorchScript, RefusesFilesLibtorchCannotRead) {

@@ -2,6 +2,7 @@
 // shares with eie_sim).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct Command {
 
 // A reader of TorchScript files' layers (eie/torchscript.h): eie-train passes it; eie runs
 // `compress --torchscript` in eie-train, so its compress has none.
-using TorchScriptReader = std::vector<FloatLayer> (*)(const std::string& path);
+using TorchScriptReader = std::vector<FloatLayer> (*)(const std::string& path,
+                                                      const std::optional<TensorShape>& input);
 int run_compress(const std::vector<std::string>& args, TorchScriptReader torchscript = nullptr);
 int run_deep_compress(const std::vector<std::string>& args);
 int run_dsd(const std::vector<std::string>& args);

@@ -89,14 +89,20 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       "a layer as WEIGHTS.npy[:BIAS.npy], in network order; repeat per layer. Weights are "
       "float32/float64 (outputs, inputs) like PyTorch's Linear.weight")(
       "torchscript,t", po::value<std::string>(),
-      "a PyTorch model saved with torch.jit.save instead of --layer: its nn.Linear layers in "
-      "order, ReLU where an nn.ReLU follows (names: the module paths)")(
-      "output,o", po::value<std::string>()->required(), "model file to write")(
+      "a PyTorch model saved with torch.jit.save instead of --layer: its nn.Linear, nn.Conv2d "
+      "and nn.MaxPool2d layers in order, ReLU where an nn.ReLU follows (names: the module "
+      "paths)")(
+      "input-shape", po::value<std::string>(),
+      "with --torchscript: one input sample's channels,height,width (e.g. 1,28,28), which a "
+      "model that starts with nn.Conv2d needs")("output,o", po::value<std::string>()->required(),
+                                                "model file to write")(
       "density,d", po::value<std::string>(),
-      "fraction of weights to keep, one value or one per layer (e.g. 0.08,0.09,0.26)")(
+      "fraction of weights to keep, one value or one per weighted layer (e.g. 0.08,0.09,0.26; "
+      "pooling layers have none)")(
       "quality,q", po::value<std::string>(),
-      "prune |w| <= quality x std(w), one value or one per layer (instead of --density)")(
-      "clusters,k", po::value<int64_t>()->default_value(15), "shared weights per layer, 1..15")(
+      "prune |w| <= quality x std(w), one value or one per weighted layer (instead of "
+      "--density)")("clusters,k", po::value<int64_t>()->default_value(15),
+                    "shared weights per layer, 1..15")(
       "init", po::value<std::string>()->default_value("linear"),
       "k-means initialisation: linear, density or random")(
       "rel-bits", po::value<std::string>()->default_value("auto"),
@@ -121,6 +127,10 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
   const bool from_torch = vm.count("torchscript") > 0;
   if (from_torch == (vm.count("layer") > 0)) {
     throw UsageError("give the layers as --layer (one per layer) or a model as --torchscript");
+  }
+  if (!from_torch && vm.count("input-shape")) {
+    throw UsageError(
+        "--input-shape applies to --torchscript only: .npy layers are fully connected");
   }
   for (const char* o : {"transpose", "relu-last"}) {
     if (from_torch && vm.count(o)) {
@@ -148,9 +158,29 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
     require(torchscript != nullptr,
             "--torchscript: this binary has no libtorch; eie runs "
             "compress --torchscript in eie-train");
-    torch_layers = torchscript(vm["torchscript"].as<std::string>());
+    std::optional<TensorShape> input;
+    if (vm.count("input-shape")) {
+      const std::vector<unsigned> s =
+          parse_size_list(vm["input-shape"].as<std::string>(), "--input-shape", kMaxDimension);
+      if (s.size() != 3) {
+        throw UsageError("--input-shape: give channels,height,width (e.g. 1,28,28)");
+      }
+      input = TensorShape{s[0], s[1], s[2]};
+      if (input->size() > kMaxDimension) {
+        throw UsageError(
+            fmt::format("--input-shape: {} values, more than {}", input->size(), kMaxDimension));
+      }
+    }
+    torch_layers = torchscript(vm["torchscript"].as<std::string>(), input);
   }
   const size_t n = from_torch ? torch_layers.size() : files.size();
+  // Per-layer options count the weighted layers: pooling has nothing to prune or share.
+  size_t weighted = 0;
+  std::vector<size_t> weighted_index(n, 0);
+  for (size_t l = 0; l < n; ++l) {
+    weighted_index[l] = weighted;
+    if (!from_torch || torch_layers[l].has_weights()) ++weighted;
+  }
   // What the messages name for layer l: its file, or the model and the module path.
   const auto source = [&](size_t l) {
     return from_torch ? fmt::format("{} '{}'", inputs[0].path, torch_layers[l].name)
@@ -159,18 +189,18 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
   if (vm.count("density") && vm.count("quality")) {
     throw UsageError("give --density or --quality, not both");
   }
-  std::vector<double> density(n, 1.0);
+  std::vector<double> density(weighted, 1.0);
   std::vector<double> quality;
   if (vm.count("density")) {
-    density =
-        per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), n, "--density");
+    density = per_layer(parse_number_list(vm["density"].as<std::string>(), "--density"), weighted,
+                        "--density");
     for (double d : density) {
       if (d < 0 || d > 1) throw UsageError(fmt::format("--density {}: must lie in [0, 1]", d));
     }
   }
   if (vm.count("quality")) {
-    quality =
-        per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), n, "--quality");
+    quality = per_layer(parse_number_list(vm["quality"].as<std::string>(), "--quality"), weighted,
+                        "--quality");
     for (double q : quality) {
       if (q < 0) throw UsageError(fmt::format("--quality {}: must be at least 0", q));
     }
@@ -207,13 +237,18 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       layer.name = fmt::format("layer{}", l + 1);
     }
     if (!from_torch) layer.relu = l + 1 < n || vm.count("relu-last") > 0;
-    if (l > 0) {
+    if (!layer.has_weights()) {
+      net.layers.push_back(to_fixed_layer(layer, {}, act_frac));
+      continue;
+    }
+    const size_t w = weighted_index[l];
+    if (l > 0 && !from_torch) {
       require(layer.cols == net.layers[l - 1].outputs(),
               "{}: layer {} takes {} inputs but layer {} ({}) has {} outputs", source(l), l + 1,
               layer.cols, l, source(l - 1), net.layers[l - 1].outputs());
     }
-    Mask mask = quality.empty() ? prune_by_density(layer.weights, density[l])
-                                : prune_by_quality(layer.weights, quality[l]);
+    Mask mask = quality.empty() ? prune_by_density(layer.weights, density[w])
+                                : prune_by_quality(layer.weights, quality[w]);
     // A weight that is exactly zero carries nothing: it is never stored.
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] && layer.weights[i] != 0.0f;
     const SharedWeights shared = share_weights(layer, mask, clusters, init, seed + l);

@@ -124,6 +124,12 @@ int run_deep_compress(const std::vector<std::string>& args) {
   std::FILE* info = info_stream({out, json});
   if (!torchscript.empty()) {
     o.initial = read_torchscript(torchscript);
+    for (const FloatLayer& l : o.initial) {
+      require(l.kind == LayerKind::kFullyConnected,
+              "{}: '{}' is a {} layer; deep-compress trains fully connected networks (compress a "
+              "trained convolutional network with eie compress --torchscript)",
+              torchscript, l.name, kind_name(l.kind));
+    }
     require(o.density.empty() || o.density.size() == o.initial.size(),
             "--density: {} values for the {} layers of {}", o.density.size(), o.initial.size(),
             torchscript);

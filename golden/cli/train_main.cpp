@@ -14,7 +14,12 @@ namespace {
 
 constexpr Command kTrainCommands[] = {
     {"compress", "prune, quantize and Huffman-code a TorchScript model (or .npy layers)",
-     [](const std::vector<std::string>& args) { return run_compress(args, read_torchscript); }},
+     [](const std::vector<std::string>& args) {
+       return run_compress(args,
+                           [](const std::string& path, const std::optional<TensorShape>& input) {
+                             return read_torchscript(path, input);
+                           });
+     }},
     {"deep-compress", "train, prune, share, fine-tune and Huffman-code a network on MNIST data",
      run_deep_compress},
     {"dsd", "Dense-Sparse-Dense training vs a dense baseline over several seeds", run_dsd},

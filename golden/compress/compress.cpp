@@ -8,9 +8,33 @@
 
 namespace eie {
 
+Layer FloatLayer::shape() const {
+  Layer l;
+  l.kind = kind;
+  l.name = name;
+  l.weights.rows = rows;
+  l.weights.cols = cols;
+  l.in_shape = in_shape;
+  l.window = window;
+  l.relu = false;
+  return l;
+}
+
 void FloatLayer::validate() const {
   const std::string label = name.empty() ? std::string("layer") : "layer '" + name + "'";
+  if (kind != LayerKind::kFullyConnected) check_window(shape(), label);
+  if (!has_weights()) {
+    require(rows == 0 && cols == 0 && weights.empty() && bias.empty() && !relu,
+            "{}: a {} layer has no weights, bias or ReLU", label, kind_name(kind));
+    return;
+  }
   require(rows > 0 && cols > 0, "{}: shape {}x{} must be non-empty", label, rows, cols);
+  if (kind == LayerKind::kConv2d) {
+    const uint64_t patch = uint64_t{in_shape.channels} * window.kernel_h * window.kernel_w;
+    require(cols == patch,
+            "{}: the kernel matrix has {} columns but a {}x{}x{} patch has {} values", label, cols,
+            in_shape.channels, window.kernel_h, window.kernel_w, patch);
+  }
   require(weights.size() == size_t{rows} * cols, "{}: {} weights for shape {}x{}", label,
           weights.size(), rows, cols);
   require(bias.empty() || bias.size() == rows, "{}: {} bias values for {} outputs", label,
@@ -86,8 +110,11 @@ Layer to_fixed_layer(const FloatLayer& layer, const SharedWeights& shared, int a
   require(act_frac >= 0 && act_frac <= kMaxFrac, "act_frac {} outside [0, 15]", act_frac);
   require(shared.centroids.size() <= kCodebookSize - 1, "{} shared weights; at most 15 allowed",
           shared.centroids.size());
-  Layer out;
-  out.name = layer.name;
+  if (!layer.has_weights()) {
+    layer.validate();
+    return layer.shape();  // pooling: its shape is all it has
+  }
+  Layer out = layer.shape();
   out.weights = shared.codes;
   out.relu = layer.relu;
   try {
@@ -104,7 +131,7 @@ Layer to_fixed_layer(const FloatLayer& layer, const SharedWeights& shared, int a
 }
 
 std::vector<float> decode_weights(const Layer& layer) {
-  std::vector<float> w(size_t{layer.outputs()} * layer.inputs(), 0.0f);
+  std::vector<float> w(size_t{layer.weights.rows} * layer.weights.cols, 0.0f);
   const CodeMatrix& m = layer.weights;
   for (uint32_t j = 0; j < m.cols; ++j) {
     for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) {

@@ -22,6 +22,15 @@ same named -l named_w1.npy:named_b1.npy -l named_w2.npy:named_b2.npy --names fc1
 if "$eie" compress -t conv.pt -o "$tmp/conv.eie" 2> "$tmp/err"; then
   echo "FAIL: conv.pt accepted"; exit 1
 fi
-grep -q "module '0' is a Conv2d" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: message"; exit 1; }
+grep -q "Conv2d '0' comes first, so the reader needs the input's shape" "$tmp/err" ||
+  { cat "$tmp/err"; echo "FAIL: message"; exit 1; }
 [ ! -e "$tmp/conv.eie" ] || { echo "FAIL: a refused model left an output"; exit 1; }
-echo "PASS: three TorchScript models compress to the .npy path's bytes; a refused one writes nothing"
+# A convolutional model: compressed with its input shape, then run by eie infer (PyTorch checks the
+# arithmetic in CnnAgainstPyTorch.*; this checks the command line end to end).
+"$eie" compress -t lenet_like.pt --input-shape 1,12,12 --density 0.5 --quiet -o "$tmp/cnn.eie"
+"$eie" report "$tmp/cnn.eie" | grep -q "^total  *436 " || { echo "FAIL: CNN report"; exit 1; }
+"$eie" infer "$tmp/cnn.eie" -i lenet_like_x.npy -o "$tmp/cnn_y.npy" > "$tmp/err" 2>&1 ||
+  { cat "$tmp/err"; echo "FAIL: CNN inference"; exit 1; }
+grep -q "2 output(s) of 5 values" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: CNN output"; exit 1; }
+echo "PASS: three TorchScript models compress to the .npy path's bytes; a refused one writes" \
+  "nothing; a CNN compresses and runs"

@@ -44,12 +44,23 @@ class Functional(nn.Module):
 
 
 def save_layers(module, out, name):
-    """Each Linear's weight (and bias) as .npy, in order, for the -l comparison."""
-    linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
-    for i, lin in enumerate(linears, 1):
-        np.save(os.path.join(out, f"{name}_w{i}.npy"), lin.weight.detach().numpy())
-        if lin.bias is not None:
-            np.save(os.path.join(out, f"{name}_b{i}.npy"), lin.bias.detach().numpy())
+    """Each Linear's and Conv2d's weight (a Conv2d's as its kernel matrix, view(out, -1)) and
+    bias as .npy, in order, for the -l comparison and the reader's tests."""
+    layers = [m for m in module.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    for i, layer in enumerate(layers, 1):
+        w = layer.weight.detach()
+        np.save(os.path.join(out, f"{name}_w{i}.npy"), w.reshape(w.shape[0], -1).numpy())
+        if layer.bias is not None:
+            np.save(os.path.join(out, f"{name}_b{i}.npy"), layer.bias.detach().numpy())
+
+
+def lenet_like():
+    """LeNet-5's layer kinds in miniature, for a 1 x 12 x 12 input: conv 5x5 -> 4x8x8, ReLU,
+    pool -> 4x4x4, conv 3x3 padding 1 -> 6x4x4, pool -> 6x2x2, ReLU after the pooling, flatten,
+    fully connected 24 -> 5."""
+    return nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 6, 3, padding=1), nn.MaxPool2d(2, stride=2), nn.ReLU(),
+                         nn.Flatten(), nn.Dropout(0.5), nn.Linear(24, 5))
 
 
 def read_idx(path):
@@ -93,10 +104,18 @@ def main(out, mnist=None):
         "nested": nn.Sequential(nn.Sequential(nn.Linear(16, 12), nn.ReLU()), nn.Dropout(0.5),
                                 nn.Linear(12, 4, bias=False), nn.ReLU()),
         "named": Named(),
+        "lenet_like": lenet_like(),
     }
     refused = {
         "functional": Functional(),
         "conv": nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(8, 4)),
+        "conv_groups": nn.Sequential(nn.Conv2d(2, 2, 3, groups=2)),
+        "conv_dilated": nn.Sequential(nn.Conv2d(1, 2, 3, dilation=2)),
+        "pool_padded": nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(3, padding=1)),
+        "pool_ceil": nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2, ceil_mode=True)),
+        "flatten_all": nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(0)),
+        "conv_unchained": nn.Sequential(nn.Conv2d(1, 2, 3), nn.Conv2d(3, 2, 3)),
+        "avgpool": nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(2)),
         "unchained": nn.Sequential(nn.Linear(16, 12), nn.ReLU(), nn.Linear(10, 4)),
         "empty": nn.Sequential(nn.ReLU()),
     }
@@ -104,6 +123,14 @@ def main(out, mnist=None):
         torch.jit.script(module.eval()).save(os.path.join(out, f"{name}.pt"))
     for name, module in accepted.items():
         save_layers(module, out, name)
+    # A traced CNN keeps its Conv2d's settings only in its graph: refused, naming torch.jit.script.
+    torch.jit.trace(lenet_like().eval(), torch.zeros(1, 1, 12, 12)).save(
+        os.path.join(out, "lenet_traced.pt"))
+    # The scripted CNN's output for one input, for eie compress + eie infer against PyTorch.
+    x = torch.rand(2, 1, 12, 12)
+    with torch.no_grad():
+        np.save(os.path.join(out, "lenet_like_x.npy"), x.reshape(2, -1).numpy())
+        np.save(os.path.join(out, "lenet_like_y.npy"), accepted["lenet_like"](x).numpy())
     # Hostile files: a TorchScript archive cut short, and bytes that are no archive at all.
     with open(os.path.join(out, "mlp.pt"), "rb") as f:
         data = f.read()

@@ -13,15 +13,25 @@
 
 namespace eie {
 
-// A dense float layer, weights row-major rows x cols (rows = outputs).
+// A dense float layer, weights row-major rows x cols (rows = outputs of one product): a fully
+// connected layer's matrix, or a convolution's kernel matrix, out_channels x (in_channels x
+// kernel_h x kernel_w) as PyTorch's Conv2d.weight.view(out_channels, -1). A pooling layer has no
+// weights (0 x 0), no bias and no ReLU. kind, in_shape and window as in Layer (network.h).
 struct FloatLayer {
+  LayerKind kind = LayerKind::kFullyConnected;
   std::string name;
   uint32_t rows = 0;
   uint32_t cols = 0;
   std::vector<float> weights;
   std::vector<float> bias;  // empty or rows values
   bool relu = true;
+  TensorShape in_shape;  // convolution, pooling
+  Window window;         // convolution, pooling
 
+  bool has_weights() const { return kind != LayerKind::kMaxPool2d; }
+  // The shape of the layer alone (kind, window, rows, cols), as a Layer without weights: for
+  // its input and output shapes.
+  Layer shape() const;
   // Throws eie::Error on a shape mismatch or a non-finite value, naming the layer.
   void validate() const;
 };
