@@ -17,7 +17,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // The probe finds the counters, which register as the model first runs: after the reset.
 ActivityProbe reset_then_probe(SimCtrl& sim, uint32_t num_pe) {
   sim.reset();
-  return ActivityProbe(num_pe);
+  return ActivityProbe(num_pe, sim.name());
 }
 }  // namespace
 

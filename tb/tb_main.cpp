@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cnn_runner.h"
 #include "eie/balance.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
@@ -48,6 +49,10 @@ int run(const po::variables_map& vm) {
   Stimulus stimulus = load_stimulus(vm, opt.stimulus, built, rng);
   Scenario& s = stimulus.scenario;
   require(!s.inputs.empty(), "no input to run");
+  if (is_convolutional(s.net)) {  // its segments on the array, pooling on the host
+    run_convolutional(opt, stimulus, info, rng);
+    return 0;
+  }
   if (opt.balance) s.net = balance_network(s.net, built.pes());
   if (!opt.fifo_sweep.empty()) s.inputs.resize(opt.fifo_sweep.size(), s.inputs.front());
   const auto inferences = static_cast<uint32_t>(s.inputs.size());

@@ -25,12 +25,21 @@ int run_deep_compress(const std::vector<std::string>& args) {
                      "folder with the four MNIST IDX files (scripts/fetch_mnist.sh makes it)")(
       "output,o", po::value<std::string>()->required(), "model file to write")(
       "json", po::value<std::string>(), "write the stage and compression report as JSON")(
-      "sizes", po::value<std::string>()->default_value("784,300,100,10"), "layer widths")(
+      "sizes", po::value<std::string>()->default_value("784,300,100,10"),
+      "layer widths of a fully connected network")(
+      "arch", po::value<std::string>(),
+      "a convolutional network instead of --sizes: lenet5 (Caffe's LeNet-5: conv 20 5x5, max "
+      "pool 2, conv 50 5x5, max pool 2, 500, 10)")(
       "torchscript,t", po::value<std::string>(),
-      "start from a PyTorch model saved with torch.jit.save (nn.Linear with nn.ReLU after each "
-      "but the last) instead of a new network of --sizes; --epochs 0 prunes it as it is")(
+      "start from a PyTorch model saved with torch.jit.save (nn.Linear, nn.Conv2d, nn.MaxPool2d, "
+      "with nn.ReLU after each weighted layer but the last) instead of a new network; --epochs 0 "
+      "prunes it as it is")(
+      "input-shape", po::value<std::string>(),
+      "with --torchscript: a digit's channels,height,width (1,28,28), which a model that starts "
+      "with nn.Conv2d needs")(
       "density,d", po::value<std::string>(),
-      "kept fraction per layer after pruning, e.g. 0.08,0.09,0.26 (the paper's); without it "
+      "kept fraction per weighted layer after pruning, e.g. 0.08,0.09,0.26 (the paper's); "
+      "without it "
       "each layer's density is chosen by sensitivity, cross-validated on the training digits")(
       "budget", po::value<double>()->default_value(0.2, "0.2"),
       "without --density: accuracy points the compressed model may lose against the dense one "
@@ -76,13 +85,29 @@ int run_deep_compress(const std::vector<std::string>& args) {
   std::vector<PathArg> inputs;
   const std::string torchscript =
       vm.count("torchscript") ? vm["torchscript"].as<std::string>() : "";
+  if (static_cast<int>(!vm["sizes"].defaulted()) + static_cast<int>(vm.count("arch")) +
+          static_cast<int>(!torchscript.empty()) >
+      1) {
+    throw UsageError("give one of --sizes, --arch and --torchscript: each gives the network");
+  }
+  if (vm.count("input-shape") && torchscript.empty()) {
+    throw UsageError("--input-shape applies to --torchscript only");
+  }
   if (!torchscript.empty()) {
-    if (!vm["sizes"].defaulted()) {
-      throw UsageError("give --sizes or --torchscript, not both: the model gives the widths");
-    }
     inputs.push_back({"--torchscript", torchscript});
+  } else if (vm.count("arch")) {
+    const std::string arch = vm["arch"].as<std::string>();
+    if (arch != "lenet5") {
+      throw UsageError(fmt::format("--arch {}: the one named network is lenet5", arch));
+    }
+    o.shape = lenet5_shape();
   } else {
     o.sizes = training_sizes(vm["sizes"].as<std::string>());
+  }
+  size_t weighted_layers = o.sizes.size() - 1;
+  if (!o.shape.empty()) {
+    weighted_layers = 0;
+    for (const FloatLayer& s : o.shape) weighted_layers += s.has_weights();
   }
   if (vm.count("density")) {
     o.density = parse_number_list(vm["density"].as<std::string>(), "--density");
@@ -90,9 +115,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
   o.search.budget = real_option(vm, "budget", 0, 100) / 100;
   o.search.folds = int_option_as<uint32_t>(vm, "folds", 2, 16);
   // One density per layer: the model's layer count is checked once it has been read.
-  if (vm.count("density") && torchscript.empty() && o.density.size() != o.sizes.size() - 1) {
+  if (vm.count("density") && torchscript.empty() && o.density.size() != weighted_layers) {
     throw UsageError(
-        fmt::format("--density: {} values for {} layers", o.density.size(), o.sizes.size() - 1));
+        fmt::format("--density: {} values for {} layers", o.density.size(), weighted_layers));
   }
   for (double v : o.density) {
     if (v <= 0 || v > 1) throw UsageError(fmt::format("--density {}: must lie in (0, 1]", v));
@@ -123,15 +148,18 @@ int run_deep_compress(const std::vector<std::string>& args) {
                 vm.count("force") > 0);
   std::FILE* info = info_stream({out, json});
   if (!torchscript.empty()) {
-    o.initial = read_torchscript(torchscript);
-    for (const FloatLayer& l : o.initial) {
-      require(l.kind == LayerKind::kFullyConnected,
-              "{}: '{}' is a {} layer; deep-compress trains fully connected networks (compress a "
-              "trained convolutional network with eie compress --torchscript)",
-              torchscript, l.name, kind_name(l.kind));
+    std::optional<TensorShape> input;
+    if (vm.count("input-shape")) {
+      const std::vector<unsigned> s =
+          parse_size_list(vm["input-shape"].as<std::string>(), "--input-shape", 1u << 24);
+      if (s.size() != 3) throw UsageError("--input-shape: give channels,height,width (1,28,28)");
+      input = TensorShape{s[0], s[1], s[2]};
     }
-    require(o.density.empty() || o.density.size() == o.initial.size(),
-            "--density: {} values for the {} layers of {}", o.density.size(), o.initial.size(),
+    o.initial = read_torchscript(torchscript, input);
+    size_t weighted = 0;
+    for (const FloatLayer& l : o.initial) weighted += l.has_weights();
+    require(o.density.empty() || o.density.size() == weighted,
+            "--density: {} values for the {} weighted layers of {}", o.density.size(), weighted,
             torchscript);
   }
 

@@ -30,6 +30,38 @@ PipelineOptions::PipelineOptions() {
   finetune.weight_decay = 0.0f;
 }
 
+std::vector<FloatLayer> lenet5_shape() {
+  const auto conv = [](const char* name, TensorShape in, uint32_t out) {
+    FloatLayer f;
+    f.kind = LayerKind::kConv2d;
+    f.name = name;
+    f.in_shape = in;
+    f.window = {5, 5, 1, 1, 0, 0};
+    f.rows = out;
+    f.cols = in.channels * 25;
+    return f;
+  };
+  const auto pool = [](const char* name, TensorShape in) {
+    FloatLayer f;
+    f.kind = LayerKind::kMaxPool2d;
+    f.name = name;
+    f.relu = false;
+    f.in_shape = in;
+    f.window = {2, 2, 2, 2, 0, 0};
+    return f;
+  };
+  const auto fc = [](const char* name, uint32_t in, uint32_t out) {
+    FloatLayer f;
+    f.name = name;
+    f.rows = out;
+    f.cols = in;
+    return f;
+  };
+  return {
+      conv("conv1", {1, 28, 28}, 20), pool("pool1", {20, 24, 24}), conv("conv2", {20, 12, 12}, 50),
+      pool("pool2", {50, 8, 8}),      fc("ip1", 800, 500),         fc("ip2", 500, 10)};
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -38,7 +70,7 @@ double since(Clock::time_point t) {
 }
 
 FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name, bool relu) {
-  FloatLayer f;
+  FloatLayer f = mlp.shape()[mlp.shape_index(l)];  // kind, input shape, window
   f.name = name;
   f.rows = static_cast<uint32_t>(mlp.weights(l).rows());
   f.cols = static_cast<uint32_t>(mlp.weights(l).cols());
@@ -70,18 +102,31 @@ int calibrate_act_frac(const Mlp& mlp, const TrainingSet& set) {
   return 0;
 }
 
-// The compressed network for the current shared weights; layers named `names` (or ip1, ...).
+// Weighted layer l's name: `names`, the shape's own (LeNet-5's conv1, ...), or ip1, ...
+std::string layer_name(const Mlp& mlp, size_t l, const std::vector<std::string>& names) {
+  if (l < names.size()) return names[l];
+  const std::string& own = mlp.shape()[mlp.shape_index(l)].name;
+  return own.empty() ? fmt::format("ip{}", l + 1) : own;
+}
+
+// The compressed network for the current shared weights, pooling layers where the shape has
+// them; weighted layers named by layer_name.
 Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int act_frac,
                       const std::vector<std::string>& names) {
   Network net;
   net.act_frac = act_frac;
-  for (size_t l = 0; l < mlp.layers(); ++l) {
-    const std::string name = l < names.size() ? names[l] : fmt::format("ip{}", l + 1);
-    const FloatLayer f = float_layer(mlp, l, name, l + 1 < mlp.layers());
+  size_t l = 0;
+  for (const FloatLayer& s : mlp.shape()) {
+    if (!s.has_weights()) {
+      net.layers.push_back(to_fixed_layer(s, {}, act_frac));
+      continue;
+    }
+    const FloatLayer f = float_layer(mlp, l, layer_name(mlp, l, names), l + 1 < mlp.layers());
     SharedWeights shared;
     shared.centroids.assign(mlp.centroids()[l].begin(), mlp.centroids()[l].end());
     shared.codes = codes[l];
     net.layers.push_back(to_fixed_layer(f, shared, act_frac));
+    ++l;
   }
   return net;
 }
@@ -89,15 +134,16 @@ Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int 
 // The trainer's network from a user's model (its structure checked by deep_compress): the
 // model's weights and biases replace the initialisation.
 void start_from(Mlp& mlp, const std::vector<FloatLayer>& model) {
-  for (size_t l = 0; l < model.size(); ++l) {
-    const FloatLayer& f = model[l];
+  size_t l = 0;
+  for (const FloatLayer& f : model) {
+    if (!f.has_weights()) continue;
     Eigen::MatrixXf w(f.rows, f.cols);
     for (uint32_t i = 0; i < f.rows; ++i) {
       for (uint32_t j = 0; j < f.cols; ++j) w(i, j) = f.weights[size_t{i} * f.cols + j];
     }
     Eigen::VectorXf b = Eigen::VectorXf::Zero(f.rows);
     for (size_t i = 0; i < f.bias.size(); ++i) b(static_cast<Eigen::Index>(i)) = f.bias[i];
-    mlp.set_layer(l, w, b);
+    mlp.set_layer(l++, w, b);
   }
 }
 
@@ -119,7 +165,7 @@ struct Reporter {
 // Stage 1: a new network of o.sizes (or the user's model) trained dense.
 Mlp train_dense(const TrainingSet& train, const TrainingSet& test, const PipelineOptions& o,
                 const Reporter& r) {
-  Mlp mlp(o.sizes, o.seed);
+  Mlp mlp = o.shape.empty() ? Mlp(o.sizes, o.seed) : Mlp(o.shape, o.seed);
   if (!o.initial.empty()) start_from(mlp, o.initial);
   r.say("dense training");
   TrainOptions dense = o.dense;
@@ -203,7 +249,9 @@ CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const Labelle
                            since(t), kept_fractions(mlp)});
   r.say(fmt::format("fixed point: act_frac {}, w_frac {}", act_frac, [&] {
     std::vector<int> f;
-    for (const Layer& l : net.layers) f.push_back(l.w_frac);
+    for (const Layer& l : net.layers) {
+      if (l.has_weights()) f.push_back(l.w_frac);
+    }
     return fmt::format("{}", fmt::join(f, " / "));
   }()));
   result.model = make_model_file(std::move(net), o.huffman);
@@ -214,28 +262,48 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   PipelineOptions o = options;
   std::vector<std::string> names;
   if (!o.initial.empty()) {
-    o.sizes = {static_cast<int>(o.initial.front().cols)};
-    uint64_t weights = 0;
-    for (size_t l = 0; l < o.initial.size(); ++l) {
-      const FloatLayer& f = o.initial[l];
-      require(f.relu == (l + 1 < o.initial.size()),
-              "layer '{}' {} ReLU: the trainer trains networks with ReLU after every layer but "
-              "the last",
-              f.name, f.relu ? "ends in a" : "has no");
-      o.sizes.push_back(static_cast<int>(f.rows));
-      names.push_back(f.name);
-      weights += uint64_t{f.rows} * f.cols;
+    size_t weighted = 0;
+    for (const FloatLayer& f : o.initial) weighted += f.has_weights();
+    o.shape.clear();
+    for (const FloatLayer& f : o.initial) {
+      if (f.has_weights()) {
+        const bool last = names.size() + 1 == weighted;
+        require(f.relu == !last,
+                "layer '{}' {} ReLU: the trainer trains networks with ReLU after every layer but "
+                "the last",
+                f.name, f.relu ? "ends in a" : "has no");
+        names.push_back(f.name);
+      }
+      FloatLayer s = f;
+      s.weights.clear();
+      s.bias.clear();
+      o.shape.push_back(std::move(s));
     }
-    require(weights <= kMaxTrainWeights,
-            "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)",
-            weights, kMaxTrainWeights);
   }
-  require(o.density.empty() || o.density.size() == o.sizes.size() - 1, "{} densities for {} layers",
-          o.density.size(), o.sizes.size() - 1);
+  if (o.shape.empty()) {
+    require(o.sizes.size() >= 2, "a network needs at least an input and an output width");
+    for (size_t l = 0; l + 1 < o.sizes.size(); ++l) {
+      FloatLayer s;
+      s.rows = static_cast<uint32_t>(o.sizes[l + 1]);
+      s.cols = static_cast<uint32_t>(o.sizes[l]);
+      o.shape.push_back(s);
+    }
+  }
+  uint64_t weights = 0;
+  size_t weighted = 0;
+  for (const FloatLayer& s : o.shape) {
+    weights += uint64_t{s.rows} * s.cols;
+    weighted += s.has_weights();
+  }
+  require(weights <= kMaxTrainWeights,
+          "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)", weights,
+          kMaxTrainWeights);
+  require(o.density.empty() || o.density.size() == weighted, "{} densities for {} layers",
+          o.density.size(), weighted);
   require(o.prune_steps >= 1, "prune steps must be at least 1");
-  require(static_cast<int>(data.train.images.size()) == o.sizes.front(),
-          "images have {} pixels but the network takes {}", data.train.images.size(),
-          o.sizes.front());
+  const uint64_t inputs = o.shape.front().shape().input_shape().size();
+  require(data.train.images.size() == inputs, "images have {} pixels but the network takes {}",
+          data.train.images.size(), inputs);
   const Reporter r{log};
   const auto total_start = Clock::now();
   PipelineResult result;

@@ -29,19 +29,62 @@ TrainingSet to_training_set(const LabelledSet& set) {
   return t;
 }
 
-Mlp::Mlp(const std::vector<int>& sizes, uint64_t seed) {
+namespace {
+
+std::vector<FloatLayer> fully_connected_shape(const std::vector<int>& sizes) {
   require(sizes.size() >= 2, "a network needs at least an input and an output width");
-  std::mt19937_64 rng(seed);
+  std::vector<FloatLayer> shape;
   for (size_t l = 0; l + 1 < sizes.size(); ++l) {
     require(sizes[l] > 0 && sizes[l + 1] > 0, "layer widths must be positive");
-    std::normal_distribution<float> init(0.0f, std::sqrt(2.0f / static_cast<float>(sizes[l])));
-    Eigen::MatrixXf w(sizes[l + 1], sizes[l]);
-    for (Eigen::Index j = 0; j < w.cols(); ++j) {
-      for (Eigen::Index i = 0; i < w.rows(); ++i) w(i, j) = init(rng);
-    }
-    w_.push_back(w);
-    b_.emplace_back(Eigen::VectorXf::Zero(sizes[l + 1]));
+    FloatLayer f;
+    f.rows = static_cast<uint32_t>(sizes[l + 1]);
+    f.cols = static_cast<uint32_t>(sizes[l]);
+    shape.push_back(f);
   }
+  return shape;
+}
+
+}  // namespace
+
+Mlp::Mlp(const std::vector<int>& sizes, uint64_t seed) : Mlp(fully_connected_shape(sizes), seed) {}
+
+Mlp::Mlp(const std::vector<FloatLayer>& shape, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (size_t i = 0; i < shape.size(); ++i) {
+    FloatLayer s = shape[i];
+    s.weights.clear();
+    s.bias.clear();
+    s.relu = false;
+    const Layer as_layer = s.shape();
+    if (s.kind != LayerKind::kFullyConnected)
+      check_window(as_layer, fmt::format("layer {}", i + 1));
+    require(!s.has_weights() || (s.rows > 0 && s.cols > 0), "layer {}: shape {}x{} is empty", i + 1,
+            s.rows, s.cols);
+    if (i > 0) {
+      const uint64_t before = shape_.back().shape().output_shape().size();
+      require(as_layer.input_shape().size() == before,
+              "layer {} takes {} inputs but layer {} produces {}", i + 1,
+              as_layer.input_shape().size(), i, before);
+    }
+    if (s.has_weights()) {
+      std::normal_distribution<float> init(0.0f, std::sqrt(2.0f / static_cast<float>(s.cols)));
+      Eigen::MatrixXf w(s.rows, s.cols);
+      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+        for (Eigen::Index r = 0; r < w.rows(); ++r) w(r, j) = init(rng);
+      }
+      w_.push_back(w);
+      b_.emplace_back(Eigen::VectorXf::Zero(s.rows));
+      weighted_.push_back(i);
+    }
+    shape_.push_back(s);
+  }
+  require(!w_.empty(), "a network needs at least one weighted layer");
+  for (size_t l = 0; l + 1 < weighted_.size(); ++l) shape_[weighted_[l]].relu = true;
+}
+
+bool Mlp::convolutional() const {
+  return std::any_of(shape_.begin(), shape_.end(),
+                     [](const FloatLayer& s) { return s.kind != LayerKind::kFullyConnected; });
 }
 
 void Mlp::set_layer(size_t l, const Eigen::MatrixXf& w, const Eigen::VectorXf& b) {
@@ -96,6 +139,7 @@ void Mlp::rebuild_shared_weights() {
 }
 
 Eigen::MatrixXf Mlp::logits(const Eigen::MatrixXf& x) const {
+  if (convolutional()) return torch_logits(x, nullptr);
   Eigen::MatrixXf a = x;
   for (size_t l = 0; l < w_.size(); ++l) {
     Eigen::MatrixXf z = (w_[l] * a).colwise() + b_[l];
@@ -105,6 +149,11 @@ Eigen::MatrixXf Mlp::logits(const Eigen::MatrixXf& x) const {
 }
 
 float Mlp::max_activation(const TrainingSet& set) const {
+  if (convolutional()) {
+    float m = 0;
+    torch_logits(set.x, &m);
+    return m;
+  }
   float m = set.x.cwiseAbs().maxCoeff();
   Eigen::MatrixXf a = set.x;
   for (size_t l = 0; l < w_.size(); ++l) {
@@ -163,6 +212,7 @@ void from_tensor(const torch::Tensor& t, Eigen::VectorXf& v) {
 // weight sharing, each layer's centroids, from which the weights are gathered so that autograd
 // gives every centroid the sum of its weights' gradients [DC].
 struct TorchParams {
+  const std::vector<FloatLayer>* shape = nullptr;            // every layer, pooling included
   std::vector<torch::Tensor> w, b, masks, centroids, codes;  // codes: flat, 0 = pruned
 
   torch::Tensor weight(size_t l) const {
@@ -171,13 +221,37 @@ struct TorchParams {
     return table.index_select(0, codes[l]).view(w[l].sizes());
   }
 
-  // Logits of a batch [samples, inputs]; ReLU (and dropout while training) between layers.
-  torch::Tensor forward(torch::Tensor a, double dropout, bool training) const {
-    for (size_t l = 0; l < b.size(); ++l) {
-      a = torch::addmm(b[l], a, weight(l).t());
-      if (l + 1 < b.size()) {
-        a = torch::relu(a);
-        if (dropout > 0) a = torch::dropout(a, dropout, training);
+  // Logits of a batch [samples, inputs]; ReLU (and dropout while training) after every
+  // weighted layer but the last. Tensors between layers are CHW per sample, as the model file's
+  // (docs/format.md, section 3). `max_activation`: the largest |value| after each layer.
+  torch::Tensor forward(torch::Tensor a, double dropout, bool training,
+                        float* max_activation = nullptr) const {
+    size_t l = 0;
+    for (const FloatLayer& s : *shape) {
+      const auto in = [&] {
+        return a.view({a.size(0), s.in_shape.channels, s.in_shape.height, s.in_shape.width});
+      };
+      const Window& win = s.window;
+      if (s.kind == LayerKind::kMaxPool2d) {
+        a = torch::max_pool2d(in(), {win.kernel_h, win.kernel_w}, {win.stride_h, win.stride_w})
+                .flatten(1);
+      } else {
+        if (s.kind == LayerKind::kConv2d) {
+          const torch::Tensor k =
+              weight(l).view({s.rows, s.in_shape.channels, win.kernel_h, win.kernel_w});
+          a = torch::conv2d(in(), k, b[l], {win.stride_h, win.stride_w}, {win.pad_h, win.pad_w})
+                  .flatten(1);
+        } else {
+          a = torch::addmm(b[l], a, weight(l).t());
+        }
+        if (l + 1 < b.size()) {
+          a = torch::relu(a);
+          if (dropout > 0) a = torch::dropout(a, dropout, training);
+        }
+        ++l;
+      }
+      if (max_activation != nullptr) {
+        *max_activation = std::max(*max_activation, a.abs().max().item<float>());
       }
     }
     return a;
@@ -196,6 +270,33 @@ void single_threaded_blas() {
 
 }  // namespace
 
+Eigen::MatrixXf Mlp::torch_logits(const Eigen::MatrixXf& x, float* max_activation) const {
+  at::set_num_threads(1);
+  single_threaded_blas();
+  torch::NoGradGuard no_grad;
+  TorchParams p;
+  p.shape = &shape_;
+  for (size_t l = 0; l < w_.size(); ++l) {
+    p.w.push_back(to_tensor(w_[l]));
+    p.b.push_back(to_tensor(b_[l]));
+  }
+  if (max_activation != nullptr) *max_activation = x.cwiseAbs().maxCoeff();
+  const Eigen::Index classes = w_.back().rows();
+  Eigen::MatrixXf out(classes, x.cols());
+  // In batches: a convolution's feature maps of thousands of samples would take gigabytes.
+  constexpr Eigen::Index kBatch = 500;
+  for (Eigen::Index first = 0; first < x.cols(); first += kBatch) {
+    const Eigen::Index n = std::min(kBatch, x.cols() - first);
+    // Samples as rows: the column-major inputs x samples block is that tensor's memory.
+    const torch::Tensor in =
+        torch::from_blob(const_cast<float*>(x.col(first).data()), {n, x.rows()}, torch::kFloat32);
+    const torch::Tensor z = p.forward(in, 0.0, false, max_activation).contiguous();
+    // [n, classes] row-major is the classes x n column-major block's memory.
+    std::copy(z.data_ptr<float>(), z.data_ptr<float>() + z.numel(), out.col(first).data());
+  }
+  return out;
+}
+
 void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOptions& o,
                 const std::function<void(const EpochReport&)>& on_epoch) {
   require(o.batch > 0 && o.epochs >= 0 && o.lr > 0,
@@ -207,6 +308,7 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   torch::manual_seed(o.seed);
   const size_t layers = w_.size();
   TorchParams p;
+  p.shape = &shape_;
   std::vector<torch::Tensor> decayed, plain;  // L2 on free weights, not on biases or centroids
   for (size_t l = 0; l < layers; ++l) {
     p.w.push_back(to_tensor(w_[l]));

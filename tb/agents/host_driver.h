@@ -29,6 +29,7 @@ enum Target : uint8_t {
 class HostDriver {
  public:
   HostDriver(SimCtrl& sim, std::mt19937_64& rng, double idle_probability);
+  SimCtrl& sim() { return sim_; }
 
   void write(Target target, uint32_t pe, uint32_t addr, uint64_t data);
   uint64_t read(Target target, uint32_t pe, uint32_t addr);

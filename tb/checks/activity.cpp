@@ -69,17 +69,18 @@ Activity operator-(const Activity& a, const Activity& b) {
 
 bool ActivityProbe::available() { return EIE_ACTIVITY != 0; }
 
-ActivityProbe::ActivityProbe(uint32_t num_pe) : num_pe_(num_pe) {
+ActivityProbe::ActivityProbe(uint32_t num_pe, const std::string& instance)
+    : num_pe_(num_pe), instance_(instance) {
   if (available()) {
-    find_scope("eie_top.u_ccu", kCcuEvents.size());
+    find_scope(instance_ + ".eie_top.u_ccu", kCcuEvents.size());
     for (uint32_t k = 0; k < num_pe; ++k) {
-      find_scope(fmt::format("eie_top.g_pe[{}].u_pe", k), kPeEvents.size());
+      find_scope(fmt::format("{}.eie_top.g_pe[{}].u_pe", instance_, k), kPeEvents.size());
     }
   }
   // eie_top.g_pe[3].u_pe.u_act_rw.g_act_bank[1].u_act -> PE 3, role act.
   static const std::regex pe_ram(R"(^eie_top\.g_pe\[(\d+)\]\..*\.u_(\w+)$)");
   static const std::regex ccu_ram(R"(^eie_top\.u_ccu\..*?u_(\w+)$)");
-  for (const RamAccesses& r : ram_accesses()) {
+  for (const RamAccesses& r : ram_accesses(instance_)) {
     std::smatch m;
     if (std::regex_match(r.name, m, pe_ram)) {
       ram_pe_.push_back(std::stoi(m[1]));
@@ -100,18 +101,18 @@ Activity ActivityProbe::read() const {
   Activity a;
   a.pe.resize(num_pe_);
 #if EIE_ACTIVITY
-  svSetScope(find_scope("eie_top.u_ccu", kCcuEvents.size()));
+  svSetScope(find_scope(instance_ + ".eie_top.u_ccu", kCcuEvents.size()));
   for (size_t e = 0; e < kCcuEvents.size(); ++e) {
     a.ccu[e] = eie_activity_count(static_cast<uint32_t>(e));
   }
   for (uint32_t k = 0; k < num_pe_; ++k) {
-    svSetScope(find_scope(fmt::format("eie_top.g_pe[{}].u_pe", k), kPeEvents.size()));
+    svSetScope(find_scope(fmt::format("{}.eie_top.g_pe[{}].u_pe", instance_, k), kPeEvents.size()));
     for (size_t e = 0; e < kPeEvents.size(); ++e) {
       a.pe[k][e] = eie_activity_count(static_cast<uint32_t>(e));
     }
   }
 #endif
-  for (const RamAccesses& r : ram_accesses()) a.ram.push_back({r.reads, r.writes});
+  for (const RamAccesses& r : ram_accesses(instance_)) a.ram.push_back({r.reads, r.writes});
   if (a.ram.size() != ram_names_.size()) {
     throw SimError(
         fmt::format("activity: {} RAMs now, {} at the start", a.ram.size(), ram_names_.size()));
@@ -228,11 +229,10 @@ nlohmann::json ActivityProbe::summary(const Activity& d) const {
 }  // namespace eie::tb
 
 // DPI import of rtl/eie_activity.sv: called once per instance at time 0, from the scope
-// eie_top.<unit>.u_activity.
+// <model instance>.eie_top.<unit>.u_activity.
 void eie_activity_register(uint32_t events) {
   const svScope scope = svGetScope();
   std::string name = svGetNameFromScope(scope);
-  name = name.substr(name.find('.') + 1);
   name = name.substr(0, name.rfind('.'));  // the unit holding the counters
   eie::tb::counter_scopes()[name] = {scope, events};
 }

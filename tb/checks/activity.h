@@ -89,7 +89,8 @@ class ActivityProbe {
   static bool available();
   // Finds every counter's scope; call after the model's first evaluation. Throws SimError when
   // the RTL's event lists differ from kPeEvents / kCcuEvents or a PE is missing.
-  explicit ActivityProbe(uint32_t num_pe);
+  // The counters of model instance `instance` (SimCtrl::name).
+  ActivityProbe(uint32_t num_pe, const std::string& instance);
   Activity read() const;
   const std::vector<std::string>& ram_names() const { return ram_names_; }
 
@@ -102,6 +103,7 @@ class ActivityProbe {
 
  private:
   uint32_t num_pe_;
+  std::string instance_;
   std::vector<std::string> ram_names_;
   std::vector<std::string> ram_roles_;  // per instance: spmat, ptr_even, ...
   std::vector<int> ram_pe_;             // per instance: its PE, or -1 for the CCU's

@@ -16,7 +16,7 @@ struct RamScope {
   uint32_t width, depth;
 };
 
-// Every eie_ram instance by hierarchical name below the model's own name (eie_top.g_pe[0]...),
+// Every eie_ram instance by hierarchical name, the model instance's first (eie.eie_top.g_pe[0]...),
 // filled by the instances' initial blocks.
 std::map<std::string, RamScope>& rams() {
   static std::map<std::string, RamScope> map;
@@ -49,8 +49,8 @@ struct PeRams {
   const RamScope *spmat, *ptr_even, *ptr_odd, *bias_even, *bias_odd;
 };
 
-PeRams find_pe_rams(uint32_t pe) {
-  const std::string prefix = fmt::format("eie_top.g_pe[{}].u_pe.", pe);
+PeRams find_pe_rams(const std::string& instance, uint32_t pe) {
+  const std::string prefix = fmt::format("{}.eie_top.g_pe[{}].u_pe.", instance, pe);
   return {&find_ram(prefix + "u_spmat_read.u_spmat"), &find_ram(prefix + "u_ptr_read.u_ptr_even"),
           &find_ram(prefix + "u_ptr_read.u_ptr_odd"),
           &find_ram(prefix + "u_act_rw.g_bias_bank[0].u_bias"),
@@ -64,7 +64,7 @@ void backdoor_load(HostDriver& driver, const MemoryImage& image) {
   PeRams r{};
   for_each_word(image, [&](Target t, uint32_t pe, uint32_t addr, uint64_t word, const char*) {
     if ((t == kTgtSpmat || t == kTgtPtr || t == kTgtBias) && pe != current) {
-      r = find_pe_rams(pe);
+      r = find_pe_rams(driver.sim().name(), pe);
       current = pe;
     }
     switch (t) {
@@ -86,15 +86,16 @@ void backdoor_load(HostDriver& driver, const MemoryImage& image) {
   });
 }
 
-std::vector<RamAccesses> ram_accesses() {
+std::vector<RamAccesses> ram_accesses(const std::string& instance) {
   std::vector<RamAccesses> out;
-  out.reserve(rams().size());
+  const std::string prefix = instance + ".";
   for (const auto& [name, ram] : rams()) {  // std::map: sorted by name
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
     svSetScope(ram.scope);
     unsigned long long reads = 0, writes = 0;
     eie_ram_accesses(&reads, &writes);
-    out.push_back(
-        {name, ram.width, ram.depth, static_cast<uint64_t>(reads), static_cast<uint64_t>(writes)});
+    out.push_back({name.substr(prefix.size()), ram.width, ram.depth, static_cast<uint64_t>(reads),
+                   static_cast<uint64_t>(writes)});
   }
   return out;
 }
@@ -105,5 +106,5 @@ std::vector<RamAccesses> ram_accesses() {
 void eie_backdoor_register(uint32_t width, uint32_t depth) {
   const svScope scope = svGetScope();
   const std::string name = svGetNameFromScope(scope);
-  eie::tb::rams()[name.substr(name.find('.') + 1)] = {scope, width, depth};
+  eie::tb::rams()[name] = {scope, width, depth};
 }

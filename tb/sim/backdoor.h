@@ -25,6 +25,6 @@ struct RamAccesses {
   uint32_t width, depth;
   uint64_t reads, writes;
 };
-std::vector<RamAccesses> ram_accesses();
+std::vector<RamAccesses> ram_accesses(const std::string& instance);
 
 }  // namespace eie::tb

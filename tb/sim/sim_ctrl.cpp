@@ -16,10 +16,34 @@ namespace {
 // Trace time in ps at EIE's 800 MHz: one cycle is 1250 ps, the rising edge half-way.
 constexpr uint64_t kCyclePs = 1250;
 constexpr uint64_t kRisingEdgePs = kCyclePs / 2;
+
+// Instance names in use: the lowest free one is taken, so that a process that makes one model
+// after another (the RTL fuzzer) keeps reusing "eie" and the registries keyed by it.
+std::vector<bool>& names_in_use() {
+  static std::vector<bool> used;
+  return used;
+}
+std::string instance_name(size_t i) { return i == 0 ? "eie" : "eie" + std::to_string(i + 1); }
+std::string take_instance_name() {
+  std::vector<bool>& used = names_in_use();
+  size_t i = 0;
+  while (i < used.size() && used[i]) ++i;
+  if (i == used.size()) used.push_back(false);
+  used[i] = true;
+  return instance_name(i);
+}
+void release_instance_name(const std::string& name) {
+  std::vector<bool>& used = names_in_use();
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (instance_name(i) == name) used[i] = false;
+  }
+}
 }  // namespace
 
 SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t rand_reset_seed)
-    : ctx_(std::make_unique<VerilatedContext>()), max_cycles_(max_cycles) {
+    : name_(take_instance_name()),
+      ctx_(std::make_unique<VerilatedContext>()),
+      max_cycles_(max_cycles) {
   if (rand_reset_seed != 0) {
     ctx_->randReset(2);  // before the model is built: its constructor draws the initial values
     ctx_->randSeed(static_cast<int>(rand_reset_seed & 0x7fffffff));
@@ -28,7 +52,7 @@ SimCtrl::SimCtrl(const std::string& trace_path, uint64_t max_cycles, uint32_t ra
   // trace and name the cycle.
   ctx_->fatalOnError(false);
   if (!trace_path.empty()) ctx_->traceEverOn(true);
-  dut_ = std::make_unique<Veie_top>(ctx_.get(), "eie");
+  dut_ = std::make_unique<Veie_top>(ctx_.get(), name_.c_str());
   if (!trace_path.empty()) {
     trace_file_ = std::make_unique<TempOutput>(trace_path);
     trace_ = std::make_unique<VerilatedFstC>();
@@ -48,6 +72,7 @@ SimCtrl::~SimCtrl() {
     fmt::print(stderr, "eie_sim: error: {}\n", e.what());
   }
   dut_->final();
+  release_instance_name(name_);
 }
 
 void SimCtrl::close_trace() {

@@ -29,6 +29,10 @@ class SimCtrl {
   ~SimCtrl();
 
   Veie_top& dut() { return *dut_; }
+  // The model instance's name, the first component of its scopes' names: "eie", then "eie2",
+  // "eie3", ... for further instances in this process (a convolutional network's segments), so
+  // that the DPI registries (activity counters, back-door RAMs) tell the instances apart.
+  const std::string& name() const { return name_; }
   uint64_t cycle() const { return cycle_; }
 
   // Runs `cycles` clock cycles with rst_ni low, then releases it.
@@ -48,6 +52,7 @@ class SimCtrl {
  private:
   void eval_and_dump(uint64_t time);
 
+  std::string name_;
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Veie_top> dut_;
   std::unique_ptr<VerilatedFstC> trace_;

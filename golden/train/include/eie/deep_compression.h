@@ -24,15 +24,23 @@ using Logger = std::function<void(const std::string&)>;
 // The paper's LeNet-300-100 densities [DC, Table 4]: 8%, 9%, 26% kept.
 inline const std::vector<double> kPaperLenetDensity{0.08, 0.09, 0.26};
 
+// LeNet-5 as Caffe defines it and Deep Compression compressed it [DC, Table 1]: conv1 20 x 5x5,
+// max pooling 2x2, conv2 50 x 5x5, max pooling 2x2, ip1 800 -> 500, ip2 500 -> 10, on a
+// 1 x 28 x 28 digit (431K weights). The layers' shapes, without weights.
+std::vector<FloatLayer> lenet5_shape();
+
 struct PipelineOptions {
   std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
+  // A convolutional network's layers (kind, shapes, names; no weights), e.g. lenet5_shape();
+  // empty: the fully connected network of `sizes`.
+  std::vector<FloatLayer> shape;
   // A user's model to start from (eie/torchscript.h): its weights and biases replace the random
   // initialisation, `sizes` and the layer names follow from it. It must be what the trainer
   // trains: ReLU after every layer but the last. Empty: a new network of `sizes`.
   std::vector<FloatLayer> initial;
   TrainOptions dense{};  // dense training
-  // Kept weights per layer after pruning; empty: chosen by sensitivity on a validation split
-  // (eie/density_search.h, with `search`).
+  // Kept weights per weighted layer after pruning; empty: chosen by sensitivity on a validation
+  // split (eie/density_search.h, with `search`).
   std::vector<double> density;
   DensitySearchOptions search;
   int prune_steps = 3;     // pruning in steps, each followed by retraining

@@ -1,5 +1,7 @@
-// Fully connected ReLU networks (LeNet-300-100 and kin) trained on libtorch: softmax
-// cross-entropy, minibatch SGD with momentum, L2 weight decay on free weights, optional dropout.
+// ReLU networks trained on libtorch: fully connected ones (LeNet-300-100 and kin) and, given
+// their layers' shapes, convolutional ones (LeNet-5: convolutions, max pooling, fully connected
+// layers). Softmax cross-entropy, minibatch SGD with momentum, L2 weight decay on free weights,
+// optional dropout.
 // It trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks
 // (applied to the gradients and again after every optimiser step), and shared-weight centroids
 // (the weights gathered from them, so that autograd gives a centroid the sum of its weights'
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "eie/compress.h"
 #include "eie/idx.h"
 
 namespace eie {
@@ -47,9 +50,21 @@ class Mlp {
  public:
   // He-initialised weights for layer widths sizes[0] -> ... -> sizes.back().
   Mlp(const std::vector<int>& sizes, uint64_t seed);
+  // A network of `shape`'s layers in order (their kind, input shape, window, rows and cols; the
+  // weights, biases and ReLU flags are not read): fully connected layers, convolutions and max
+  // pooling, with ReLU after every weighted layer but the last. He-initialised.
+  Mlp(const std::vector<FloatLayer>& shape, uint64_t seed);
 
+  // Weighted layers (fully connected and convolutions): what weights(l), masks and shared
+  // weights index.
   size_t layers() const { return w_.size(); }
-  const Eigen::MatrixXf& weights(size_t l) const { return w_[l]; }  // outputs x inputs
+  // Every layer, pooling included, without weights; relu set as the network applies it.
+  const std::vector<FloatLayer>& shape() const { return shape_; }
+  // Where weighted layer l is in shape().
+  size_t shape_index(size_t l) const { return weighted_[l]; }
+  bool convolutional() const;
+  // outputs x inputs; a convolution's kernel matrix, out_channels x (in_channels x kh x kw)
+  const Eigen::MatrixXf& weights(size_t l) const { return w_[l]; }
   const Eigen::VectorXf& bias(size_t l) const { return b_[l]; }
 
   // Masks (1 keeps a weight) applied to weights and gradients; empty = dense.
@@ -80,6 +95,12 @@ class Mlp {
  private:
   void rebuild_shared_weights();
   void apply_masks();
+  // The forward pass on libtorch, for convolutional networks: logits of `x` (one column per
+  // sample), and the largest |activation| of the input and every layer's output.
+  Eigen::MatrixXf torch_logits(const Eigen::MatrixXf& x, float* max_activation) const;
+
+  std::vector<FloatLayer> shape_;
+  std::vector<size_t> weighted_;  // shape_ index of each weighted layer
 
   std::vector<Eigen::MatrixXf> w_;
   std::vector<Eigen::VectorXf> b_;

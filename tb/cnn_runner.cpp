@@ -1,0 +1,266 @@
+#include "cnn_runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eie/classify.h"
+#include "eie/error.h"
+#include "eie/file_io.h"
+#include "eie/inference.h"
+#include "eie/memory_image.h"
+#include "cli/options.h"
+#include "runner.h"
+
+namespace eie::tb {
+
+namespace {
+
+// One part of the network the array runs, with its own model instance.
+struct Segment {
+  size_t first = 0, last = 0;  // the network's layers [first, last]
+  bool conv = false;           // a convolution: one product per output position
+  std::string name;
+  Network net;  // what the array runs: the kernel matrix, or the fully connected chain
+  MemoryImage image;
+  std::unique_ptr<GoldenModel> golden;
+  std::unique_ptr<Bench> bench;
+  std::unique_ptr<SimTotals> totals;
+  uint32_t runs = 0;
+};
+
+// The trace of segment `name`: "wave.fst" becomes "wave.conv1.fst".
+std::string segment_trace(const std::string& path, const std::string& name) {
+  if (path.empty()) return path;
+  const size_t dot = path.rfind('.');
+  const size_t slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
+    return path + "." + name;
+  }
+  return path.substr(0, dot) + "." + name + path.substr(dot);
+}
+
+// The segments of `net` in order; a pooling layer belongs to none.
+std::vector<Segment> split(const Network& net) {
+  std::vector<Segment> out;
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& layer = net.layers[l];
+    if (layer.kind == LayerKind::kMaxPool2d) continue;
+    if (layer.kind == LayerKind::kFullyConnected && !out.empty() && !out.back().conv &&
+        out.back().last + 1 == l) {
+      out.back().last = l;  // the chain goes on
+      out.back().net.layers.push_back(layer);
+      continue;
+    }
+    Segment s;
+    s.first = s.last = l;
+    s.conv = layer.kind == LayerKind::kConv2d;
+    s.net.act_frac = net.act_frac;
+    Layer product = layer;  // the array sees a fully connected layer: the kernel matrix
+    product.kind = LayerKind::kFullyConnected;
+    product.in_shape = {};
+    product.window = {};
+    s.net.layers.push_back(product);
+    out.push_back(std::move(s));
+  }
+  for (Segment& s : out) {
+    s.name = layer_label(net, s.first);
+    if (!s.conv && s.last > s.first) s.name += "-" + layer_label(net, s.last);
+    if (s.last + 1 == net.layers.size()) s.net.output_order = net.output_order;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_convolutional(const Network& net) {
+  for (const Layer& l : net.layers) {
+    if (l.kind != LayerKind::kFullyConnected) return true;
+  }
+  return false;
+}
+
+namespace {
+
+void refuse_fully_connected_options(const SimOptions& opt) {
+  for (const auto& [set, what] :
+       {std::pair{!opt.fifo_sweep.empty(), "--fifo-sweep"},
+        std::pair{opt.expect_cycles.has_value(), "--expect-cycles"},
+        std::pair{!opt.coverage_path.empty(), "--coverage"}, std::pair{opt.balance, "--balance"}}) {
+    if (set) {
+      throw cli::UsageError(fmt::format(
+          "{} runs one fully connected network; this model has convolution or pooling layers",
+          what));
+    }
+  }
+}
+
+// The segments with their images, golden models and loaded model instances; returns the back
+// door's host seconds.
+double prepare(std::vector<Segment>& segments, const SimOptions& opt, std::mt19937_64& rng) {
+  const uint32_t n = opt.config.pes();
+  cli::set_stage("building the memory images");
+  for (Segment& g : segments) {
+    try {
+      g.image = build_memory_image(g.net, opt.config);
+    } catch (const Error& e) {
+      fail("segment {}: {}", g.name, e.what());
+    }
+    g.golden = std::make_unique<GoldenModel>(g.net, n);
+  }
+  cli::set_stage("simulating");
+  double backdoor_seconds = 0;
+  for (Segment& g : segments) {
+    SimOptions o = opt;
+    o.trace_path = segment_trace(opt.trace_path, g.name);
+    g.bench = std::make_unique<Bench>(o, g.net, g.image, *g.golden, rng);
+    g.totals = std::make_unique<SimTotals>(g.net.layers.size(), n);
+    backdoor_seconds += load(*g.bench, o);
+  }
+  return backdoor_seconds;
+}
+
+// One input through every layer: the segments' runs, pooling on the host, and after each layer
+// the assembled tensor against the whole network's golden output. Returns the network's output.
+std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& net,
+                               const GoldenModel& whole, const std::vector<int16_t>& input,
+                               std::optional<uint8_t> label, size_t image, const SimOptions& opt) {
+  const std::vector<std::vector<int16_t>> expected = whole.run(input);
+  const uint32_t limit = opt.effective_fifo_limit();
+  std::vector<int16_t> x = input;
+  size_t next = 0;  // the next segment
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& layer = net.layers[l];
+    if (layer.kind == LayerKind::kMaxPool2d) {
+      x = max_pool(layer, x);  // on the host
+    } else {
+      Segment& g = segments.at(next++);
+      // The last segment scores the label on its run (RTL and golden alike).
+      const std::optional<uint8_t> scored = g.last + 1 == net.layers.size() ? label : std::nullopt;
+      if (g.conv) {
+        const uint64_t positions = layer.positions();
+        std::vector<int16_t> y(layer.outputs());
+        for (uint64_t p = 0; p < positions; ++p) {
+          const std::vector<int16_t> patch = conv_patch(layer, x, p);
+          run_inference(*g.bench, patch, scored, ++g.runs, limit, opt.readback, *g.totals);
+          const std::vector<int16_t> column = g.golden->run(patch).back();  // as checked
+          for (size_t o = 0; o < column.size(); ++o) y[o * positions + p] = column[o];
+        }
+        x = std::move(y);
+      } else {
+        run_inference(*g.bench, x, scored, ++g.runs, limit, opt.readback, *g.totals);
+        x = g.golden->run(x).back();
+        l = g.last;
+      }
+    }
+    if (x != expected[l]) {
+      throw SimError(fmt::format("input {}: {}'s output assembled from the array's runs differs "
+                                 "from the golden model's",
+                                 image + 1, layer_label(net, l)));
+    }
+  }
+  return x;
+}
+
+// Per-segment and per-image cycles, the verdict and the JSON report.
+void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_t images,
+            bool mnist, uint64_t rtl_correct, uint64_t golden_correct, double sim_seconds,
+            std::FILE* info) {
+  uint64_t cycles = 0, checked = 0, simulated = 0;
+  nlohmann::json js = nlohmann::json::array();
+  if (!opt.quiet) {
+    fmt::print(info, "{:<16} {:>10} {:>12} {:>14} {:>12}\n", "segment", "runs/image",
+               "cycles/image", "cycles/run", "outputs");
+  }
+  for (const Segment& g : segments) {
+    const uint64_t c = g.totals->run_cycles();
+    cycles += c;
+    checked += g.totals->checked;
+    simulated += g.bench->sim.cycle();
+    if (!opt.quiet) {
+      fmt::print(info, "{:<16} {:>10} {:>12} {:>14.1f} {:>12}\n", g.name, g.runs / images,
+                 c / images, static_cast<double>(c) / g.runs, g.totals->checked);
+    }
+    js.push_back({{"segment", g.name},
+                  {"convolution", g.conv},
+                  {"runs", g.runs},
+                  {"cycles", c},
+                  {"outputs_checked", g.totals->checked}});
+  }
+  if (mnist) {
+    fmt::print(info, "MNIST: RTL {} / {} correct, golden {} / {}\n", rtl_correct, images,
+               golden_correct, images);
+    if (rtl_correct != golden_correct) throw SimError("RTL and golden accuracy differ");
+  }
+  fmt::print(info,
+             "PASS [{}]: {} image(s), {} outputs checked, {} run cycles ({} per image), {} cycles "
+             "simulated at {:.0f} cycles/s\n",
+             EIE_VARIANT, images, checked, cycles, cycles / images, simulated,
+             static_cast<double>(simulated) / sim_seconds);
+  if (opt.json_path.empty()) return;
+  nlohmann::json j;
+  j["variant"] = EIE_VARIANT;
+  j["config"] = {{"num_pe", opt.config.num_pe},
+                 {"active_pe", opt.config.pes()},
+                 {"fifo_depth", opt.config.fifo_depth},
+                 {"fifo_limit", opt.fifo_limit}};
+  j["seed"] = opt.seed;
+  j["images"] = images;
+  j["segments"] = js;
+  j["run_cycles"] = cycles;
+  j["cycles_per_image"] = static_cast<double>(cycles) / static_cast<double>(images);
+  j["outputs_checked"] = checked;
+  if (mnist) j["accuracy"] = {{"rtl_correct", rtl_correct}, {"golden_correct", golden_correct}};
+  const std::string text = j.dump(2) + "\n";
+  write_output(opt.json_path, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+}  // namespace
+
+void run_convolutional(const SimOptions& opt, const Stimulus& stimulus, std::FILE* info,
+                       std::mt19937_64& rng) {
+  refuse_fully_connected_options(opt);
+  const Scenario& s = stimulus.scenario;
+  const GoldenModel whole(s.net, opt.config.pes());
+  std::vector<Segment> segments = split(s.net);
+  if (!opt.quiet) {
+    fmt::print(info,
+               "eie_sim [{}]: {} layers in {} array segments, {} PEs active of {}, FIFO {} of {}, "
+               "seed {}\n",
+               EIE_VARIANT, s.net.layers.size(), segments.size(), opt.config.pes(),
+               opt.config.num_pe, opt.effective_fifo_limit(), opt.config.fifo_depth, opt.seed);
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  const double backdoor_seconds = prepare(segments, opt, rng);
+  const bool mnist = !stimulus.labels.empty();
+  uint64_t rtl_correct = 0, golden_correct = 0;
+  for (size_t r = 0; r < s.inputs.size(); ++r) {
+    std::optional<uint8_t> label;
+    if (mnist) label = stimulus.labels[r];
+    const std::vector<int16_t> y = run_image(segments, s.net, whole, s.inputs[r], label, r, opt);
+    // A network that ends in a convolution or pooling has no fully connected run to score it:
+    // scored here, on outputs every run checked.
+    if (mnist && s.net.layers.back().kind != LayerKind::kFullyConnected) {
+      rtl_correct += predicted_class(original_order(s.net, y)) == *label;
+      golden_correct += predicted_class(original_order(s.net, whole.run(s.inputs[r]).back())) ==
+                        *label;
+    }
+  }
+  for (Segment& g : segments) {
+    check_pe_counters(g.bench->driver, opt.config.pes(), opt.readback, *g.totals);
+    g.bench->sim.close_trace();
+    rtl_correct += g.totals->rtl_correct;
+    golden_correct += g.totals->golden_correct;
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  report(segments, opt, s.inputs.size(), mnist, rtl_correct, golden_correct,
+         wall - backdoor_seconds, info);
+}
+
+}  // namespace eie::tb
