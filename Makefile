@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build check test test-asan lint-fast tidy fuzz fuzz-parallel soak soak-parallel coverage mutation formal sim demo lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan lint-fast tidy fuzz fuzz-parallel soak soak-parallel coverage mutation formal sim demo lenet5 lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -26,6 +26,7 @@ help:
 	@echo "make fuzz-parallel  the fuzzers in SHARDS shards under GNU parallel (FUZZ_TARGETS, FUZZ_RUNS)"
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
+	@echo "make lenet5  LeNet-5 on MNIST: Deep Compression over 3 seeds, then all 2000 digits on the RTL"
 	@echo "make lint    clang-format and clang-tidy of the C++, Verilator lint of rtl/ (make lint-fast: no tidy)"
 	@echo "make format  rewrite the C++ sources with clang-format"
 	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing (UPDATE_DOCS=1)"
@@ -133,6 +134,15 @@ sim: build
 DIGITS = $(if $(FULL),2000,300)
 demo: build
 	scripts/demo.sh $(BUILD_DIR) $(DIGITS)
+
+# LeNet-5: Deep Compression over LENET5_SEEDS seeds, then seed 1's model on the RTL for
+# LENET5_DIGITS test digits in JOBS processes (scripts/lenet5.py; about 3.5 min per seed and
+# 1 s per digit per process on this project's 2-core machines).
+LENET5_SEEDS ?= 3
+LENET5_DIGITS ?= 2000
+lenet5: build
+	scripts/lenet5.py --build-dir $(BUILD_DIR) --seeds $(LENET5_SEEDS) \
+	  --digits $(LENET5_DIGITS) --shards $(JOBS)
 
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
 RTL_SOURCES = $(shell grep -v '^\#' rtl/eie.f)

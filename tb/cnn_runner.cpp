@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/options.h"
 #include "eie/classify.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
 #include "eie/inference.h"
 #include "eie/memory_image.h"
-#include "cli/options.h"
 #include "runner.h"
 
 namespace eie::tb {
@@ -159,9 +159,10 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
       }
     }
     if (x != expected[l]) {
-      throw SimError(fmt::format("input {}: {}'s output assembled from the array's runs differs "
-                                 "from the golden model's",
-                                 image + 1, layer_label(net, l)));
+      throw SimError(
+          fmt::format("input {}: {}'s output assembled from the array's runs differs "
+                      "from the golden model's",
+                      image + 1, layer_label(net, l)));
     }
   }
   return x;
@@ -173,23 +174,28 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
             std::FILE* info) {
   uint64_t cycles = 0, checked = 0, simulated = 0;
   nlohmann::json js = nlohmann::json::array();
+  // A segment's floor: the broadcasts its layers' LNZD needs (one per non-zero input, one per
+  // all-zero group) plus its results, one per cycle; what no run can take less than.
   if (!opt.quiet) {
-    fmt::print(info, "{:<16} {:>10} {:>12} {:>14} {:>12}\n", "segment", "runs/image",
-               "cycles/image", "cycles/run", "outputs");
+    fmt::print(info, "{:<16} {:>10} {:>12} {:>12} {:>12} {:>12}\n", "segment", "runs/image",
+               "cycles/image", "cycles/run", "floor/image", "outputs");
   }
   for (const Segment& g : segments) {
     const uint64_t c = g.totals->run_cycles();
+    uint64_t floor = uint64_t{g.runs} * g.net.outputs();
+    for (const LayerTotals& l : g.totals->layers) floor += l.broadcast_floor;
     cycles += c;
     checked += g.totals->checked;
     simulated += g.bench->sim.cycle();
     if (!opt.quiet) {
-      fmt::print(info, "{:<16} {:>10} {:>12} {:>14.1f} {:>12}\n", g.name, g.runs / images,
-                 c / images, static_cast<double>(c) / g.runs, g.totals->checked);
+      fmt::print(info, "{:<16} {:>10} {:>12} {:>12.1f} {:>12} {:>12}\n", g.name, g.runs / images,
+                 c / images, static_cast<double>(c) / g.runs, floor / images, g.totals->checked);
     }
     js.push_back({{"segment", g.name},
                   {"convolution", g.conv},
                   {"runs", g.runs},
                   {"cycles", c},
+                  {"floor_cycles", floor},
                   {"outputs_checked", g.totals->checked}});
   }
   if (mnist) {
@@ -247,8 +253,8 @@ void run_convolutional(const SimOptions& opt, const Stimulus& stimulus, std::FIL
     // scored here, on outputs every run checked.
     if (mnist && s.net.layers.back().kind != LayerKind::kFullyConnected) {
       rtl_correct += predicted_class(original_order(s.net, y)) == *label;
-      golden_correct += predicted_class(original_order(s.net, whole.run(s.inputs[r]).back())) ==
-                        *label;
+      golden_correct +=
+          predicted_class(original_order(s.net, whole.run(s.inputs[r]).back())) == *label;
     }
   }
   for (Segment& g : segments) {

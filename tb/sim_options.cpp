@@ -104,6 +104,7 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   o.stimulus.inferences = int_option_as<uint32_t>(vm, "inferences", 1, kMaxInferences);
   o.stimulus.limit_digits = int_option_as<uint32_t>(vm, "limit", 1, kMaxInferences);
+  o.stimulus.first_digit = int_option_as<uint32_t>(vm, "first", 0, kMaxInferences);
   o.stimulus.weight_density = real_option(vm, "weight-density", 0, 1);
   o.stimulus.act_density = real_option(vm, "act-density", 0, 1);
   // A probability of 1 would idle the host or refuse every result forever.
@@ -127,6 +128,9 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
     o.stimulus.inferences = 1;
   }
   if (vm.count("mnist")) o.stimulus.inferences = o.stimulus.limit_digits;
+  if (!vm["first"].defaulted() && !vm.count("mnist")) {
+    throw cli::UsageError("--first applies to --mnist digits only");
+  }
   check_paths(vm);
   o.balance = vm.count("balance") > 0;
   o.backdoor = vm.count("backdoor") > 0;
@@ -148,6 +152,8 @@ po::options_description sim_option_descriptions() {
       "mnist", po::value<std::string>(),
       "inputs for --model: the test split of this MNIST IDX folder, with accuracy")(
       "limit", po::value<int64_t>()->default_value(2000), "test digits to run with --mnist")(
+      "first", po::value<int64_t>()->default_value(0),
+      "with --mnist: the first test digit to run (0-based), to split a long run into shards")(
       "fifo-sweep", po::value<std::string>(),
       "run the first input once per FIFO limit in this list, e.g. 1,2,4,8")(
       "scenario", po::value<std::string>()->default_value("random"),

@@ -36,6 +36,29 @@ LabelledSet blobs(uint32_t count, uint64_t seed) {
 
 Mnist small_data() { return {blobs(600, 1), blobs(200, 2)}; }
 
+// A convolutional network for the 4x4 blobs: conv 3x3 padding 1 (4 channels), max pooling 2x2,
+// fully connected 16 -> 4.
+std::vector<FloatLayer> small_cnn() {
+  FloatLayer conv;
+  conv.kind = LayerKind::kConv2d;
+  conv.name = "conv";
+  conv.in_shape = {1, 4, 4};
+  conv.window = {3, 3, 1, 1, 1, 1};
+  conv.rows = 4;
+  conv.cols = 9;
+  FloatLayer pool;
+  pool.kind = LayerKind::kMaxPool2d;
+  pool.name = "pool";
+  pool.relu = false;
+  pool.in_shape = {4, 4, 4};
+  pool.window = {2, 2, 2, 2, 0, 0};
+  FloatLayer fc;
+  fc.name = "fc";
+  fc.rows = 4;
+  fc.cols = 16;
+  return {conv, pool, fc};
+}
+
 TEST(Mlp, TrainsAndIsDeterministic) {
   const TrainingSet train = to_training_set(small_data().train);
   const TrainingSet test = to_training_set(small_data().test);
@@ -48,6 +71,30 @@ TEST(Mlp, TrainsAndIsDeterministic) {
   EXPECT_LT(losses.back(), losses.front());
   EXPECT_GT(a.accuracy(test), 0.9);
   for (size_t l = 0; l < a.layers(); ++l) EXPECT_EQ(a.weights(l), b.weights(l));
+}
+
+TEST(Mlp, ConvolutionalNetworkTrainsAndIsDeterministic) {
+  const TrainingSet train = to_training_set(small_data().train);
+  const TrainingSet test = to_training_set(small_data().test);
+  TrainOptions o;
+  o.epochs = 8;
+  Mlp a(small_cnn(), 3), b(small_cnn(), 3);
+  ASSERT_EQ(a.layers(), 2u);  // the weighted layers: the kernel matrix and the fc
+  EXPECT_TRUE(a.convolutional());
+  EXPECT_EQ(a.weights(0).rows(), 4);
+  EXPECT_EQ(a.weights(0).cols(), 9);
+  EXPECT_EQ(a.shape_index(1), 2u);
+  EXPECT_TRUE(a.shape()[0].relu);
+  std::vector<double> losses;
+  a.train(train, &test, o, [&](const EpochReport& r) { losses.push_back(r.loss); });
+  b.train(train, &test, o);
+  EXPECT_LT(losses.back(), losses.front());
+  EXPECT_GT(a.accuracy(test), 0.9);
+  for (size_t l = 0; l < a.layers(); ++l) EXPECT_EQ(a.weights(l), b.weights(l));
+  // Shapes that do not chain are refused.
+  std::vector<FloatLayer> bad = small_cnn();
+  bad[2].cols = 15;
+  EXPECT_THROW(Mlp(bad, 1), Error);
 }
 
 TEST(Mlp, MaskedTrainingKeepsPrunedWeightsAtZero) {
@@ -168,6 +215,33 @@ TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
     EXPECT_LE(used.size(), 6u);
   }
   EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+}
+
+TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
+  const Mnist data = small_data();
+  PipelineOptions o;
+  o.shape = small_cnn();
+  o.density = {0.6, 0.5};
+  o.dense.epochs = 6;
+  o.prune_steps = 2;
+  o.retrain.epochs = 2;
+  o.finetune.epochs = 2;
+  o.clusters = 6;
+  const PipelineResult a = deep_compress(data, o);
+  const PipelineResult b = deep_compress(data, o);
+  ASSERT_EQ(a.model.net.layers.size(), 3u);
+  EXPECT_EQ(a.model.net.layers[0].kind, LayerKind::kConv2d);
+  EXPECT_EQ(a.model.net.layers[0].name, "conv");
+  EXPECT_EQ(a.model.net.layers[1].kind, LayerKind::kMaxPool2d);
+  EXPECT_EQ(a.model.net.layers[2].name, "fc");
+  EXPECT_TRUE(a.model.net.layers[0].relu);
+  EXPECT_FALSE(a.model.net.layers[2].relu);
+  EXPECT_NEAR(a.stages[1].kept[0], 0.6, 0.06);
+  EXPECT_GT(a.stages.back().fixed_accuracy, 0.85);
+  EXPECT_DOUBLE_EQ(a.stages.back().fixed_accuracy, golden_accuracy(a.model.net, data.test));
+  EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+  o.density = {0.5};
+  EXPECT_THROW(deep_compress(data, o), Error);  // one density per weighted layer
 }
 
 TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {

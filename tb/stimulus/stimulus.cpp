@@ -90,8 +90,11 @@ Stimulus load_stimulus(const boost::program_options::variables_map& vm,
       require(data.test.images.size() == out.scenario.net.inputs(),
               "MNIST images have {} pixels, the model takes {} inputs", data.test.images.size(),
               out.scenario.net.inputs());
-      const size_t count = std::min<size_t>(limit_digits, data.test.labels.size());
-      for (size_t i = 0; i < count; ++i) {
+      const size_t first = request.first_digit;
+      require(first < data.test.labels.size(), "--first {}: the test split has {} digits", first,
+              data.test.labels.size());
+      const size_t end = std::min<size_t>(first + size_t{limit_digits}, data.test.labels.size());
+      for (size_t i = first; i < end; ++i) {
         out.scenario.inputs.push_back(
             quantize_pixels(data.test.images, i, out.scenario.net.act_frac));
         out.labels.push_back(data.test.labels[i]);

@@ -23,6 +23,7 @@ struct StimulusRequest {
   double act_density = 0;       // --act-density of generated inputs
   uint32_t inferences = 1;      // input vectors to run
   uint32_t limit_digits = 1;    // --limit: MNIST test digits
+  uint32_t first_digit = 0;     // --first: the first of them
 };
 
 struct Stimulus {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""LeNet-5 through the whole chain: Deep Compression of Caffe's LeNet-5 on MNIST for several
+seeds (eie deep-compress --arch lenet5), the mean and spread of their compression and accuracy
+loss, then one seed's model on the RTL for the test digits, in shards run side by side
+(docs/deep_compression.md, "LeNet-5"; docs/benchmarks.md, "LeNet-5 on the array").
+
+Each seed's model is trained once into BUILD_DIR/lenet5/DENSITY/ (delete a seed's files to
+retrain it); the summary goes to summary.json there.
+
+usage: scripts/lenet5.py [--build-dir B] [--seeds N] [--density D] [--digits N] [--shards N]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, log=None):
+    print("+", " ".join(cmd), flush=True)
+    with open(log, "w") if log else open(os.devnull, "w") as out:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=out if log else None, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        if log:
+            sys.stdout.write(open(log).read())
+        sys.exit(f"lenet5.py: {cmd[0]} failed (exit {proc.returncode})")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build-dir", default="build")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--density", default="0.66,0.12,0.08,0.19",
+                    help="kept per weighted layer: conv1, conv2, ip1, ip2 (default: [P15]'s)")
+    ap.add_argument("--digits", type=int, default=2000, help="test digits on the RTL (0: none)")
+    ap.add_argument("--shards", type=int, default=2, help="RTL processes side by side")
+    a = ap.parse_args()
+    build = os.path.join(ROOT, a.build_dir)
+    out = os.path.join(build, "lenet5", a.density)
+    os.makedirs(out, exist_ok=True)
+    eie = os.path.join(build, "golden", "eie")
+    sim = os.path.join(build, "tb", "eie_sim")
+
+    seeds = []
+    for seed in range(1, a.seeds + 1):
+        model = os.path.join(out, f"seed{seed}.eie")
+        report = os.path.join(out, f"seed{seed}.json")
+        if not (os.path.exists(model) and os.path.exists(report)):
+            run([eie, "deep-compress", "--arch", "lenet5", "--data-dir", "data/mnist",
+                 "--density", a.density, "--seed", str(seed), "--quiet", "--force",
+                 "-o", model, "--json", report], os.path.join(out, f"seed{seed}.txt"))
+        r = json.load(open(report))
+        dense = r["pipeline"]["dense_float_accuracy"]
+        fixed = r["pipeline"]["stages"][-1]["fixed_accuracy"]
+        seeds.append({"seed": seed, "dense_float_accuracy": dense, "fixed_accuracy": fixed,
+                      "loss_points": 100 * (dense - fixed), "ratio": r["compression"]["compression_ratio"],
+                      "file_bytes": r["compression"]["file_bytes"],
+                      "seconds": r["pipeline"]["seconds"]})
+        s = seeds[-1]
+        print(f"seed {seed}: {s['file_bytes']} bytes, {s['ratio']:.1f}x, dense {100 * dense:.2f}% "
+              f"-> fixed point {100 * fixed:.2f}% ({-s['loss_points']:+.2f} points), "
+              f"{s['seconds']:.0f} s", flush=True)
+
+    def spread(key):
+        v = [s[key] for s in seeds]
+        return {"mean": statistics.mean(v), "min": min(v), "max": max(v)}
+
+    summary = {"density": a.density, "seeds": seeds, "ratio": spread("ratio"),
+               "loss_points": spread("loss_points"),
+               "fixed_accuracy": spread("fixed_accuracy")}
+    print(f"mean over {len(seeds)} seeds: {summary['ratio']['mean']:.1f}x "
+          f"({summary['ratio']['min']:.1f}-{summary['ratio']['max']:.1f}), loss "
+          f"{summary['loss_points']['mean']:.2f} points (worst seed "
+          f"{summary['loss_points']['max']:.2f})", flush=True)
+
+    if a.digits > 0:
+        model = os.path.join(out, "seed1.eie")
+        per = (a.digits + a.shards - 1) // a.shards
+        procs = []
+        for k in range(a.shards):
+            first, count = k * per, min(per, a.digits - k * per)
+            if count <= 0:
+                break
+            cmd = [sim, "--model", model, "--mnist", "data/mnist", "--first", str(first),
+                   "--limit", str(count), "--backdoor", "--quiet",
+                   "--json", os.path.join(out, f"rtl{k}.json")]
+            print("+", " ".join(cmd), flush=True)
+            procs.append((k, subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                              stderr=subprocess.STDOUT, text=True)))
+        rtl = {"images": 0, "rtl_correct": 0, "golden_correct": 0, "run_cycles": 0}
+        for k, p in procs:
+            text = p.communicate()[0]
+            sys.stdout.write(text)
+            if p.returncode != 0:
+                sys.exit(f"lenet5.py: RTL shard {k} failed")
+            j = json.load(open(os.path.join(out, f"rtl{k}.json")))
+            rtl["images"] += j["images"]
+            rtl["run_cycles"] += j["run_cycles"]
+            rtl["rtl_correct"] += j["accuracy"]["rtl_correct"]
+            rtl["golden_correct"] += j["accuracy"]["golden_correct"]
+            rtl["segments"] = [dict(s, cycles=s["cycles"] + prev.get("cycles", 0))
+                               for s, prev in zip(j["segments"],
+                                                  rtl.get("segments", [{}] * len(j["segments"])))]
+        rtl["cycles_per_image"] = rtl["run_cycles"] / rtl["images"]
+        summary["rtl"] = rtl
+        print(f"RTL: {rtl['rtl_correct']} / {rtl['images']} correct (golden "
+              f"{rtl['golden_correct']}), {rtl['cycles_per_image']:.0f} cycles per image",
+              flush=True)
+        if rtl["rtl_correct"] != rtl["golden_correct"]:
+            sys.exit("lenet5.py: RTL and golden accuracy differ")
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
