@@ -68,6 +68,23 @@ void check_stimulus(uint64_t inferences, uint64_t width) {
   }
 }
 
+// The test digits --first and --limit select, quantized for the model in `out`.
+void add_mnist_digits(const std::string& dir, const StimulusRequest& request, Stimulus& out) {
+  const Mnist data = load_mnist(dir);
+  require(data.test.images.size() == out.scenario.net.inputs(),
+          "MNIST images have {} pixels, the model takes {} inputs", data.test.images.size(),
+          out.scenario.net.inputs());
+  const size_t first = request.first_digit;
+  require(first < data.test.labels.size(), "--first {}: the test split has {} digits", first,
+          data.test.labels.size());
+  const size_t end =
+      std::min<size_t>(first + size_t{request.limit_digits}, data.test.labels.size());
+  for (size_t i = first; i < end; ++i) {
+    out.scenario.inputs.push_back(quantize_pixels(data.test.images, i, out.scenario.net.act_frac));
+    out.labels.push_back(data.test.labels[i]);
+  }
+}
+
 }  // namespace
 
 Stimulus load_stimulus(const boost::program_options::variables_map& vm,
@@ -78,7 +95,6 @@ Stimulus load_stimulus(const boost::program_options::variables_map& vm,
   const double weight_density = request.weight_density;
   const double act_density = request.act_density;
   const uint32_t inferences = request.inferences;
-  const uint32_t limit_digits = request.limit_digits;
   Stimulus out;
   if (vm.count("model")) {
     cli::set_stage("reading the model");
@@ -86,19 +102,7 @@ Stimulus load_stimulus(const boost::program_options::variables_map& vm,
     check_shape_budget(out.scenario.net, config.pes(), vm["model"].as<std::string>());
     if (!vm.count("mnist")) check_stimulus(inferences, out.scenario.net.inputs());
     if (vm.count("mnist")) {
-      const Mnist data = load_mnist(vm["mnist"].as<std::string>());
-      require(data.test.images.size() == out.scenario.net.inputs(),
-              "MNIST images have {} pixels, the model takes {} inputs", data.test.images.size(),
-              out.scenario.net.inputs());
-      const size_t first = request.first_digit;
-      require(first < data.test.labels.size(), "--first {}: the test split has {} digits", first,
-              data.test.labels.size());
-      const size_t end = std::min<size_t>(first + size_t{limit_digits}, data.test.labels.size());
-      for (size_t i = first; i < end; ++i) {
-        out.scenario.inputs.push_back(
-            quantize_pixels(data.test.images, i, out.scenario.net.act_frac));
-        out.labels.push_back(data.test.labels[i]);
-      }
+      add_mnist_digits(vm["mnist"].as<std::string>(), request, out);
     } else if (vm.count("input")) {
       const std::string path = vm["input"].as<std::string>();
       const NpyArray x = read_npy(path, NpyKind::kFloatOrInt16);
