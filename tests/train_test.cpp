@@ -291,6 +291,34 @@ TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
   EXPECT_EQ(serialize_model(a.model), serialize_model(deep_compress(data, o).model));
 }
 
+TEST(DeepCompression, DensitySearchCoversConvolutions) {
+  // The sensitivity search prunes a convolution's kernel matrix like any weighted layer: one
+  // curve and one chosen density per weighted layer, none for the pooling between them.
+  const Mnist data = {blobs(800, 13), blobs(200, 14)};
+  PipelineOptions o;
+  o.shape = small_cnn();
+  o.density.clear();  // searched
+  o.dense.epochs = 6;
+  o.prune_steps = 2;
+  o.retrain.epochs = 2;
+  o.finetune.epochs = 1;
+  o.clusters = 6;
+  o.search.budget = 0.02;
+  o.search.grid = {1.0, 0.5, 0.25, 0.12};
+  o.search.tolerances = {0.01, 0.05};
+  o.search.refine_steps = 1;
+  o.search.folds = 2;
+  const PipelineResult a = deep_compress(data, o);
+  ASSERT_TRUE(a.search.has_value());
+  ASSERT_EQ(a.search->curves.size(), 2u);
+  EXPECT_EQ(a.search->curves[0].layer, "conv");
+  EXPECT_EQ(a.search->curves[1].layer, "fc");
+  ASSERT_EQ(a.search->chosen.size(), 2u);
+  EXPECT_NEAR(a.stages[1].kept[0], a.search->chosen[0], 0.06);  // 36 weights: coarse steps
+  EXPECT_NEAR(a.stages[1].kept[1], a.search->chosen[1], 0.02);
+  EXPECT_EQ(a.model.net.layers.size(), 3u);
+}
+
 TEST(Dsd, RunsEveryPhaseAgainstTheBaseline) {
   DsdOptions o;
   o.sizes = {16, 12, 4};

@@ -291,9 +291,14 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   }
   uint64_t weights = 0;
   size_t weighted = 0;
+  const bool named = !names.empty();
   for (const FloatLayer& s : o.shape) {
     weights += uint64_t{s.rows} * s.cols;
-    weighted += s.has_weights();
+    if (!s.has_weights()) continue;
+    ++weighted;
+    // The weighted layers' names (the density search's curves, the model file): the user's
+    // model's, the shape's own (LeNet-5's conv1, ...), or ip1, ip2, ...
+    if (!named) names.push_back(s.name.empty() ? fmt::format("ip{}", weighted) : s.name);
   }
   require(weights <= kMaxTrainWeights,
           "the model has {} weights, over the trainer's limit of {} (docs/reliability.md)", weights,
