@@ -21,12 +21,10 @@ namespace eie::tb {
 
 namespace {
 
-// One part of the network the array runs, with its own model instance.
+// One part of the network the array runs (eie/network.h), with its own model instance.
 struct Segment {
-  size_t first = 0, last = 0;  // the network's layers [first, last]
-  bool conv = false;           // a convolution: one product per output position
+  ArraySegment part;
   std::string name;
-  Network net;  // what the array runs: the kernel matrix, or the fully connected chain
   MemoryImage image;
   std::unique_ptr<GoldenModel> golden;
   std::unique_ptr<Bench> bench;
@@ -45,33 +43,15 @@ std::string segment_trace(const std::string& path, const std::string& name) {
   return path.substr(0, dot) + "." + name + path.substr(dot);
 }
 
-// The segments of `net` in order; a pooling layer belongs to none.
+// The array segments of `net`, named by their layers (conv1, ip1-ip2).
 std::vector<Segment> split(const Network& net) {
   std::vector<Segment> out;
-  for (size_t l = 0; l < net.layers.size(); ++l) {
-    const Layer& layer = net.layers[l];
-    if (layer.kind == LayerKind::kMaxPool2d) continue;
-    if (layer.kind == LayerKind::kFullyConnected && !out.empty() && !out.back().conv &&
-        out.back().last + 1 == l) {
-      out.back().last = l;  // the chain goes on
-      out.back().net.layers.push_back(layer);
-      continue;
-    }
+  for (ArraySegment& part : array_segments(net)) {
     Segment s;
-    s.first = s.last = l;
-    s.conv = layer.kind == LayerKind::kConv2d;
-    s.net.act_frac = net.act_frac;
-    Layer product = layer;  // the array sees a fully connected layer: the kernel matrix
-    product.kind = LayerKind::kFullyConnected;
-    product.in_shape = {};
-    product.window = {};
-    s.net.layers.push_back(product);
+    s.name = layer_label(net, part.first);
+    if (part.last > part.first) s.name += "-" + layer_label(net, part.last);
+    s.part = std::move(part);
     out.push_back(std::move(s));
-  }
-  for (Segment& s : out) {
-    s.name = layer_label(net, s.first);
-    if (!s.conv && s.last > s.first) s.name += "-" + layer_label(net, s.last);
-    if (s.last + 1 == net.layers.size()) s.net.output_order = net.output_order;
   }
   return out;
 }
@@ -107,19 +87,19 @@ double prepare(std::vector<Segment>& segments, const SimOptions& opt, std::mt199
   cli::set_stage("building the memory images");
   for (Segment& g : segments) {
     try {
-      g.image = build_memory_image(g.net, opt.config);
+      g.image = build_memory_image(g.part.net, opt.config);
     } catch (const Error& e) {
       fail("segment {}: {}", g.name, e.what());
     }
-    g.golden = std::make_unique<GoldenModel>(g.net, n);
+    g.golden = std::make_unique<GoldenModel>(g.part.net, n);
   }
   cli::set_stage("simulating");
   double backdoor_seconds = 0;
   for (Segment& g : segments) {
     SimOptions o = opt;
     o.trace_path = segment_trace(opt.trace_path, g.name);
-    g.bench = std::make_unique<Bench>(o, g.net, g.image, *g.golden, rng);
-    g.totals = std::make_unique<SimTotals>(g.net.layers.size(), n);
+    g.bench = std::make_unique<Bench>(o, g.part.net, g.image, *g.golden, rng);
+    g.totals = std::make_unique<SimTotals>(g.part.net.layers.size(), n);
     backdoor_seconds += load(*g.bench, o);
   }
   return backdoor_seconds;
@@ -141,8 +121,9 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
     } else {
       Segment& g = segments.at(next++);
       // The last segment scores the label on its run (RTL and golden alike).
-      const std::optional<uint8_t> scored = g.last + 1 == net.layers.size() ? label : std::nullopt;
-      if (g.conv) {
+      const std::optional<uint8_t> scored =
+          g.part.last + 1 == net.layers.size() ? label : std::nullopt;
+      if (g.part.convolution) {
         const uint64_t positions = layer.positions();
         std::vector<int16_t> y(layer.outputs());
         for (uint64_t p = 0; p < positions; ++p) {
@@ -155,7 +136,7 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
       } else {
         run_inference(*g.bench, x, scored, ++g.runs, limit, opt.readback, *g.totals);
         x = g.golden->run(x).back();
-        l = g.last;
+        l = g.part.last;
       }
     }
     if (x != expected[l]) {
@@ -182,7 +163,7 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
   }
   for (const Segment& g : segments) {
     const uint64_t c = g.totals->run_cycles();
-    uint64_t floor = uint64_t{g.runs} * g.net.outputs();
+    uint64_t floor = uint64_t{g.runs} * g.part.net.outputs();
     for (const LayerTotals& l : g.totals->layers) floor += l.broadcast_floor;
     cycles += c;
     checked += g.totals->checked;
@@ -192,7 +173,7 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
                  c / images, static_cast<double>(c) / g.runs, floor / images, g.totals->checked);
     }
     js.push_back({{"segment", g.name},
-                  {"convolution", g.conv},
+                  {"convolution", g.part.convolution},
                   {"runs", g.runs},
                   {"cycles", c},
                   {"floor_cycles", floor},

@@ -1,5 +1,6 @@
 // eie pack: how a model lays out over N PEs: entries, padding, memory words and pointers per
-// layer, and the static load balance of the interleaved rows.
+// layer (a convolution's kernel matrix), the static load balance of the interleaved rows, and
+// the on-chip memory the model takes.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -55,7 +56,15 @@ int run_pack(const std::vector<std::string>& args) {
     } catch (const Error& e) {
       throw UsageError(e.what());
     }
-    build_memory_image(model.net, hw);
+    // Each segment on its own (eie_sim loads a convolutional network's segments one per model
+    // instance); a fully connected network is one segment.
+    for (const ArraySegment& segment : array_segments(model.net)) {
+      try {
+        build_memory_image(segment.net, hw);
+      } catch (const Error& e) {
+        fail("{}: {}", layer_label(model.net, segment.first), e.what());
+      }
+    }
     fmt::print(
         "{}: fits {} PEs with {} sparse-matrix words, {} pointers, {} activations, {} "
         "biases per PE and {} layers\n",
@@ -83,31 +92,37 @@ int run_pack(const std::vector<std::string>& args) {
   }
   fmt::print("balance = mean entries per PE / busiest PE's entries (1.000 = perfect)\n\n");
 
-  // On-chip memory the model occupies: the memory image with every memory as deep as needed.
+  // On-chip memory the model occupies: the memory image with every memory as deep as needed, of
+  // each part the array runs (a convolutional network's segments, all resident at once).
   HwConfig c;
   c.num_pe = num_pe;
   c.spmat_depth = c.ptr_depth = c.act_depth = c.bias_depth = 1u << 24;
   c.max_layers = kMaxLayers;
-  const MemoryImage img = build_memory_image(model.net, c);
-  size_t words = 0, max_words = 0, max_acts = 0;
-  for (const PeImage& pe : img.pe) {
-    words += pe.spmat.size();
-    max_words = std::max(max_words, pe.spmat.size());
+  std::vector<size_t> pe_words(num_pe, 0);
+  size_t max_acts = 0, biases = 0, ptrs = 0, table_layers = 0;
+  for (const ArraySegment& segment : array_segments(model.net)) {
+    const MemoryImage img = build_memory_image(segment.net, c);
+    for (uint32_t k = 0; k < num_pe; ++k) pe_words[k] += img.pe[k].spmat.size();
+    for (const Layer& l : segment.net.layers) {
+      max_acts =
+          std::max<size_t>(max_acts, (std::max(l.inputs(), l.outputs()) + num_pe - 1) / num_pe);
+    }
+    // Biases: the entries that hold one (each layer's local rows), not the image's address
+    // range, which starts the second bank half-way up this configuration's 2^24 entries.
+    for (const LayerDescriptor& d : img.layers) {
+      if (d.has_bias) biases += (d.rows + num_pe - 1) / num_pe;
+    }
+    ptrs += img.pe[0].pointers.size();
+    table_layers += img.layers.size();
   }
-  for (const Layer& l : model.net.layers) {
-    max_acts =
-        std::max<size_t>(max_acts, (std::max(l.inputs(), l.outputs()) + num_pe - 1) / num_pe);
+  size_t words = 0, max_words = 0;
+  for (size_t w : pe_words) {
+    words += w;
+    max_words = std::max(max_words, w);
   }
-  // Biases: the entries that hold one (each layer's local rows), not the image's address range,
-  // which starts the second bank half-way up this configuration's 2^24 entries.
-  size_t biases = 0;
-  for (const LayerDescriptor& d : img.layers) {
-    if (d.has_bias) biases += (d.rows + num_pe - 1) / num_pe;
-  }
-  const size_t ptrs = img.pe[0].pointers.size();
   const uint64_t pe_bits = uint64_t{64} * max_words + uint64_t{kPointerBits} * ptrs +
                            32 * uint64_t{biases} + (2 * 16 + 32) * uint64_t{max_acts};
-  const uint64_t ccu_bits = (16 * 16 + 128) * uint64_t{model.net.layers.size()};
+  const uint64_t ccu_bits = (16 * 16 + 128) * uint64_t{table_layers};
   fmt::print("on-chip memory at {} PEs (each PE sized for the busiest):\n", num_pe);
   fmt::print("  sparse matrix   {:>8} words of 64 bits in the busiest PE ({} in all PEs)\n",
              max_words, words);

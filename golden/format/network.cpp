@@ -147,6 +147,34 @@ std::vector<int16_t> original_order(const Network& net, const std::vector<int16_
   return out;
 }
 
+std::vector<ArraySegment> array_segments(const Network& net) {
+  std::vector<ArraySegment> out;
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& layer = net.layers[l];
+    if (layer.kind == LayerKind::kMaxPool2d) continue;
+    if (layer.kind == LayerKind::kFullyConnected && !out.empty() && !out.back().convolution &&
+        out.back().last + 1 == l) {
+      out.back().last = l;  // the chain goes on
+      out.back().net.layers.push_back(layer);
+      continue;
+    }
+    ArraySegment s;
+    s.first = s.last = l;
+    s.convolution = layer.kind == LayerKind::kConv2d;
+    s.net.act_frac = net.act_frac;
+    Layer product = layer;  // what the array sees: a fully connected layer, the kernel matrix
+    product.kind = LayerKind::kFullyConnected;
+    product.in_shape = {};
+    product.window = {};
+    s.net.layers.push_back(std::move(product));
+    out.push_back(std::move(s));
+  }
+  if (!out.empty() && out.back().last + 1 == net.layers.size()) {
+    out.back().net.output_order = net.output_order;
+  }
+  return out;
+}
+
 std::string layer_label(const Network& net, size_t l) {
   return net.layers[l].name.empty() ? fmt::format("layer{}", l + 1) : net.layers[l].name;
 }

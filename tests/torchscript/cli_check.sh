@@ -29,6 +29,7 @@ grep -q "Conv2d '0' comes first, so the reader needs the input's shape" "$tmp/er
 # arithmetic in CnnAgainstPyTorch.*; this checks the command line end to end).
 "$eie" compress -t lenet_like.pt --input-shape 1,12,12 --density 0.5 --quiet -o "$tmp/cnn.eie"
 "$eie" report "$tmp/cnn.eie" | grep -q "^total  *436 " || { echo "FAIL: CNN report"; exit 1; }
+"$eie" pack "$tmp/cnn.eie" --pe 4 | grep -q "on-chip memory at 4 PEs" || { echo "FAIL: CNN pack"; exit 1; }
 "$eie" infer "$tmp/cnn.eie" -i lenet_like_x.npy -o "$tmp/cnn_y.npy" > "$tmp/err" 2>&1 ||
   { cat "$tmp/err"; echo "FAIL: CNN inference"; exit 1; }
 grep -q "2 output(s) of 5 values" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: CNN output"; exit 1; }

@@ -76,6 +76,17 @@ struct Network {
   bool operator==(const Network& o) const;
 };
 
+// A part of a network the array runs as one fully connected network (docs/verification.md,
+// "Convolutional networks"): a convolution's kernel matrix, run once per output position on the
+// patch there, or a run of fully connected layers, chained on chip. Pooling runs on the host.
+struct ArraySegment {
+  size_t first = 0, last = 0;  // the network's layers [first, last]
+  bool convolution = false;
+  Network net;  // fully connected; the last segment keeps the network's output order
+};
+// The segments in order; a network of fully connected layers is one segment, itself.
+std::vector<ArraySegment> array_segments(const Network& net);
+
 // The outputs in original order: y[output_order[i]] for every i (y itself when no order is set).
 std::vector<int16_t> original_order(const Network& net, const std::vector<int16_t>& y);
 
