@@ -40,11 +40,25 @@ int run_infer(const std::vector<std::string>& args) {
   set_stage("preparing the golden model");
   const GoldenModel golden(model.net, num_pe);
   const NpyArray x = read_npy(input_path, NpyKind::kFloatOrInt16);
-  require(x.shape.size() == 1 || x.shape.size() == 2,
-          "{}: expected shape (inputs,) or (batch, inputs), got {} dimensions", input_path,
+  // A convolutional model's input may come as PyTorch holds it, (batch, C, H, W): the values are
+  // in the flat CHW order the model reads (docs/format.md, section 3).
+  const TensorShape in_shape = model.net.layers.front().input_shape();
+  const bool nchw = x.shape.size() == 4 && in_shape.height * in_shape.width > 1;
+  require(x.shape.size() == 1 || x.shape.size() == 2 || nchw,
+          "{}: expected shape (inputs,), (batch, inputs){}, got {} dimensions", input_path,
+          in_shape.height * in_shape.width > 1
+              ? fmt::format(" or (batch, {}, {}, {})", in_shape.channels, in_shape.height,
+                            in_shape.width)
+              : "",
           x.shape.size());
-  const size_t width = x.shape.back();
-  const size_t batch = x.shape.size() == 2 ? x.shape[0] : 1;
+  if (nchw) {
+    require(x.shape[1] == in_shape.channels && x.shape[2] == in_shape.height &&
+                x.shape[3] == in_shape.width,
+            "{}: samples of {}x{}x{} but the model takes {}x{}x{}", input_path, x.shape[1],
+            x.shape[2], x.shape[3], in_shape.channels, in_shape.height, in_shape.width);
+  }
+  const size_t width = nchw ? x.shape[1] * x.shape[2] * x.shape[3] : x.shape.back();
+  const size_t batch = x.shape.size() >= 2 ? x.shape[0] : 1;
   require(width == model.net.inputs(), "{}: {} values per input but the model takes {}", input_path,
           width, model.net.inputs());
   require(batch > 0, "{}: the input batch is empty", input_path);
@@ -76,7 +90,7 @@ int run_infer(const std::vector<std::string>& args) {
     y_raw.insert(y_raw.end(), y.begin(), y.end());
   }
   std::vector<size_t> shape =
-      x.shape.size() == 2 ? std::vector<size_t>{batch, outputs} : std::vector<size_t>{outputs};
+      x.shape.size() >= 2 ? std::vector<size_t>{batch, outputs} : std::vector<size_t>{outputs};
   if (vm.count("raw")) {
     write_npy_i16(out, shape, y_raw);
   } else {
@@ -90,6 +104,7 @@ int run_infer(const std::vector<std::string>& args) {
     fmt::print(info, "{:<12} {:>10} {:>12} {:>12} {:>10} {:>8}\n", "layer", "nz inputs", "entries",
                "busiest PE", "ideal", "balance");
     for (size_t l = 0; l < model.net.layers.size(); ++l) {
+      if (!model.net.layers[l].has_weights()) continue;  // pooling runs on the host
       uint64_t nz = 0, total = 0, busiest = 0;
       for (const auto& w : work) {
         nz += w[l].nonzero_inputs;

@@ -33,5 +33,8 @@ grep -q "Conv2d '0' comes first, so the reader needs the input's shape" "$tmp/er
 "$eie" infer "$tmp/cnn.eie" -i lenet_like_x.npy -o "$tmp/cnn_y.npy" > "$tmp/err" 2>&1 ||
   { cat "$tmp/err"; echo "FAIL: CNN inference"; exit 1; }
 grep -q "2 output(s) of 5 values" "$tmp/err" || { cat "$tmp/err"; echo "FAIL: CNN output"; exit 1; }
+# The same inputs as (batch, C, H, W) give the same outputs.
+"$eie" infer "$tmp/cnn.eie" -i lenet_like_x4.npy -o "$tmp/cnn_y4.npy" > /dev/null
+cmp "$tmp/cnn_y.npy" "$tmp/cnn_y4.npy" || { echo "FAIL: NCHW input differs"; exit 1; }
 echo "PASS: three TorchScript models compress to the .npy path's bytes; a refused one writes" \
   "nothing; a CNN compresses and runs"

@@ -130,6 +130,7 @@ def main(out, mnist=None):
     x = torch.rand(2, 1, 12, 12)
     with torch.no_grad():
         np.save(os.path.join(out, "lenet_like_x.npy"), x.reshape(2, -1).numpy())
+        np.save(os.path.join(out, "lenet_like_x4.npy"), x.numpy())  # as PyTorch holds it: NCHW
         np.save(os.path.join(out, "lenet_like_y.npy"), accepted["lenet_like"](x).numpy())
     # Hostile files: a TorchScript archive cut short, and bytes that are no archive at all.
     with open(os.path.join(out, "mlp.pt"), "rb") as f:
