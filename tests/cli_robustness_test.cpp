@@ -276,7 +276,7 @@ TEST_F(CliRobustness, OutOfRangeOptionsAreUsageErrorsNamingTheOption) {
       {"compress " + layers + " -d nan -o " + y, "--density: 'nan' is not a finite number"},
       {"compress " + layers + " -q -1 -o " + y, "--quality -1"},
       {"compress " + layers + " --init foo -o " + y, "--init: unknown k-means initialisation"},
-      {"compress " + layers + " --clusters -3 -o " + y, "--clusters -3"},
+      {"compress " + layers + " --clusters -3 -o " + y, "--clusters: '-3'"},
       {"compress " + layers + " --balance-pe -1 -o " + y, "--balance-pe -1"},
       {"compress " + layers + " --rel-bits 9 -o " + y, "--rel-bits: '9'"},
       {"deep-compress --lr nan -o " + y, "--lr nan"},

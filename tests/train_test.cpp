@@ -199,7 +199,7 @@ TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
   o.prune_steps = 2;
   o.retrain.epochs = 2;
   o.finetune.epochs = 2;
-  o.clusters = 6;
+  o.clusters = {6};
   const PipelineResult a = deep_compress(data, o);
   const PipelineResult b = deep_compress(data, o);
   ASSERT_EQ(a.stages.size(), 4u);
@@ -226,7 +226,7 @@ TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
   o.prune_steps = 2;
   o.retrain.epochs = 2;
   o.finetune.epochs = 2;
-  o.clusters = 6;
+  o.clusters = {6, 3};  // a codebook size per weighted layer
   const PipelineResult a = deep_compress(data, o);
   const PipelineResult b = deep_compress(data, o);
   ASSERT_EQ(a.model.net.layers.size(), 3u);
@@ -240,6 +240,13 @@ TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
   EXPECT_GT(a.stages.back().fixed_accuracy, 0.85);
   EXPECT_DOUBLE_EQ(a.stages.back().fixed_accuracy, golden_accuracy(a.model.net, data.test));
   EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+  for (size_t l : {size_t{0}, size_t{2}}) {
+    const std::vector<uint8_t>& code = a.model.net.layers[l].weights.code;
+    EXPECT_LE(std::set<uint8_t>(code.begin(), code.end()).size(), l == 0 ? 6u : 3u);
+  }
+  o.clusters = {6, 3, 2};
+  EXPECT_THROW(deep_compress(data, o), Error);  // one count, or one per weighted layer
+  o.clusters = {6};
   o.density = {0.5};
   EXPECT_THROW(deep_compress(data, o), Error);  // one density per weighted layer
 }
@@ -253,7 +260,7 @@ TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
   o.prune_steps = 2;
   o.retrain.epochs = 2;
   o.finetune.epochs = 1;
-  o.clusters = 6;
+  o.clusters = {6};
   o.search.budget = 0.01;
   o.search.grid = {1.0, 0.5, 0.25, 0.12, 0.06};
   o.search.tolerances = {0.01, 0.05, 0.2};
@@ -302,7 +309,7 @@ TEST(DeepCompression, DensitySearchCoversConvolutions) {
   o.prune_steps = 2;
   o.retrain.epochs = 2;
   o.finetune.epochs = 1;
-  o.clusters = 6;
+  o.clusters = {6};
   o.search.budget = 0.02;
   o.search.grid = {1.0, 0.5, 0.25, 0.12};
   o.search.tolerances = {0.01, 0.05};

@@ -101,8 +101,8 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       "pooling layers have none)")(
       "quality,q", po::value<std::string>(),
       "prune |w| <= quality x std(w), one value or one per weighted layer (instead of "
-      "--density)")("clusters,k", po::value<int64_t>()->default_value(15),
-                    "shared weights per layer, 1..15")(
+      "--density)")("clusters,k", po::value<std::string>()->default_value("15"),
+                    "shared weights, 1..15: one count, or one per weighted layer")(
       "init", po::value<std::string>()->default_value("linear"),
       "k-means initialisation: linear, density or random")(
       "rel-bits", po::value<std::string>()->default_value("auto"),
@@ -205,7 +205,12 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       if (q < 0) throw UsageError(fmt::format("--quality {}: must be at least 0", q));
     }
   }
-  const int clusters = int_option_as<int>(vm, "clusters", 1, kCodebookSize - 1);
+  std::vector<double> clusters;
+  for (unsigned k :
+       parse_size_list(vm["clusters"].as<std::string>(), "--clusters", kCodebookSize - 1)) {
+    clusters.push_back(k);
+  }
+  clusters = per_layer(clusters, weighted, "--clusters");
   const KmeansInit init = kmeans_init_option(vm["init"].as<std::string>());
   const std::string rel = vm["rel-bits"].as<std::string>();
   int rel_bits = 0;
@@ -251,7 +256,8 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
                                 : prune_by_quality(layer.weights, quality[w]);
     // A weight that is exactly zero carries nothing: it is never stored.
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] && layer.weights[i] != 0.0f;
-    const SharedWeights shared = share_weights(layer, mask, clusters, init, seed + l);
+    const SharedWeights shared =
+        share_weights(layer, mask, static_cast<int>(clusters[w]), init, seed + l);
     try {
       net.layers.push_back(to_fixed_layer(layer, shared, act_frac));
     } catch (const Error& e) {

@@ -65,9 +65,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
       po::value<double>()->default_value(d.dense.weight_decay,
                                          fmt::format("{}", d.dense.weight_decay)),
       "L2 weight decay in dense training and retraining")(
-      "clusters,k", po::value<int64_t>()->default_value(d.clusters),
-      "shared weights per layer, 1..15")("init", po::value<std::string>()->default_value("linear"),
-                                         "linear, density or random")(
+      "clusters,k", po::value<std::string>()->default_value("15"),
+      "shared weights, 1..15: one count, or one per weighted layer (e.g. 15,15,7,7)")(
+      "init", po::value<std::string>()->default_value("linear"), "linear, density or random")(
       "act-frac", po::value<int64_t>()->default_value(-1),
       "activation fractional bits, 0..15 (-1: calibrate on the training set)")(
       "dropout", po::value<double>()->default_value(0.0), "dropout on hidden layers")(
@@ -131,7 +131,15 @@ int run_deep_compress(const std::vector<std::string>& args) {
   o.finetune.lr = static_cast<float>(real_option(vm, "finetune-lr", 0, kMaxLearningRate));
   o.dense.weight_decay = o.retrain.weight_decay =
       static_cast<float>(real_option(vm, "weight-decay", 0, 1));
-  o.clusters = int_option_as<int>(vm, "clusters", 1, kCodebookSize - 1);
+  o.clusters.clear();
+  for (unsigned k :
+       parse_size_list(vm["clusters"].as<std::string>(), "--clusters", kCodebookSize - 1)) {
+    o.clusters.push_back(static_cast<int>(k));
+  }
+  if (torchscript.empty() && o.clusters.size() != 1 && o.clusters.size() != weighted_layers) {
+    throw UsageError(fmt::format("--clusters: {} counts for {} layers (give one, or one per layer)",
+                                 o.clusters.size(), weighted_layers));
+  }
   o.init = kmeans_init_option(vm["init"].as<std::string>());
   o.act_frac = int_option_as<int>(vm, "act-frac", -1, kMaxFrac);
   o.dense.dropout = o.retrain.dropout = static_cast<float>(real_option(vm, "dropout", 0, 1, true));

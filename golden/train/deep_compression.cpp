@@ -217,7 +217,8 @@ CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const Labelle
     const FloatLayer f = float_layer(mlp, l, "", true);
     Mask mask(f.weights.size());
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = f.weights[i] != 0.0f;
-    const SharedWeights s = share_weights(f, mask, o.clusters, o.init, o.seed + l);
+    const int k = o.clusters.size() == 1 ? o.clusters[0] : o.clusters.at(l);
+    const SharedWeights s = share_weights(f, mask, k, o.init, o.seed + l);
     codes.push_back(s.codes);
     const std::vector<uint8_t> dense_codes = s.codes.to_dense();
     Eigen::MatrixXi c(f.rows, f.cols);
@@ -235,7 +236,7 @@ CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const Labelle
     result.stages.push_back({"shared", mlp.accuracy(eval_set), golden_accuracy(net, eval), since(t),
                              kept_fractions(mlp)});
   }
-  r.say(fmt::format("weight sharing: {} clusters per layer ({} init)", o.clusters,
+  r.say(fmt::format("weight sharing: {} clusters per layer ({} init)", fmt::join(o.clusters, " / "),
                     to_string(o.init)));
 
   // 4. Centroid fine-tuning, 5. fixed point, 6. Huffman coding.
@@ -306,6 +307,12 @@ PipelineResult deep_compress(const Mnist& data, const PipelineOptions& options, 
   require(o.density.empty() || o.density.size() == weighted, "{} densities for {} layers",
           o.density.size(), weighted);
   require(o.prune_steps >= 1, "prune steps must be at least 1");
+  require(o.clusters.size() == 1 || o.clusters.size() == weighted,
+          "{} shared-weight counts for {} layers (give one, or one per layer)", o.clusters.size(),
+          weighted);
+  for (int k : o.clusters) {
+    require(k >= 1 && k < kCodebookSize, "{} shared weights: a layer has 1..15", k);
+  }
   const uint64_t inputs = o.shape.front().shape().input_shape().size();
   require(data.train.images.size() == inputs, "images have {} pixels but the network takes {}",
           data.train.images.size(), inputs);

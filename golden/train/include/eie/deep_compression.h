@@ -45,7 +45,9 @@ struct PipelineOptions {
   DensitySearchOptions search;
   int prune_steps = 3;     // pruning in steps, each followed by retraining
   TrainOptions retrain{};  // per pruning step
-  int clusters = 15;       // shared weights per layer
+  // Shared weights (1..15; the array reads 4-bit indices): one count for every weighted layer,
+  // or one per weighted layer. The paper gave AlexNet's conv layers 256 and its fc layers 32.
+  std::vector<int> clusters{15};
   KmeansInit init = KmeansInit::kLinear;
   TrainOptions finetune{};  // centroid fine-tuning
   int act_frac = -1;        // -1: calibrate on the training set
