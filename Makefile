@@ -137,7 +137,7 @@ demo: build
 
 # LeNet-5: Deep Compression over LENET5_SEEDS seeds, then seed 1's model on the RTL for
 # LENET5_DIGITS test digits in JOBS processes (scripts/lenet5.py; about 3.5 min per seed and
-# 1 s per digit per process on this project's 2-core machines).
+# 4.5 s per digit per process on this project's 2-core machines).
 LENET5_SEEDS ?= 3
 LENET5_DIGITS ?= 2000
 lenet5: build

@@ -87,6 +87,10 @@ def main():
                 break
             cmd = [sim, "--model", model, "--mnist", "data/mnist", "--first", str(first),
                    "--limit", str(count), "--backdoor", "--quiet",
+                   # eie_sim's default cycle limit (a hang guard, 5e7 simulated cycles per model
+                   # instance) stops a long shard: conv1's instance simulates about 50,000 cycles
+                   # a digit.
+                   "--max-cycles", str(200_000 * count),
                    "--json", os.path.join(out, f"rtl{k}.json")]
             print("+", " ".join(cmd), flush=True)
             procs.append((k, subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
