@@ -123,7 +123,7 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
       // The last segment scores the label on its run (RTL and golden alike).
       const std::optional<uint8_t> scored =
           g.part.last + 1 == net.layers.size() ? label : std::nullopt;
-      if (g.part.convolution) {
+      if (g.part.kind == LayerKind::kConv2d) {
         const uint64_t positions = layer.positions();
         std::vector<int16_t> y(layer.outputs());
         for (uint64_t p = 0; p < positions; ++p) {
@@ -173,7 +173,7 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
                  c / images, static_cast<double>(c) / g.runs, floor / images, g.totals->checked);
     }
     js.push_back({{"segment", g.name},
-                  {"convolution", g.part.convolution},
+                  {"convolution", g.part.kind == LayerKind::kConv2d},
                   {"runs", g.runs},
                   {"cycles", c},
                   {"floor_cycles", floor},

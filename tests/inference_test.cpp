@@ -7,6 +7,7 @@
 #include <random>
 
 #include "eie/error.h"
+#include "eie/lstm.h"
 #include "test_util.h"
 
 namespace eie {
@@ -323,6 +324,79 @@ TEST(Inference, ConvolutionPoolingAndFullyConnectedChain) {
   net.layers[2] = fc;
   test::expect_error([&] { net.require_fully_connected("the array"); },
                      "layer1 is a convolution layer");
+}
+
+// A random LSTM layer: gate matrix 4H x (I + H) with a codebook scaled like a trained one's.
+Layer random_lstm_layer(uint32_t steps, uint32_t input, uint32_t hidden, std::mt19937_64& rng,
+                        bool wide) {
+  Layer l = random_layer(4 * hidden, input + hidden, 0.4, rng, wide);
+  l.kind = LayerKind::kLstm;
+  l.relu = false;
+  l.sequence = {steps, input, hidden};
+  return l;
+}
+
+// The LSTM by its definition (docs/arithmetic.md, "LSTM"): per step, the gate matrix applied to
+// [x_t; h_{t-1}] as a fully connected layer without ReLU, then the element-wise update.
+std::vector<int16_t> literal_lstm(const Layer& lstm, const std::vector<int16_t>& x, int act_frac) {
+  Layer fc = lstm;
+  fc.kind = LayerKind::kFullyConnected;
+  fc.sequence = {};
+  const Sequence& s = lstm.sequence;
+  LstmState state(s.hidden);
+  for (uint32_t t = 0; t < s.steps; ++t) {
+    std::vector<int16_t> v(x.begin() + t * s.input, x.begin() + (t + 1) * s.input);
+    v.insert(v.end(), state.h.begin(), state.h.end());
+    lstm_step(dense_reference(fc, v), state, act_frac);
+  }
+  return state.h;
+}
+
+TEST(Inference, LstmMatchesLiteralStepLoopForAnyPeCount) {
+  std::mt19937_64 rng(1904);
+  int nonzero_outputs = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const auto pick = [&](uint32_t lo, uint32_t hi) {
+      return lo + static_cast<uint32_t>(rng() % (hi - lo + 1));
+    };
+    Network net;
+    net.act_frac = static_cast<int>(pick(0, 15));
+    net.layers.push_back(
+        random_lstm_layer(pick(1, 6), pick(1, 7), pick(1, 9), rng, trial % 4 == 0));
+    const Layer& lstm = net.layers[0];
+    const std::vector<int16_t> x = random_input(lstm.inputs(), 0.7, rng, trial % 4 == 0);
+    const std::vector<int16_t> want = literal_lstm(lstm, x, net.act_frac);
+    for (int16_t h : want) nonzero_outputs += h != 0;
+    for (uint32_t num_pe : {1u, 3u, 64u}) {
+      EXPECT_EQ(GoldenModel(net, num_pe).run(x).back(), want) << "trial " << trial;
+    }
+  }
+  EXPECT_GT(nonzero_outputs, 40);  // the hidden state carries something
+}
+
+TEST(Inference, LstmFeedsItsLastHiddenVectorToTheNextLayer) {
+  std::mt19937_64 rng(1905);
+  Network net;
+  net.layers.push_back(random_lstm_layer(5, 4, 6, rng, false));
+  net.layers.push_back(random_layer(3, 6, 0.8, rng, false));
+  net.layers.back().relu = false;
+  net.validate();
+  EXPECT_EQ(net.inputs(), 20u);
+  EXPECT_EQ(net.layers[0].outputs(), 6u);
+  EXPECT_EQ(net.layers[0].positions(), 5u);
+  EXPECT_EQ(net.layers[0].patch_size(), 10u);
+  const std::vector<int16_t> x = random_input(20, 1.0, rng, false);
+  const auto outputs = GoldenModel(net, 4).run(x);
+  ASSERT_EQ(outputs.size(), 2u);
+  EXPECT_EQ(outputs[0], literal_lstm(net.layers[0], x, net.act_frac));
+  EXPECT_EQ(outputs[1], dense_reference(net.layers[1], outputs[0]));
+  // The step input is [x_t ; h]: step 2's four inputs, then the hidden vector.
+  const std::vector<int16_t> h = {1, 2, 3, 4, 5, 6};
+  const std::vector<int16_t> v = lstm_step_input(net.layers[0], x, 2, h);
+  EXPECT_EQ(std::vector<int16_t>(v.begin(), v.begin() + 4),
+            std::vector<int16_t>(x.begin() + 8, x.begin() + 12));
+  EXPECT_EQ(std::vector<int16_t>(v.begin() + 4, v.end()), h);
+  EXPECT_THROW(lstm_step_input(net.layers[0], x, 5, h), Error);
 }
 
 TEST(Inference, ActivationConversion) {

@@ -67,6 +67,7 @@ Network sample_cnn(std::mt19937_64& rng) {
   Layer fc = weighted(LayerKind::kFullyConnected, 5, 12, 0.6);
   fc.relu = false;
   net.layers = {conv1, pool, conv2, fc};
+
   return net;
 }
 
@@ -117,11 +118,11 @@ TEST(ModelFile, HeaderLayout) {
   std::mt19937_64 rng(12);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_network(rng)));
   EXPECT_EQ(std::string(b.begin(), b.begin() + 8), "EIEMODEL");
-  EXPECT_EQ(b[8] | b[9] << 8, kModelVersion);
-  EXPECT_EQ(b[12], 7);  // act_frac
-  EXPECT_EQ(b[16], 2);  // layer count, little-endian u32
-  EXPECT_EQ(b[24], 0);  // layer 1 type: fully connected
-  EXPECT_EQ(b[25], 3);  // name length, then "fc1"
+  EXPECT_EQ(b[8] | b[9] << 8, 3);  // the oldest version that holds fully connected layers
+  EXPECT_EQ(b[12], 7);             // act_frac
+  EXPECT_EQ(b[16], 2);             // layer count, little-endian u32
+  EXPECT_EQ(b[24], 0);             // layer 1 type: fully connected
+  EXPECT_EQ(b[25], 3);             // name length, then "fc1"
   EXPECT_EQ(std::string(b.begin() + 26, b.begin() + 29), "fc1");
   EXPECT_EQ(b[29], 30);  // rows
   EXPECT_EQ(b[33], 50);  // cols
@@ -193,12 +194,12 @@ TEST(ModelFile, RejectionMessagesNameTheProblem) {
   std::vector<uint8_t> flipped = good;
   flipped[40] ^= 1;
   expect_reject(flipped, "checksum mismatch");
-  patched(8, 4, "version 4 is not supported");
+  patched(8, 5, "version 5 is not supported");
   patched(10, 1, "header flags");
   patched(12, 16, "act_frac 16");
   patched(13, 1, "reserved");
   patched(16, 0, "layer count 0");
-  patched(24, 3, "layer type 3 is unknown");
+  patched(24, 3, "layer type 3 is unknown to version 3");
   patched(29, 0, "shape 0x50");       // rows of layer 1
   patched(37, 0x07, "unknown bits");  // flags
   patched(38, 16, "w_frac 16");
@@ -385,6 +386,94 @@ TEST(ModelFile, RejectsBadWindows) {
   patched({{pool + 4, 7}}, "layer 2 layer type 7 is unknown");
   // A convolution's output past 2^24 elements: 65,535 channels over a 17 x 17 input.
   patched({{35, 17}, {39, 17}, {51, 0xFF}, {52, 0xFF}}, "output 65535x17x17 has more than");
+}
+
+// An LSTM of 4 steps of 3 inputs and 5 hidden units (gate matrix 20 x 8), then a classifier.
+Network sample_lstm(std::mt19937_64& rng) {
+  Network net;
+  net.act_frac = 12;
+  Layer lstm;
+  lstm.kind = LayerKind::kLstm;
+  lstm.name = "lstm";
+  lstm.sequence = {4, 3, 5};
+  lstm.weights = test::random_code_matrix(20, 8, 0.6, rng);
+  lstm.w_frac = 13;
+  for (int c = 1; c < kCodebookSize; ++c) {
+    lstm.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 500 - 4000);
+  }
+  for (uint32_t i = 0; i < 20; ++i) lstm.bias.push_back(static_cast<int32_t>(i) * 90 - 900);
+  lstm.relu = false;
+  Layer fc;
+  fc.weights = test::random_code_matrix(2, 5, 0.8, rng);
+  fc.w_frac = 12;
+  fc.codebook = lstm.codebook;
+  fc.relu = false;
+  net.layers = {lstm, fc};
+  net.validate();
+  return net;
+}
+
+TEST(ModelFile, LstmLayerRoundTripsInVersionFour) {
+  std::mt19937_64 rng(31);
+  const Network net = sample_lstm(rng);
+  for (bool huffman : {false, true}) {
+    const ModelFile m = make_model_file(net, huffman);
+    const std::vector<uint8_t> b = serialize_model(m);
+    EXPECT_EQ(parse_model(b, "t").net, net);
+    uint64_t sections = 0;
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+      sections += layer_section_size(net.layers[l], m.coding[l]).total_bytes;
+    }
+    EXPECT_EQ(sections + 28, b.size());
+  }
+  // The layout of 4.2 and 4.2d: version 4, type 3, name, the sequence block, the weight block.
+  const std::vector<uint8_t> b = serialize_model(make_model_file(net));
+  EXPECT_EQ(b[8] | b[9] << 8, 4);
+  EXPECT_EQ(b[24], 3);  // LSTM
+  EXPECT_EQ(std::string(b.begin() + 26, b.begin() + 30), "lstm");
+  EXPECT_EQ(read_u32_le(b, 30), 4u);  // steps, input, hidden, reserved
+  EXPECT_EQ(read_u32_le(b, 34), 3u);
+  EXPECT_EQ(read_u32_le(b, 38), 5u);
+  EXPECT_EQ(read_u32_le(b, 42), 0u);
+  EXPECT_EQ(read_u32_le(b, 46), 20u);  // rows: 4 x hidden
+  EXPECT_EQ(read_u32_le(b, 50), 8u);   // cols: input + hidden
+  EXPECT_EQ(b[54], 2);                 // flags: bias, no ReLU
+  // A network without an LSTM is still written as version 3.
+  EXPECT_EQ(serialize_model(make_model_file(sample_cnn(rng)))[8], 3);
+}
+
+TEST(ModelFile, LstmFilesRejectEveryTruncationAndCorruption) {
+  std::mt19937_64 rng(32);
+  const std::vector<uint8_t> b = serialize_model(make_model_file(sample_lstm(rng)));
+  for (size_t n = 0; n < b.size(); ++n) {
+    EXPECT_THROW(
+        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
+        << "prefix of " << n << " bytes";
+  }
+  for (size_t i = 0; i < b.size(); ++i) {
+    std::vector<uint8_t> c = b;
+    c[i] ^= 0x10;
+    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
+  }
+}
+
+TEST(ModelFile, RejectsBadSequences) {
+  std::mt19937_64 rng(33);
+  const std::vector<uint8_t> good = serialize_model(make_model_file(sample_lstm(rng)));
+  const auto patched = [&](std::initializer_list<std::pair<size_t, uint8_t>> bytes,
+                           const std::string& needle) {
+    std::vector<uint8_t> b = good;
+    for (const auto& [at, v] : bytes) b[at] = v;
+    set_crc(b);
+    expect_reject(b, needle);
+  };
+  patched({{8, 3}}, "layer 1 layer type 3 is unknown to version 3");
+  patched({{30, 0}}, "an LSTM needs at least one step, input and hidden unit (has 0, 3, 5)");
+  patched({{38, 6}}, "the gate matrix is 20x8 but 6 hidden units and 3 inputs need 24x9");
+  patched({{34, 4}}, "the gate matrix is 20x8 but 5 hidden units and 4 inputs need 20x9");
+  patched({{33, 1}}, "16777220 steps of 3 inputs are more than 16777216 elements");
+  patched({{45, 1}}, "layer 1 ('lstm') sequence reserved bytes are not zero");
+  patched({{54, 3}}, "is an LSTM, whose gate matrix has no ReLU, but its ReLU flag is set");
 }
 
 std::vector<uint8_t> from_hex(const std::string& hex) {

@@ -16,25 +16,25 @@ Layer FloatLayer::shape() const {
   l.weights.cols = cols;
   l.in_shape = in_shape;
   l.window = window;
+  l.sequence = sequence;
   l.relu = false;
   return l;
 }
 
 void FloatLayer::validate() const {
   const std::string label = name.empty() ? std::string("layer") : "layer '" + name + "'";
-  if (kind != LayerKind::kFullyConnected) check_window(shape(), label);
+  if (kind == LayerKind::kConv2d || kind == LayerKind::kMaxPool2d) check_window(shape(), label);
+  if (kind == LayerKind::kLstm) {
+    check_sequence(shape(), label);
+    require(!relu, "{}: an LSTM's gate matrix has no ReLU", label);
+  }
   if (!has_weights()) {
     require(rows == 0 && cols == 0 && weights.empty() && bias.empty() && !relu,
             "{}: a {} layer has no weights, bias or ReLU", label, kind_name(kind));
     return;
   }
   require(rows > 0 && cols > 0, "{}: shape {}x{} must be non-empty", label, rows, cols);
-  if (kind == LayerKind::kConv2d) {
-    const uint64_t patch = uint64_t{in_shape.channels} * window.kernel_h * window.kernel_w;
-    require(cols == patch,
-            "{}: the kernel matrix has {} columns but a {}x{}x{} patch has {} values", label, cols,
-            in_shape.channels, window.kernel_h, window.kernel_w, patch);
-  }
+  if (kind == LayerKind::kConv2d) check_kernel_columns(cols, in_shape, window, label);
   require(weights.size() == size_t{rows} * cols, "{}: {} weights for shape {}x{}", label,
           weights.size(), rows, cols);
   require(bias.empty() || bias.size() == rows, "{}: {} bias values for {} outputs", label,

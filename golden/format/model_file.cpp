@@ -20,7 +20,33 @@ constexpr size_t kHeaderBytes = 20;
 constexpr size_t kTrailerBytes = 4;
 constexpr uint8_t kFlagRelu = 1u << 0;
 constexpr uint8_t kFlagBias = 1u << 1;
-constexpr size_t kWindowBytes = 20;  // input C, H, W; kernel, stride, padding; reserved
+constexpr size_t kWindowBytes = 20;    // input C, H, W; kernel, stride, padding; reserved
+constexpr size_t kSequenceBytes = 16;  // steps, input, hidden; reserved
+
+// Bytes of the block before a layer's weight block (docs/format.md, 4.2b and 4.2d).
+size_t shape_block_bytes(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::kConv2d:
+    case LayerKind::kMaxPool2d:
+      return kWindowBytes;
+    case LayerKind::kLstm:
+      return kSequenceBytes;
+    default:
+      return 0;
+  }
+}
+
+// Layer types a file of `version` may hold: fully connected only before version 3, no LSTM
+// before version 4.
+uint8_t layer_kinds(uint16_t version) { return version < 3 ? 1 : version < 4 ? 3 : kLayerKinds; }
+
+// The oldest version that holds `net`.
+uint16_t version_for(const Network& net) {
+  for (const Layer& layer : net.layers) {
+    if (layer.kind == LayerKind::kLstm) return 4;
+  }
+  return 3;
+}
 
 class ByteWriter {
  public:
@@ -186,12 +212,22 @@ void write_window(ByteWriter& w, const Layer& layer) {
   w.u16(0);
 }
 
+void write_sequence(ByteWriter& w, const Layer& layer) {
+  w.u32(layer.sequence.steps);
+  w.u32(layer.sequence.input);
+  w.u32(layer.sequence.hidden);
+  w.u32(0);
+}
+
 void write_layer(ByteWriter& w, const Layer& layer, const LayerCoding& coding) {
   ByteWriter body;
   body.u8(static_cast<unsigned>(layer.kind));
   body.u8(static_cast<unsigned>(layer.name.size()));
   body.bytes(reinterpret_cast<const uint8_t*>(layer.name.data()), layer.name.size());
-  if (layer.kind != LayerKind::kFullyConnected) write_window(body, layer);
+  if (layer.kind == LayerKind::kConv2d || layer.kind == LayerKind::kMaxPool2d) {
+    write_window(body, layer);
+  }
+  if (layer.kind == LayerKind::kLstm) write_sequence(body, layer);
   if (layer.has_weights()) write_weights(body, layer, coding);
   require(body.size() <= UINT32_MAX, "layer '{}': section of {} bytes exceeds 32 bits", layer.name,
           body.size());
@@ -212,6 +248,16 @@ void read_window(ByteReader& r, Layer& layer, const std::string& source, const s
           source, where);
 }
 
+// Reads an LSTM's sequence block (docs/format.md, 4.2d); the weight block checks it.
+void read_sequence(ByteReader& r, Layer& layer, const std::string& source,
+                   const std::string& where) {
+  layer.sequence.steps = r.u32(where + " steps");
+  layer.sequence.input = r.u32(where + " input size");
+  layer.sequence.hidden = r.u32(where + " hidden size");
+  require(r.u32(where + " sequence reserved bytes") == 0,
+          "{}: {} sequence reserved bytes are not zero", source, where);
+}
+
 // Reads a weighted layer's weight block into `layer` (its kind, name and window already read);
 // `coding` receives how its streams were stored. The shape words are counted (limits.h) before
 // any buffer of the layer is allocated.
@@ -229,17 +275,25 @@ void read_weights(ByteReader& r, Layer& layer, const std::string& source, const 
     } catch (const Error& e) {
       fail("{}: {}", source, e.what());
     }
-    const uint64_t patch =
-        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
-    require(cols == patch, "{}: {} kernel matrix has {} columns but a {}x{}x{} patch has {} values",
-            source, where, cols, layer.in_shape.channels, layer.window.kernel_h,
-            layer.window.kernel_w, patch);
+    check_kernel_columns(cols, layer.in_shape, layer.window, fmt::format("{}: {}", source, where));
+  }
+  if (layer.kind == LayerKind::kLstm) {
+    layer.weights.rows = rows;
+    layer.weights.cols = cols;
+    try {
+      check_sequence(layer, where);
+    } catch (const Error& e) {
+      fail("{}: {}", source, e.what());
+    }
   }
   add_shape_words(shape_total, rows, cols, 0, fmt::format("{}: {}", source, where));
   const uint8_t flags = r.u8(where + " flags");
   require((flags & ~(kFlagRelu | kFlagBias)) == 0, "{}: {} flags 0x{:02x} has unknown bits", source,
           where, flags);
   layer.relu = (flags & kFlagRelu) != 0;
+  require(!layer.relu || layer.kind != LayerKind::kLstm,
+          "{}: {} is an LSTM, whose gate matrix has no ReLU, but its ReLU flag is set", source,
+          where);
   layer.w_frac = r.u8(where + " w_frac");
   require(layer.w_frac <= kMaxFrac, "{}: {} w_frac {} outside [0, 15]", source, where,
           layer.w_frac);
@@ -294,10 +348,10 @@ Layer read_layer(ByteReader& r, const std::string& source, uint16_t version, uin
   Layer layer;
   if (version >= 3) {
     const uint8_t kind = r.u8(at + " layer type");
-    require(kind < kLayerKinds,
-            "{}: {} layer type {} is unknown (0 = fully connected, 1 = convolution, 2 = max "
-            "pooling)",
-            source, at, kind);
+    require(kind < layer_kinds(version),
+            "{}: {} layer type {} is unknown to version {} (0 = fully connected, 1 = convolution, "
+            "2 = max pooling{})",
+            source, at, kind, version, version >= 4 ? ", 3 = LSTM" : "");
     layer.kind = static_cast<LayerKind>(kind);
   }
   const uint8_t name_len = r.u8(at + " name length");
@@ -307,7 +361,10 @@ Layer read_layer(ByteReader& r, const std::string& source, uint16_t version, uin
     require(c >= 0x20 && c < 0x7f, "{}: {} name contains a non-printable byte", source, at);
   }
   const std::string where = layer.name.empty() ? at : fmt::format("{} ('{}')", at, layer.name);
-  if (layer.kind != LayerKind::kFullyConnected) read_window(r, layer, source, where);
+  if (layer.kind == LayerKind::kConv2d || layer.kind == LayerKind::kMaxPool2d) {
+    read_window(r, layer, source, where);
+  }
+  if (layer.kind == LayerKind::kLstm) read_sequence(r, layer, source, where);
   if (layer.has_weights()) {
     read_weights(r, layer, source, where, coding, shape_total);
   } else {
@@ -319,11 +376,7 @@ Layer read_layer(ByteReader& r, const std::string& source, uint16_t version, uin
     }
   }
   if (layer.kind != LayerKind::kFullyConnected) {
-    const uint64_t patch =
-        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
-    add_window_words(shape_total,
-                     layer.inputs() + uint64_t{layer.outputs()} + layer.positions() * patch,
-                     fmt::format("{}: {}", source, where));
+    add_window_words(shape_total, layer.window_words(), fmt::format("{}: {}", source, where));
   }
   require(r.pos() == section_end, "{}: {} section is {} bytes but its fields take {}", source,
           where, section, section - (section_end - r.pos()));
@@ -334,9 +387,8 @@ Layer read_layer(ByteReader& r, const std::string& source, uint16_t version, uin
 
 SectionSize layer_section_size(const Layer& layer, const LayerCoding& coding) {
   SectionSize s;
-  // length field, type, name, window block
-  s.total_bytes =
-      4 + 1 + 1 + layer.name.size() + (layer.kind == LayerKind::kFullyConnected ? 0 : kWindowBytes);
+  // length field, type, name, window or sequence block
+  s.total_bytes = 4 + 1 + 1 + layer.name.size() + shape_block_bytes(layer.kind);
   if (!layer.has_weights()) return s;
   const RelativeStream rs = encode_relative(layer.weights, coding.rel_bits);
   const EncodedStream ws = encode_stream(rs.weight, 4, coding.huffman);
@@ -377,7 +429,7 @@ std::vector<uint8_t> serialize_model(const ModelFile& model) {
           model.net.layers.size(), kMaxLayers);
   ByteWriter w;
   w.bytes(reinterpret_cast<const uint8_t*>(kModelMagic), 8);
-  w.u16(kModelVersion);
+  w.u16(version_for(model.net));
   w.u16(0);
   w.u8(static_cast<unsigned>(model.net.act_frac));
   w.u8(0);

@@ -17,12 +17,21 @@ const char* kind_name(LayerKind kind) {
       return "convolution";
     case LayerKind::kMaxPool2d:
       return "max pooling";
+    case LayerKind::kLstm:
+      return "LSTM";
   }
   return "unknown";
 }
 
 TensorShape Layer::input_shape() const {
-  return kind == LayerKind::kFullyConnected ? TensorShape{weights.cols, 1, 1} : in_shape;
+  switch (kind) {
+    case LayerKind::kFullyConnected:
+      return {weights.cols, 1, 1};
+    case LayerKind::kLstm:
+      return {1, sequence.steps, sequence.input};
+    default:
+      return in_shape;
+  }
 }
 
 TensorShape Layer::output_shape() const {
@@ -31,14 +40,28 @@ TensorShape Layer::output_shape() const {
       return window_output(in_shape, window, weights.rows);
     case LayerKind::kMaxPool2d:
       return window_output(in_shape, window, in_shape.channels);
+    case LayerKind::kLstm:
+      return {sequence.hidden, 1, 1};
     default:
       return {weights.rows, 1, 1};
   }
 }
 
 uint64_t Layer::positions() const {
+  if (kind == LayerKind::kLstm) return sequence.steps;
   const TensorShape out = output_shape();
   return uint64_t{out.height} * out.width;
+}
+
+uint64_t Layer::patch_size() const {
+  switch (kind) {
+    case LayerKind::kFullyConnected:
+      return inputs();
+    case LayerKind::kLstm:
+      return uint64_t{sequence.input} + sequence.hidden;
+    default:
+      return eie::patch_size(in_shape, window);
+  }
 }
 
 void check_window(const Layer& layer, const std::string& label) {
@@ -65,6 +88,24 @@ void check_window(const Layer& layer, const std::string& label) {
           "{}: max pooling takes no padding", label);
 }
 
+void check_sequence(const Layer& layer, const std::string& label) {
+  const Sequence& s = layer.sequence;
+  require(s.steps >= 1 && s.input >= 1 && s.hidden >= 1,
+          "{}: an LSTM needs at least one step, input and hidden unit (has {}, {}, {})", label,
+          s.steps, s.input, s.hidden);
+  require(uint64_t{s.steps} * s.input <= kMaxDimension,
+          "{}: {} steps of {} inputs are more than {} elements", label, s.steps, s.input,
+          kMaxDimension);
+  require(uint64_t{s.hidden} * 4 <= kMaxDimension && uint64_t{s.input} + s.hidden <= kMaxDimension,
+          "{}: {} hidden units and {} inputs make a gate matrix larger than {} x {}", label,
+          s.hidden, s.input, kMaxDimension, kMaxDimension);
+  require(uint64_t{layer.weights.rows} == uint64_t{s.hidden} * 4 &&
+              uint64_t{layer.weights.cols} == uint64_t{s.input} + s.hidden,
+          "{}: the gate matrix is {}x{} but {} hidden units and {} inputs need {}x{}", label,
+          layer.weights.rows, layer.weights.cols, s.hidden, s.input, uint64_t{s.hidden} * 4,
+          uint64_t{s.input} + s.hidden);
+}
+
 void Layer::validate() const {
   const std::string label = name.empty() ? std::string("layer") : "layer '" + name + "'";
   require(name.size() <= kMaxNameLength, "{}: name longer than {} bytes", label, kMaxNameLength);
@@ -73,12 +114,12 @@ void Layer::validate() const {
   }
   require(static_cast<uint8_t>(kind) < kLayerKinds, "{}: layer type {} is unknown", label,
           static_cast<unsigned>(kind));
-  if (kind == LayerKind::kFullyConnected) {
-    require(in_shape == TensorShape{} && window == Window{},
-            "{}: a fully connected layer has no input tensor shape or window", label);
-  } else {
-    check_window(*this, label);
-  }
+  const bool windowed = kind == LayerKind::kConv2d || kind == LayerKind::kMaxPool2d;
+  require(windowed || (in_shape == TensorShape{} && window == Window{}),
+          "{}: a {} layer has no input tensor shape or window", label, kind_name(kind));
+  require(kind == LayerKind::kLstm || sequence == Sequence{}, "{}: a {} layer has no sequence",
+          label, kind_name(kind));
+  if (windowed) check_window(*this, label);
   if (!has_weights()) {
     require(weights == CodeMatrix{} && codebook == decltype(codebook){} && w_frac == 0 &&
                 bias.empty() && !relu,
@@ -86,11 +127,10 @@ void Layer::validate() const {
     return;
   }
   weights.validate(label.c_str());
-  if (kind == LayerKind::kConv2d) {
-    const uint64_t patch = uint64_t{in_shape.channels} * window.kernel_h * window.kernel_w;
-    require(weights.cols == patch,
-            "{}: the kernel matrix has {} columns but a {}x{}x{} patch has {} values", label,
-            weights.cols, in_shape.channels, window.kernel_h, window.kernel_w, patch);
+  if (kind == LayerKind::kConv2d) check_kernel_columns(weights.cols, in_shape, window, label);
+  if (kind == LayerKind::kLstm) {
+    check_sequence(*this, label);
+    require(!relu, "{}: an LSTM's gate matrix has no ReLU", label);
   }
   require(codebook[0] == 0, "{}: codebook entry 0 is {} but is reserved for exact zero", label,
           codebook[0]);
@@ -102,7 +142,7 @@ void Layer::validate() const {
 bool Layer::operator==(const Layer& o) const {
   return kind == o.kind && name == o.name && weights == o.weights && codebook == o.codebook &&
          w_frac == o.w_frac && bias == o.bias && relu == o.relu && in_shape == o.in_shape &&
-         window == o.window;
+         window == o.window && sequence == o.sequence;
 }
 
 void Network::validate() const {
@@ -131,7 +171,8 @@ void Network::require_fully_connected(const std::string& what) const {
   for (size_t l = 0; l < layers.size(); ++l) {
     require(layers[l].kind == LayerKind::kFullyConnected,
             "{}: {} is a {} layer; this runs fully connected layers only (a convolution runs on "
-            "the array one output position at a time: docs/arithmetic.md, \"Convolution\")",
+            "the array one output position at a time, an LSTM one step at a time: "
+            "docs/arithmetic.md)",
             what, layer_label(*this, l), kind_name(layers[l].kind));
   }
 }
@@ -152,20 +193,22 @@ std::vector<ArraySegment> array_segments(const Network& net) {
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
     if (layer.kind == LayerKind::kMaxPool2d) continue;
-    if (layer.kind == LayerKind::kFullyConnected && !out.empty() && !out.back().convolution &&
-        out.back().last + 1 == l) {
+    if (layer.kind == LayerKind::kFullyConnected && !out.empty() &&
+        out.back().kind == LayerKind::kFullyConnected && out.back().last + 1 == l) {
       out.back().last = l;  // the chain goes on
       out.back().net.layers.push_back(layer);
       continue;
     }
     ArraySegment s;
     s.first = s.last = l;
-    s.convolution = layer.kind == LayerKind::kConv2d;
+    s.kind = layer.kind;
     s.net.act_frac = net.act_frac;
-    Layer product = layer;  // what the array sees: a fully connected layer, the kernel matrix
+    // What the array sees: a fully connected layer, the kernel or gate matrix.
+    Layer product = layer;
     product.kind = LayerKind::kFullyConnected;
     product.in_shape = {};
     product.window = {};
+    product.sequence = {};
     s.net.layers.push_back(std::move(product));
     out.push_back(std::move(s));
   }
@@ -194,10 +237,7 @@ void check_shape_budget(const Network& net, uint32_t num_pe, const std::string& 
     // reads, one per output position (each a word, as a bound on the work of one inference).
     if (layer.has_weights())
       add_shape_words(total, layer.weights.rows, layer.weights.cols, num_pe, what);
-    const uint64_t patch =
-        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
-    add_window_words(total, layer.inputs() + uint64_t{layer.outputs()} + layer.positions() * patch,
-                     what);
+    add_window_words(total, layer.window_words(), what);
   }
 }
 

@@ -8,6 +8,7 @@
 #include "eie/error.h"
 #include "eie/fixed_point.h"
 #include "eie/limits.h"
+#include "eie/lstm.h"
 
 namespace eie {
 
@@ -81,6 +82,14 @@ std::vector<int16_t> GoldenModel::run_layer(size_t l, const std::vector<int16_t>
     }
     case LayerKind::kMaxPool2d:
       return max_pool(layer, input);
+    case LayerKind::kLstm: {
+      LstmState state(layer.sequence.hidden);
+      for (uint32_t t = 0; t < layer.sequence.steps; ++t) {
+        lstm_step(product(l, lstm_step_input(layer, input, t, state.h), work), state,
+                  net_.act_frac);
+      }
+      return state.h;
+    }
     default:
       return product(l, input, work);
   }
@@ -142,7 +151,7 @@ std::vector<int16_t> conv_patch(const Layer& layer, const std::vector<int16_t>& 
   // The window's top-left corner in unpadded coordinates (negative inside the padding).
   const int64_t y0 = static_cast<int64_t>(position / out_w) * w.stride_h - w.pad_h;
   const int64_t x0 = static_cast<int64_t>(position % out_w) * w.stride_w - w.pad_w;
-  std::vector<int16_t> patch(size_t{in.channels} * w.kernel_h * w.kernel_w, 0);
+  std::vector<int16_t> patch(layer.patch_size(), 0);
   size_t j = 0;
   for (uint32_t c = 0; c < in.channels; ++c) {
     for (uint32_t ky = 0; ky < w.kernel_h; ++ky) {
@@ -193,6 +202,19 @@ std::vector<std::vector<int16_t>> GoldenModel::run(const std::vector<int16_t>& i
     x = &outputs.back();
   }
   return outputs;
+}
+
+std::vector<int16_t> lstm_step_input(const Layer& layer, const std::vector<int16_t>& sequence,
+                                     uint32_t step, const std::vector<int16_t>& h) {
+  const Sequence& s = layer.sequence;
+  require(layer.kind == LayerKind::kLstm && step < s.steps &&
+              sequence.size() == uint64_t{s.steps} * s.input && h.size() == s.hidden,
+          "LSTM step {} of {}: {} sequence values and {} hidden values for {} x {} and {}", step,
+          s.steps, sequence.size(), h.size(), s.steps, s.input, s.hidden);
+  std::vector<int16_t> v(sequence.begin() + size_t{step} * s.input,
+                         sequence.begin() + size_t{step + 1} * s.input);
+  v.insert(v.end(), h.begin(), h.end());
+  return v;
 }
 
 std::vector<int16_t> quantize_activations(const std::vector<double>& x, int act_frac) {

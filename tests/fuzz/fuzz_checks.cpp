@@ -43,9 +43,7 @@ void check_model_bytes(const std::vector<uint8_t>& bytes) {
   for (const Layer& layer : model.net.layers) {
     if (layer.outputs() > kMaxRunDim || layer.inputs() > kMaxRunDim) return;
     // A convolution's products, one per output position, and the patches they read.
-    const uint64_t patch =
-        uint64_t{layer.in_shape.channels} * layer.window.kernel_h * layer.window.kernel_w;
-    entries += layer.positions() * (layer.weights.nnz() + patch);
+    entries += layer.positions() * (layer.weights.nnz() + layer.patch_size());
   }
   if (entries > kMaxRunEntries || model.net.layers.empty()) return;
   // A valid model runs: golden inference on a deterministic input, and a memory image for a

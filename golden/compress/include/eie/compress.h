@@ -27,6 +27,7 @@ struct FloatLayer {
   bool relu = true;
   TensorShape in_shape;  // convolution, pooling
   Window window;         // convolution, pooling
+  Sequence sequence;     // LSTM: rows = 4 hidden, cols = input + hidden
 
   bool has_weights() const { return kind != LayerKind::kMaxPool2d; }
   // The shape of the layer alone (kind, window, rows, cols), as a Layer without weights: for

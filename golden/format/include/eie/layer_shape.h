@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace eie {
 
@@ -40,10 +41,29 @@ struct Window {
   }
 };
 
+// An LSTM's sequence: `steps` inputs of `input` values each, `hidden` units (docs/arithmetic.md,
+// "LSTM"). Zero for every other layer kind.
+struct Sequence {
+  uint32_t steps = 0;
+  uint32_t input = 0;
+  uint32_t hidden = 0;
+
+  bool operator==(const Sequence& o) const {
+    return steps == o.steps && input == o.input && hidden == o.hidden;
+  }
+};
+
 // Positions of the window along one axis: floor((in + 2 pad - kernel) / stride) + 1, or 0 when
 // the padded input is shorter than the kernel (or stride is 0).
 uint32_t window_positions(uint32_t in, uint32_t kernel, uint32_t stride, uint32_t pad);
 // The output tensor of `window` slid over `in`, with `channels` output channels.
 TensorShape window_output(const TensorShape& in, const Window& window, uint32_t channels);
+// Values the window reads at one position, C x kernel_h x kernel_w: a convolution's patch, the
+// columns of its kernel matrix.
+uint64_t patch_size(const TensorShape& in, const Window& window);
+// Throws eie::Error, prefixed with `label`, unless a kernel matrix of `cols` columns matches the
+// patch of `window` over `in`.
+void check_kernel_columns(uint64_t cols, const TensorShape& in, const Window& window,
+                          const std::string& label);
 
 }  // namespace eie

@@ -13,7 +13,9 @@
 namespace eie {
 
 constexpr char kModelMagic[9] = "EIEMODEL";
-constexpr uint16_t kModelVersion = 3;  // 2 adds the output order, 3 layer types; 1 and 2 are read
+// 2 adds the output order, 3 layer types, 4 the LSTM; all four are read. A writer writes the
+// oldest version that holds the network: 4 only when it has an LSTM (docs/format.md, section 6).
+constexpr uint16_t kModelVersion = 4;
 constexpr uint32_t kMaxLayers = 256;
 
 enum class StreamCoding : uint8_t { kFixed = 0, kHuffman = 1 };

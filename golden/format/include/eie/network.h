@@ -17,17 +17,19 @@ enum class LayerKind : uint8_t {
   kFullyConnected = 0,  // y = f(W x + b)
   kConv2d = 1,          // at every output position, y = f(W patch + b): W is the kernel matrix
   kMaxPool2d = 2,       // the largest value of each window, channel by channel; no weights
+  kLstm = 3,            // at every step, z = W [x_t; h_t-1] + b, then the cell and hidden update
 };
-constexpr uint8_t kLayerKinds = 3;
-// "fully connected", "convolution", "max pooling".
+constexpr uint8_t kLayerKinds = 4;
+// "fully connected", "convolution", "max pooling", "LSTM".
 const char* kind_name(LayerKind kind);
 
 // One layer. A weighted layer (fully connected, convolution) shares its weights through a
 // 16-entry int16 codebook. Its matrix W has rows = outputs and cols = inputs of one product:
 // a fully connected layer's rows x cols as PyTorch's Linear.weight; a convolution's kernel matrix
 // out_channels x (in_channels * kernel_h * kernel_w), columns in (channel, ky, kx) order as
-// PyTorch's Conv2d.weight.view(out_channels, -1). A pooling layer has no matrix (0 x 0), an
-// all-zero codebook, w_frac 0, no bias and no ReLU.
+// PyTorch's Conv2d.weight.view(out_channels, -1); an LSTM's gate matrix 4 hidden x (input +
+// hidden), gates i, f, g, o as PyTorch's [weight_ih weight_hh], and no ReLU. A pooling layer has
+// no matrix (0 x 0), an all-zero codebook, w_frac 0, no bias and no ReLU.
 struct Layer {
   LayerKind kind = LayerKind::kFullyConnected;
   std::string name;
@@ -38,17 +40,27 @@ struct Layer {
   bool relu = true;
   TensorShape in_shape;  // convolution, pooling: the input tensor
   Window window;         // convolution, pooling
+  Sequence sequence;     // LSTM
 
   bool has_weights() const { return kind != LayerKind::kMaxPool2d; }
   // The tensors the layer reads and writes; a fully connected layer's are cols x 1 x 1 and
-  // rows x 1 x 1.
+  // rows x 1 x 1, an LSTM's 1 x steps x input and hidden x 1 x 1.
   TensorShape input_shape() const;
   TensorShape output_shape() const;
   // Their element counts: what the layer before must produce and the layer after takes.
   uint32_t inputs() const { return static_cast<uint32_t>(input_shape().size()); }
   uint32_t outputs() const { return static_cast<uint32_t>(output_shape().size()); }
-  // Output positions of a convolution or pooling (height x width of the output); 1 otherwise.
+  // Products of the matrix one inference runs: a convolution's or pooling's output positions
+  // (height x width of the output), an LSTM's steps; 1 for a fully connected layer.
   uint64_t positions() const;
+  // Values each of them reads: a window layer's patch (patch_size), an LSTM step's input and
+  // hidden vector, a fully connected layer's inputs.
+  uint64_t patch_size() const;
+  // What one inference of a window layer or LSTM holds and reads, in words: its input and output
+  // tensors and one patch per position (the bound of add_window_words, eie/limits.h).
+  uint64_t window_words() const {
+    return inputs() + uint64_t{outputs()} + positions() * patch_size();
+  }
   // Throws eie::Error naming the layer and field.
   void validate() const;
   bool operator==(const Layer& o) const;
@@ -57,6 +69,9 @@ struct Layer {
 // Checks a convolution's or pooling's input tensor and window (its output channels are
 // weights.rows for a convolution); throws eie::Error prefixed with `label`.
 void check_window(const Layer& layer, const std::string& label);
+// Checks an LSTM's sequence and that its matrix is the gate matrix of that sequence
+// (weights.rows x weights.cols); throws eie::Error prefixed with `label`.
+void check_sequence(const Layer& layer, const std::string& label);
 
 struct Network {
   int act_frac = kActFracDefault;  // activation fractional bits, 0..15
@@ -78,10 +93,12 @@ struct Network {
 
 // A part of a network the array runs as one fully connected network (docs/verification.md,
 // "Convolutional networks"): a convolution's kernel matrix, run once per output position on the
-// patch there, or a run of fully connected layers, chained on chip. Pooling runs on the host.
+// patch there, an LSTM's gate matrix, run once per step, or a run of fully connected layers,
+// chained on chip. Pooling and the LSTM's element-wise update run on the host.
 struct ArraySegment {
   size_t first = 0, last = 0;  // the network's layers [first, last]
-  bool convolution = false;
+  // kConv2d or kLstm for a layer run once per position or step; kFullyConnected for a chain.
+  LayerKind kind = LayerKind::kFullyConnected;
   Network net;  // fully connected; the last segment keeps the network's output order
 };
 // The segments in order; a network of fully connected layers is one segment, itself.

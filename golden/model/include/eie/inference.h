@@ -30,8 +30,9 @@ class GoldenModel {
 
   // One layer (docs/arithmetic.md): a fully connected layer is one product of its matrix; a
   // convolution is one product of its kernel matrix per output position, on conv_patch; max
-  // pooling is max_pool. `work` sums the products' work. Throws eie::Error when input.size() !=
-  // the layer's inputs.
+  // pooling is max_pool; an LSTM one product of its gate matrix per step, on lstm_step_input,
+  // each followed by lstm_step (eie/lstm.h), and its output the last step's hidden vector. `work`
+  // sums the products' work. Throws eie::Error when input.size() != the layer's inputs.
   std::vector<int16_t> run_layer(size_t layer, const std::vector<int16_t>& input,
                                  LayerWork* work = nullptr) const;
   // One product of weighted layer l's matrix with `input` (its cols values): consumes non-zero
@@ -70,6 +71,10 @@ std::vector<int16_t> conv_patch(const Layer& layer, const std::vector<int16_t>& 
                                 uint64_t position);
 // Max pooling of a CHW `input`: each output the largest of its window, channel by channel.
 std::vector<int16_t> max_pool(const Layer& layer, const std::vector<int16_t>& input);
+// The vector an LSTM's gate matrix reads at step `step`: [x_step ; h], x_step the step's input
+// values of the flat `sequence` (steps x input) and h the previous step's hidden vector.
+std::vector<int16_t> lstm_step_input(const Layer& layer, const std::vector<int16_t>& sequence,
+                                     uint32_t step, const std::vector<int16_t>& h);
 
 // Float activations -> int16 with act_frac fractional bits (round half away, saturate).
 std::vector<int16_t> quantize_activations(const std::vector<double>& x, int act_frac);
