@@ -8,7 +8,7 @@ CTEST_ARGS ?=
 
 CMAKE_CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-.PHONY: all build check test test-asan lint-fast tidy fuzz fuzz-parallel soak soak-parallel coverage mutation formal sim demo lenet5 lint format synth timing bench energy sweep clean help
+.PHONY: all build check test test-asan lint-fast tidy fuzz fuzz-parallel soak soak-parallel coverage mutation formal sim demo lenet5 lstm lint format synth timing bench energy sweep clean help
 
 all: build
 
@@ -27,6 +27,7 @@ help:
 	@echo "make sim     RTL smoke regressions (Verilator, checked cycle by cycle against golden/)"
 	@echo "make demo    LeNet-300-100 on MNIST: Deep Compression, then the RTL (FULL=1: 2000 digits)"
 	@echo "make lenet5  LeNet-5 on MNIST: Deep Compression over 3 seeds, then all 2000 digits on the RTL"
+	@echo "make lstm    an LSTM on sequential MNIST: the same"
 	@echo "make lint    clang-format and clang-tidy of the C++, Verilator lint of rtl/ (make lint-fast: no tidy)"
 	@echo "make format  rewrite the C++ sources with clang-format"
 	@echo "make synth   Yosys area by block, NumPe/FifoDepth sweep, iCE40 map (SYNTH_PARAMS=...), then timing (UPDATE_DOCS=1)"
@@ -135,14 +136,15 @@ DIGITS = $(if $(FULL),2000,300)
 demo: build
 	scripts/demo.sh $(BUILD_DIR) $(DIGITS)
 
-# LeNet-5: Deep Compression over LENET5_SEEDS seeds, then seed 1's model on the RTL for
-# LENET5_DIGITS test digits in JOBS processes (scripts/lenet5.py; about 3.5 min per seed and
-# 4.5 s per digit per process on this project's 2-core machines).
-LENET5_SEEDS ?= 3
-LENET5_DIGITS ?= 2000
-lenet5: build
-	scripts/lenet5.py --build-dir $(BUILD_DIR) --seeds $(LENET5_SEEDS) \
-	  --digits $(LENET5_DIGITS) --shards $(JOBS)
+# LeNet-5 and the LSTM: Deep Compression over ARCH_SEEDS seeds, then seed 1's model on the RTL for
+# ARCH_DIGITS test digits in JOBS processes (scripts/mnist_arch.py). On this project's 2-core
+# machines, per seed and per digit per process: LeNet-5 about 3.5 min and 4.5 s, the LSTM about
+# 4 min and 1.5 s.
+ARCH_SEEDS ?= 3
+ARCH_DIGITS ?= 2000
+lenet5 lstm: build
+	scripts/mnist_arch.py --arch $@ --build-dir $(BUILD_DIR) --seeds $(ARCH_SEEDS) \
+	  --digits $(ARCH_DIGITS) --shards $(JOBS)
 
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
 RTL_SOURCES = $(shell grep -v '^\#' rtl/eie.f)

@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "cnn_runner.h"
 #include "eie/balance.h"
 #include "eie/error.h"
 #include "eie/file_io.h"
@@ -26,6 +25,7 @@
 #include "eie/memory_image.h"
 #include "report.h"
 #include "runner.h"
+#include "segment_runner.h"
 #include "sim/sim_ctrl.h"
 #include "sim_options.h"
 #include "stimulus/stimulus.h"
@@ -49,8 +49,8 @@ int run(const po::variables_map& vm) {
   Stimulus stimulus = load_stimulus(vm, opt.stimulus, built, rng);
   Scenario& s = stimulus.scenario;
   require(!s.inputs.empty(), "no input to run");
-  if (is_convolutional(s.net)) {  // its segments on the array, pooling on the host
-    run_convolutional(opt, stimulus, info, rng);
+  if (needs_segments(s.net)) {  // its segments on the array; pooling, LSTM updates on the host
+    run_segmented(opt, stimulus, info, rng);
     return 0;
   }
   if (opt.balance) s.net = balance_network(s.net, built.pes());

@@ -58,7 +58,8 @@ TEST(LstmArithmetic, EveryInputWithinTheStatedBound) {
       const double q = sigmoid_q15(z, frac) / 32768.0;
       const double q_tanh = (2 * sigmoid_q15(2 * z, frac) - 32768) / 32768.0;
       ASSERT_LE(std::fabs(q - sigma(x)), sigmoid_bound) << "z = " << z << ", act_frac " << frac;
-      ASSERT_LE(std::fabs(q_tanh - std::tanh(x)), tanh_bound) << "z = " << z << ", act_frac " << frac;
+      ASSERT_LE(std::fabs(q_tanh - std::tanh(x)), tanh_bound)
+          << "z = " << z << ", act_frac " << frac;
       const double s = std::ldexp(sigmoid_act(static_cast<int16_t>(z), frac), -frac);
       const double t = std::ldexp(tanh_act(static_cast<int16_t>(z), frac), -frac);
       ASSERT_LE(std::fabs(s - q), step / 2) << "z = " << z << ", act_frac " << frac;
@@ -116,7 +117,7 @@ TEST(LstmArithmetic, CellAndHiddenUpdate) {
   // Units are independent: gate rows are i[0..H), f[H..2H), g[2H..3H), o[3H..4H).
   LstmState two(2);
   lstm_step({kOn, kOff, kOff, kOff, kOn, kOn, kOn, kOn}, two, 8);
-  EXPECT_EQ(two.c, (std::vector<int16_t>{256, 0}));   // unit 0: i = 1, g = 1; unit 1: i = 0
+  EXPECT_EQ(two.c, (std::vector<int16_t>{256, 0}));  // unit 0: i = 1, g = 1; unit 1: i = 0
   EXPECT_EQ(two.h, (std::vector<int16_t>{195, 0}));
   EXPECT_THROW(lstm_step({1, 2, 3}, s, 8), Error);
   EXPECT_THROW(sigmoid_q15(0, 16), Error);

@@ -59,6 +59,22 @@ std::vector<FloatLayer> small_cnn() {
   return {conv, pool, fc};
 }
 
+// An LSTM for the 4x4 blobs read row by row: 4 steps of 4 pixels, 6 hidden units, then 6 -> 4.
+std::vector<FloatLayer> small_lstm() {
+  FloatLayer lstm;
+  lstm.kind = LayerKind::kLstm;
+  lstm.name = "lstm";
+  lstm.relu = false;
+  lstm.sequence = {4, 4, 6};
+  lstm.rows = 24;
+  lstm.cols = 10;
+  FloatLayer fc;
+  fc.name = "fc";
+  fc.rows = 4;
+  fc.cols = 6;
+  return {lstm, fc};
+}
+
 TEST(Mlp, TrainsAndIsDeterministic) {
   const TrainingSet train = to_training_set(small_data().train);
   const TrainingSet test = to_training_set(small_data().test);
@@ -80,7 +96,7 @@ TEST(Mlp, ConvolutionalNetworkTrainsAndIsDeterministic) {
   o.epochs = 8;
   Mlp a(small_cnn(), 3), b(small_cnn(), 3);
   ASSERT_EQ(a.layers(), 2u);  // the weighted layers: the kernel matrix and the fc
-  EXPECT_TRUE(a.convolutional());
+  EXPECT_FALSE(a.fully_connected());
   EXPECT_EQ(a.weights(0).rows(), 4);
   EXPECT_EQ(a.weights(0).cols(), 9);
   EXPECT_EQ(a.shape_index(1), 2u);
@@ -249,6 +265,36 @@ TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
   o.clusters = {6};
   o.density = {0.5};
   EXPECT_THROW(deep_compress(data, o), Error);  // one density per weighted layer
+}
+
+TEST(DeepCompression, LstmPipelineRunsEveryStageAndIsReproducible) {
+  const Mnist data = small_data();
+  PipelineOptions o;
+  o.shape = small_lstm();
+  o.density = {0.5, 0.7};
+  o.dense.epochs = 10;
+  o.prune_steps = 2;
+  o.retrain.epochs = 2;
+  o.finetune.epochs = 2;
+  const PipelineResult a = deep_compress(data, o);
+  const PipelineResult b = deep_compress(data, o);
+  ASSERT_EQ(a.model.net.layers.size(), 2u);
+  const Layer& lstm = a.model.net.layers[0];
+  EXPECT_EQ(lstm.kind, LayerKind::kLstm);
+  EXPECT_EQ(lstm.sequence, (Sequence{4, 4, 6}));
+  EXPECT_FALSE(lstm.relu);  // the gate matrix has none, nor the classifier
+  EXPECT_FALSE(a.model.net.layers[1].relu);
+  EXPECT_NEAR(a.stages[1].kept[0], 0.5, 0.05);
+  // Forget gates start open: their bias rows begin at 1 before training moves them.
+  EXPECT_EQ(Mlp(small_lstm(), 1).bias(0).segment(6, 6), Eigen::VectorXf::Ones(6));
+  EXPECT_EQ(Mlp(small_lstm(), 1).bias(0).head(6), Eigen::VectorXf::Zero(6));
+  EXPECT_GT(a.stages.back().fixed_accuracy, 0.85);
+  EXPECT_DOUBLE_EQ(a.stages.back().fixed_accuracy, golden_accuracy(a.model.net, data.test));
+  EXPECT_EQ(serialize_model(a.model), serialize_model(b.model));  // same seed, same bytes
+  // A gate matrix of the wrong shape is refused.
+  std::vector<FloatLayer> bad = small_lstm();
+  bad[0].rows = 20;
+  EXPECT_THROW(Mlp(bad, 1), Error);
 }
 
 TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {

@@ -28,8 +28,10 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "sizes", po::value<std::string>()->default_value("784,300,100,10"),
       "layer widths of a fully connected network")(
       "arch", po::value<std::string>(),
-      "a convolutional network instead of --sizes: lenet5 (Caffe's LeNet-5: conv 20 5x5, max "
-      "pool 2, conv 50 5x5, max pool 2, 500, 10)")(
+      "a named network instead of --sizes: lenet5 (Caffe's LeNet-5: conv 20 5x5, max pool 2, "
+      "conv 50 5x5, max pool 2, 500, 10) or lstm (a digit as 28 steps of 28 pixels, an LSTM of "
+      "--hidden units, then 10)")("hidden", po::value<int64_t>()->default_value(128),
+                                  "with --arch lstm: hidden units, 1..1024")(
       "torchscript,t", po::value<std::string>(),
       "start from a PyTorch model saved with torch.jit.save (nn.Linear, nn.Conv2d, nn.MaxPool2d, "
       "with nn.ReLU after each weighted layer but the last) instead of a new network; --epochs 0 "
@@ -90,6 +92,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
       1) {
     throw UsageError("give one of --sizes, --arch and --torchscript: each gives the network");
   }
+  if (!vm["hidden"].defaulted() && (!vm.count("arch") || vm["arch"].as<std::string>() != "lstm")) {
+    throw UsageError("--hidden applies to --arch lstm only");
+  }
   if (vm.count("input-shape") && torchscript.empty()) {
     throw UsageError("--input-shape applies to --torchscript only");
   }
@@ -97,10 +102,13 @@ int run_deep_compress(const std::vector<std::string>& args) {
     inputs.push_back({"--torchscript", torchscript});
   } else if (vm.count("arch")) {
     const std::string arch = vm["arch"].as<std::string>();
-    if (arch != "lenet5") {
-      throw UsageError(fmt::format("--arch {}: the one named network is lenet5", arch));
+    if (arch == "lenet5") {
+      o.shape = lenet5_shape();
+    } else if (arch == "lstm") {
+      o.shape = lstm_shape(int_option_as<uint32_t>(vm, "hidden", 1, 1024));
+    } else {
+      throw UsageError(fmt::format("--arch {}: the named networks are lenet5 and lstm", arch));
     }
-    o.shape = lenet5_shape();
   } else {
     o.sizes = training_sizes(vm["sizes"].as<std::string>());
   }

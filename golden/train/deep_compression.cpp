@@ -62,6 +62,23 @@ std::vector<FloatLayer> lenet5_shape() {
       pool("pool2", {50, 8, 8}),      fc("ip1", 800, 500),         fc("ip2", 500, 10)};
 }
 
+std::vector<FloatLayer> lstm_shape(uint32_t hidden) {
+  constexpr uint32_t kRows = 28, kPixels = 28;
+  FloatLayer lstm;
+  lstm.kind = LayerKind::kLstm;
+  lstm.name = "lstm";
+  lstm.relu = false;
+  lstm.sequence = {kRows, kPixels, hidden};
+  lstm.rows = 4 * hidden;
+  lstm.cols = kPixels + hidden;
+  FloatLayer fc;
+  fc.name = "fc";
+  fc.rows = 10;
+  fc.cols = hidden;
+  fc.relu = false;
+  return {lstm, fc};
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -69,8 +86,8 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name, bool relu) {
-  FloatLayer f = mlp.shape()[mlp.shape_index(l)];  // kind, input shape, window
+FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name) {
+  FloatLayer f = mlp.shape()[mlp.shape_index(l)];  // kind, input shape, window, ReLU
   f.name = name;
   f.rows = static_cast<uint32_t>(mlp.weights(l).rows());
   f.cols = static_cast<uint32_t>(mlp.weights(l).cols());
@@ -79,7 +96,6 @@ FloatLayer float_layer(const Mlp& mlp, size_t l, const std::string& name, bool r
     for (uint32_t j = 0; j < f.cols; ++j) f.weights[size_t{i} * f.cols + j] = mlp.weights(l)(i, j);
   }
   f.bias.assign(mlp.bias(l).data(), mlp.bias(l).data() + mlp.bias(l).size());
-  f.relu = relu;
   return f;
 }
 
@@ -121,7 +137,7 @@ Network fixed_network(const Mlp& mlp, const std::vector<CodeMatrix>& codes, int 
       net.layers.push_back(to_fixed_layer(s, {}, act_frac));
       continue;
     }
-    const FloatLayer f = float_layer(mlp, l, layer_name(mlp, l, names), l + 1 < mlp.layers());
+    const FloatLayer f = float_layer(mlp, l, layer_name(mlp, l, names));
     SharedWeights shared;
     shared.centroids.assign(mlp.centroids()[l].begin(), mlp.centroids()[l].end());
     shared.codes = codes[l];
@@ -191,7 +207,7 @@ CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const Labelle
     std::vector<std::string> kept;
     for (size_t l = 0; l < layers; ++l) {
       const double d = std::pow(density[l], static_cast<double>(step) / o.prune_steps);
-      const FloatLayer f = float_layer(mlp, l, "", true);
+      const FloatLayer f = float_layer(mlp, l, "");
       const Mask m = prune_by_density(f.weights, d);
       Eigen::MatrixXf mask(f.rows, f.cols);
       for (uint32_t i = 0; i < f.rows; ++i) {
@@ -214,7 +230,7 @@ CompressedStages compress_dense(Mlp mlp, const TrainingSet& train, const Labelle
   std::vector<Eigen::MatrixXi> code_mats;
   std::vector<std::vector<float>> centroids;
   for (size_t l = 0; l < layers; ++l) {
-    const FloatLayer f = float_layer(mlp, l, "", true);
+    const FloatLayer f = float_layer(mlp, l, "");
     Mask mask(f.weights.size());
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = f.weights[i] != 0.0f;
     const int k = o.clusters.size() == 1 ? o.clusters[0] : o.clusters.at(l);

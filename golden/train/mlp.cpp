@@ -56,8 +56,9 @@ Mlp::Mlp(const std::vector<FloatLayer>& shape, uint64_t seed) {
     s.bias.clear();
     s.relu = false;
     const Layer as_layer = s.shape();
-    if (s.kind != LayerKind::kFullyConnected)
+    if (s.kind == LayerKind::kConv2d || s.kind == LayerKind::kMaxPool2d)
       check_window(as_layer, fmt::format("layer {}", i + 1));
+    if (s.kind == LayerKind::kLstm) check_sequence(as_layer, fmt::format("layer {}", i + 1));
     require(!s.has_weights() || (s.rows > 0 && s.cols > 0), "layer {}: shape {}x{} is empty", i + 1,
             s.rows, s.cols);
     if (i > 0) {
@@ -66,7 +67,20 @@ Mlp::Mlp(const std::vector<FloatLayer>& shape, uint64_t seed) {
               "layer {} takes {} inputs but layer {} produces {}", i + 1,
               as_layer.input_shape().size(), i, before);
     }
-    if (s.has_weights()) {
+    if (s.kind == LayerKind::kLstm) {
+      const float k = 1.0f / std::sqrt(static_cast<float>(s.sequence.hidden));
+      std::uniform_real_distribution<float> init(-k, k);
+      Eigen::MatrixXf w(s.rows, s.cols);
+      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+        for (Eigen::Index r = 0; r < w.rows(); ++r) w(r, j) = init(rng);
+      }
+      w_.push_back(w);
+      // Forget gates open at the start, so that early steps reach the classifier.
+      Eigen::VectorXf b = Eigen::VectorXf::Zero(s.rows);
+      b.segment(s.sequence.hidden, s.sequence.hidden).setOnes();
+      b_.push_back(b);
+      weighted_.push_back(i);
+    } else if (s.has_weights()) {
       std::normal_distribution<float> init(0.0f, std::sqrt(2.0f / static_cast<float>(s.cols)));
       Eigen::MatrixXf w(s.rows, s.cols);
       for (Eigen::Index j = 0; j < w.cols(); ++j) {
@@ -79,12 +93,14 @@ Mlp::Mlp(const std::vector<FloatLayer>& shape, uint64_t seed) {
     shape_.push_back(s);
   }
   require(!w_.empty(), "a network needs at least one weighted layer");
-  for (size_t l = 0; l + 1 < weighted_.size(); ++l) shape_[weighted_[l]].relu = true;
+  for (size_t l = 0; l + 1 < weighted_.size(); ++l) {
+    shape_[weighted_[l]].relu = shape_[weighted_[l]].kind != LayerKind::kLstm;
+  }
 }
 
-bool Mlp::convolutional() const {
-  return std::any_of(shape_.begin(), shape_.end(),
-                     [](const FloatLayer& s) { return s.kind != LayerKind::kFullyConnected; });
+bool Mlp::fully_connected() const {
+  return std::all_of(shape_.begin(), shape_.end(),
+                     [](const FloatLayer& s) { return s.kind == LayerKind::kFullyConnected; });
 }
 
 void Mlp::set_layer(size_t l, const Eigen::MatrixXf& w, const Eigen::VectorXf& b) {
@@ -139,7 +155,7 @@ void Mlp::rebuild_shared_weights() {
 }
 
 Eigen::MatrixXf Mlp::logits(const Eigen::MatrixXf& x) const {
-  if (convolutional()) return torch_logits(x, nullptr);
+  if (!fully_connected()) return torch_logits(x, nullptr);
   Eigen::MatrixXf a = x;
   for (size_t l = 0; l < w_.size(); ++l) {
     Eigen::MatrixXf z = (w_[l] * a).colwise() + b_[l];
@@ -149,7 +165,7 @@ Eigen::MatrixXf Mlp::logits(const Eigen::MatrixXf& x) const {
 }
 
 float Mlp::max_activation(const TrainingSet& set) const {
-  if (convolutional()) {
+  if (!fully_connected()) {
     float m = 0;
     torch_logits(set.x, &m);
     return m;
@@ -221,9 +237,32 @@ struct TorchParams {
     return table.index_select(0, codes[l]).view(w[l].sizes());
   }
 
-  // Logits of a batch [samples, inputs]; ReLU (and dropout while training) after every
-  // weighted layer but the last. Tensors between layers are CHW per sample, as the model file's
-  // (docs/format.md, section 3). `max_activation`: the largest |value| after each layer.
+  // An LSTM over a batch of sequences [samples, steps x input]: the last step's hidden vector.
+  // The gate matrix is [W_ih W_hh], gates i, f, g, o (docs/arithmetic.md, "LSTM").
+  torch::Tensor lstm(const FloatLayer& s, size_t l, const torch::Tensor& a,
+                     float* max_activation) const {
+    const Sequence& q = s.sequence;
+    const torch::Tensor x = a.view({a.size(0), q.steps, q.input});
+    torch::Tensor h = torch::zeros({a.size(0), q.hidden});
+    torch::Tensor c = torch::zeros({a.size(0), q.hidden});
+    const torch::Tensor gates_t = weight(l).t();
+    for (uint32_t t = 0; t < q.steps; ++t) {
+      const torch::Tensor z = torch::addmm(b[l], torch::cat({x.select(1, t), h}, 1), gates_t);
+      const std::vector<torch::Tensor> g = z.chunk(4, 1);
+      c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
+      h = torch::sigmoid(g[3]) * torch::tanh(c);
+      if (max_activation != nullptr) {
+        for (const torch::Tensor& v : {z.abs().clamp_max(8.0), c.abs(), h.abs()}) {
+          *max_activation = std::max(*max_activation, v.max().item<float>());
+        }
+      }
+    }
+    return h;
+  }
+
+  // Logits of a batch [samples, inputs]; ReLU (and dropout while training) where the shape has
+  // it. Tensors between layers are CHW per sample, as the model file's (docs/format.md,
+  // section 3). `max_activation`: the largest |value| after each layer.
   torch::Tensor forward(torch::Tensor a, double dropout, bool training,
                         float* max_activation = nullptr) const {
     size_t l = 0;
@@ -241,10 +280,12 @@ struct TorchParams {
               weight(l).view({s.rows, s.in_shape.channels, win.kernel_h, win.kernel_w});
           a = torch::conv2d(in(), k, b[l], {win.stride_h, win.stride_w}, {win.pad_h, win.pad_w})
                   .flatten(1);
+        } else if (s.kind == LayerKind::kLstm) {
+          a = lstm(s, l, a, max_activation);
         } else {
           a = torch::addmm(b[l], a, weight(l).t());
         }
-        if (l + 1 < b.size()) {
+        if (s.relu) {
           a = torch::relu(a);
           if (dropout > 0) a = torch::dropout(a, dropout, training);
         }

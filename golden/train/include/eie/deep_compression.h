@@ -28,10 +28,15 @@ inline const std::vector<double> kPaperLenetDensity{0.08, 0.09, 0.26};
 // max pooling 2x2, conv2 50 x 5x5, max pooling 2x2, ip1 800 -> 500, ip2 500 -> 10, on a
 // 1 x 28 x 28 digit (431K weights). The layers' shapes, without weights.
 std::vector<FloatLayer> lenet5_shape();
+// An LSTM classifier of sequential MNIST: a digit read row by row, 28 steps of 28 pixels, by an
+// LSTM of `hidden` units (gate matrix 4 hidden x (28 + hidden)), then a fully connected layer
+// from its last hidden vector to the 10 classes.
+std::vector<FloatLayer> lstm_shape(uint32_t hidden);
 
 struct PipelineOptions {
   std::vector<int> sizes{784, 300, 100, 10};  // LeNet-300-100
-  // A convolutional network's layers (kind, shapes, names; no weights), e.g. lenet5_shape();
+  // A convolutional or recurrent network's layers (kind, shapes, names; no weights), e.g.
+  // lenet5_shape(), lstm_shape();
   // empty: the fully connected network of `sizes`.
   std::vector<FloatLayer> shape;
   // A user's model to start from (eie/torchscript.h): its weights and biases replace the random

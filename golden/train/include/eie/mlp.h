@@ -1,8 +1,8 @@
-// ReLU networks trained on libtorch: fully connected ones (LeNet-300-100 and kin) and, given
+// Networks trained on libtorch: fully connected ReLU ones (LeNet-300-100 and kin) and, given
 // their layers' shapes, convolutional ones (LeNet-5: convolutions, max pooling, fully connected
-// layers). Softmax cross-entropy, minibatch SGD with momentum, L2 weight decay on free weights,
-// optional dropout.
-// It trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks
+// layers) and recurrent ones (an LSTM over the input's rows, then fully connected layers). Softmax
+// cross-entropy, minibatch SGD with momentum, L2 weight decay on free weights, optional dropout. It
+// trains in three modes, the stages Deep Compression and DSD need: free, under pruning masks
 // (applied to the gradients and again after every optimiser step), and shared-weight centroids
 // (the weights gathered from them, so that autograd gives a centroid the sum of its weights'
 // gradients [DC]). The parameters live here as Eigen matrices between training calls; only
@@ -50,9 +50,11 @@ class Mlp {
  public:
   // He-initialised weights for layer widths sizes[0] -> ... -> sizes.back().
   Mlp(const std::vector<int>& sizes, uint64_t seed);
-  // A network of `shape`'s layers in order (their kind, input shape, window, rows and cols; the
-  // weights, biases and ReLU flags are not read): fully connected layers, convolutions and max
-  // pooling, with ReLU after every weighted layer but the last. He-initialised.
+  // A network of `shape`'s layers in order (their kind, input shape, window or sequence, rows and
+  // cols; the weights, biases and ReLU flags are not read): fully connected layers, convolutions,
+  // max pooling and LSTMs, with ReLU after every weighted layer but the last and the LSTMs.
+  // He-initialised; an LSTM as PyTorch's nn.LSTM (uniform in +-1/sqrt(hidden)), its forget
+  // gates' bias 1.
   Mlp(const std::vector<FloatLayer>& shape, uint64_t seed);
 
   // Weighted layers (fully connected and convolutions): what weights(l), masks and shared
@@ -62,8 +64,10 @@ class Mlp {
   const std::vector<FloatLayer>& shape() const { return shape_; }
   // Where weighted layer l is in shape().
   size_t shape_index(size_t l) const { return weighted_[l]; }
-  bool convolutional() const;
-  // outputs x inputs; a convolution's kernel matrix, out_channels x (in_channels x kh x kw)
+  // Fully connected layers only: trained and run on Eigen's matrices without libtorch's forward.
+  bool fully_connected() const;
+  // outputs x inputs; a convolution's kernel matrix, out_channels x (in_channels x kh x kw); an
+  // LSTM's gate matrix, 4 hidden x (input + hidden)
   const Eigen::MatrixXf& weights(size_t l) const { return w_[l]; }
   const Eigen::VectorXf& bias(size_t l) const { return b_[l]; }
 
@@ -95,8 +99,10 @@ class Mlp {
  private:
   void rebuild_shared_weights();
   void apply_masks();
-  // The forward pass on libtorch, for convolutional networks: logits of `x` (one column per
-  // sample), and the largest |activation| of the input and every layer's output.
+  // The forward pass on libtorch, for networks that are not fully_connected(): logits of `x` (one
+  // column per sample), and the largest |activation| of the input and every layer's output (an
+  // LSTM's: every step's cell and hidden values, and its gate pre-activations up to 8, beyond
+  // which the fixed-point sigmoid and tanh no longer change: docs/arithmetic.md, "LSTM").
   Eigen::MatrixXf torch_logits(const Eigen::MatrixXf& x, float* max_activation) const;
 
   std::vector<FloatLayer> shape_;

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""LeNet-5 through the whole chain: Deep Compression of Caffe's LeNet-5 on MNIST for several
-seeds (eie deep-compress --arch lenet5), the mean and spread of their compression and accuracy
+"""A named network through the whole chain: Deep Compression on MNIST for several seeds
+(eie deep-compress --arch lenet5 or lstm), the mean and spread of their compression and accuracy
 loss, then one seed's model on the RTL for the test digits, in shards run side by side
-(docs/deep_compression.md, "LeNet-5"; docs/benchmarks.md, "LeNet-5 on the array").
+(docs/deep_compression.md, "LeNet-5" and "LSTM"; docs/benchmarks.md).
 
-Each seed's model is trained once into BUILD_DIR/lenet5/DENSITY/ (delete a seed's files to
+Each seed's model is trained once into BUILD_DIR/ARCH/DENSITY/ (delete a seed's files to
 retrain it); the summary goes to summary.json there.
 
-usage: scripts/lenet5.py [--build-dir B] [--seeds N] [--density D] [--digits N] [--shards N]
+usage: scripts/mnist_arch.py --arch lenet5|lstm [--build-dir B] [--seeds N] [--density D]
+                             [--digits N] [--shards N]
 """
 import argparse
 import json
@@ -17,6 +18,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Kept fraction per weighted layer (docs/deep_compression.md records how they were chosen).
+DEFAULT_DENSITY = {"lenet5": "0.6,0.1,0.06,0.15", "lstm": "0.1,0.5"}
 
 
 def run(cmd, log=None):
@@ -26,21 +29,25 @@ def run(cmd, log=None):
     if proc.returncode != 0:
         if log:
             sys.stdout.write(open(log).read())
-        sys.exit(f"lenet5.py: {cmd[0]} failed (exit {proc.returncode})")
+        sys.exit(f"mnist_arch.py: {cmd[0]} failed (exit {proc.returncode})")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--arch", required=True, choices=sorted(DEFAULT_DENSITY))
     ap.add_argument("--build-dir", default="build")
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--density", default="0.6,0.1,0.06,0.15",
-                    help="kept per weighted layer: conv1, conv2, ip1, ip2 (default: 53x; the "
-                    "paper's [P15] are 0.66,0.12,0.08,0.19)")
+    ap.add_argument("--density",
+                    help="kept per weighted layer (default: lenet5 " + DEFAULT_DENSITY["lenet5"] +
+                    " for conv1, conv2, ip1, ip2, 53x, where the paper's [P15] are "
+                    "0.66,0.12,0.08,0.19; lstm " + DEFAULT_DENSITY["lstm"] + " for the gate "
+                    "matrix and the classifier)")
     ap.add_argument("--digits", type=int, default=2000, help="test digits on the RTL (0: none)")
     ap.add_argument("--shards", type=int, default=2, help="RTL processes side by side")
     a = ap.parse_args()
+    a.density = a.density or DEFAULT_DENSITY[a.arch]
     build = os.path.join(ROOT, a.build_dir)
-    out = os.path.join(build, "lenet5", a.density)
+    out = os.path.join(build, a.arch, a.density)
     os.makedirs(out, exist_ok=True)
     eie = os.path.join(build, "golden", "eie")
     sim = os.path.join(build, "tb", "eie_sim")
@@ -50,7 +57,7 @@ def main():
         model = os.path.join(out, f"seed{seed}.eie")
         report = os.path.join(out, f"seed{seed}.json")
         if not (os.path.exists(model) and os.path.exists(report)):
-            run([eie, "deep-compress", "--arch", "lenet5", "--data-dir", "data/mnist",
+            run([eie, "deep-compress", "--arch", a.arch, "--data-dir", "data/mnist",
                  "--density", a.density, "--seed", str(seed), "--quiet", "--force",
                  "-o", model, "--json", report], os.path.join(out, f"seed{seed}.txt"))
         r = json.load(open(report))
@@ -88,8 +95,8 @@ def main():
             cmd = [sim, "--model", model, "--mnist", "data/mnist", "--first", str(first),
                    "--limit", str(count), "--backdoor", "--quiet",
                    # eie_sim's default cycle limit (a hang guard, 5e7 simulated cycles per model
-                   # instance) stops a long shard: conv1's instance simulates about 50,000 cycles
-                   # a digit.
+                   # instance) stops a long shard: LeNet-5's conv1 instance simulates about
+                   # 50,000 cycles a digit, the LSTM's about 33,000.
                    "--max-cycles", str(200_000 * count),
                    "--json", os.path.join(out, f"rtl{k}.json")]
             print("+", " ".join(cmd), flush=True)
@@ -100,7 +107,7 @@ def main():
             text = p.communicate()[0]
             sys.stdout.write(text)
             if p.returncode != 0:
-                sys.exit(f"lenet5.py: RTL shard {k} failed")
+                sys.exit(f"mnist_arch.py: RTL shard {k} failed")
             j = json.load(open(os.path.join(out, f"rtl{k}.json")))
             rtl["images"] += j["images"]
             rtl["run_cycles"] += j["run_cycles"]
@@ -115,7 +122,7 @@ def main():
               f"{rtl['golden_correct']}), {rtl['cycles_per_image']:.0f} cycles per image",
               flush=True)
         if rtl["rtl_correct"] != rtl["golden_correct"]:
-            sys.exit("lenet5.py: RTL and golden accuracy differ")
+            sys.exit("mnist_arch.py: RTL and golden accuracy differ")
     with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")

@@ -1,4 +1,4 @@
-#include "cnn_runner.h"
+#include "segment_runner.h"
 
 #include <fmt/format.h>
 
@@ -14,6 +14,7 @@
 #include "eie/error.h"
 #include "eie/file_io.h"
 #include "eie/inference.h"
+#include "eie/lstm.h"
 #include "eie/memory_image.h"
 #include "runner.h"
 
@@ -58,7 +59,7 @@ std::vector<Segment> split(const Network& net) {
 
 }  // namespace
 
-bool is_convolutional(const Network& net) {
+bool needs_segments(const Network& net) {
   for (const Layer& l : net.layers) {
     if (l.kind != LayerKind::kFullyConnected) return true;
   }
@@ -74,7 +75,8 @@ void refuse_fully_connected_options(const SimOptions& opt) {
         std::pair{!opt.coverage_path.empty(), "--coverage"}, std::pair{opt.balance, "--balance"}}) {
     if (set) {
       throw cli::UsageError(fmt::format(
-          "{} runs one fully connected network; this model has convolution or pooling layers",
+          "{} runs one fully connected network; this model has convolution, pooling or LSTM "
+          "layers",
           what));
     }
   }
@@ -105,6 +107,36 @@ double prepare(std::vector<Segment>& segments, const SimOptions& opt, std::mt199
   return backdoor_seconds;
 }
 
+// A convolution: one run of the kernel matrix per output position, on the patch there.
+std::vector<int16_t> run_convolution(Segment& g, const Layer& layer, const std::vector<int16_t>& x,
+                                     std::optional<uint8_t> scored, const SimOptions& opt) {
+  const uint64_t positions = layer.positions();
+  std::vector<int16_t> y(layer.outputs());
+  for (uint64_t p = 0; p < positions; ++p) {
+    const std::vector<int16_t> patch = conv_patch(layer, x, p);
+    run_inference(*g.bench, patch, scored, ++g.runs, opt.effective_fifo_limit(), opt.readback,
+                  *g.totals);
+    const std::vector<int16_t> column = g.golden->run(patch).back();  // as checked
+    for (size_t o = 0; o < column.size(); ++o) y[o * positions + p] = column[o];
+  }
+  return y;
+}
+
+// An LSTM: one run of the gate matrix per step, on [x_t; h_t-1]; the host applies the step's
+// element-wise update to the gate values the run was checked against and feeds h_t back. Its runs
+// score nothing: their outputs are gate values, not the network's.
+std::vector<int16_t> run_lstm(Segment& g, const Layer& layer, const std::vector<int16_t>& x,
+                              int act_frac, const SimOptions& opt) {
+  LstmState state(layer.sequence.hidden);
+  for (uint32_t t = 0; t < layer.sequence.steps; ++t) {
+    const std::vector<int16_t> v = lstm_step_input(layer, x, t, state.h);
+    run_inference(*g.bench, v, std::nullopt, ++g.runs, opt.effective_fifo_limit(), opt.readback,
+                  *g.totals);
+    lstm_step(g.golden->run(v).back(), state, act_frac);  // the gates as checked
+  }
+  return state.h;
+}
+
 // One input through every layer: the segments' runs, pooling on the host, and after each layer
 // the assembled tensor against the whole network's golden output. Returns the network's output.
 std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& net,
@@ -124,15 +156,9 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
       const std::optional<uint8_t> scored =
           g.part.last + 1 == net.layers.size() ? label : std::nullopt;
       if (g.part.kind == LayerKind::kConv2d) {
-        const uint64_t positions = layer.positions();
-        std::vector<int16_t> y(layer.outputs());
-        for (uint64_t p = 0; p < positions; ++p) {
-          const std::vector<int16_t> patch = conv_patch(layer, x, p);
-          run_inference(*g.bench, patch, scored, ++g.runs, limit, opt.readback, *g.totals);
-          const std::vector<int16_t> column = g.golden->run(patch).back();  // as checked
-          for (size_t o = 0; o < column.size(); ++o) y[o * positions + p] = column[o];
-        }
-        x = std::move(y);
+        x = run_convolution(g, layer, x, scored, opt);
+      } else if (g.part.kind == LayerKind::kLstm) {
+        x = run_lstm(g, layer, x, net.act_frac, opt);
       } else {
         run_inference(*g.bench, x, scored, ++g.runs, limit, opt.readback, *g.totals);
         x = g.golden->run(x).back();
@@ -173,7 +199,7 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
                  c / images, static_cast<double>(c) / g.runs, floor / images, g.totals->checked);
     }
     js.push_back({{"segment", g.name},
-                  {"convolution", g.part.kind == LayerKind::kConv2d},
+                  {"kind", kind_name(g.part.kind)},
                   {"runs", g.runs},
                   {"cycles", c},
                   {"floor_cycles", floor},
@@ -209,8 +235,8 @@ void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_
 
 }  // namespace
 
-void run_convolutional(const SimOptions& opt, const Stimulus& stimulus, std::FILE* info,
-                       std::mt19937_64& rng) {
+void run_segmented(const SimOptions& opt, const Stimulus& stimulus, std::FILE* info,
+                   std::mt19937_64& rng) {
   refuse_fully_connected_options(opt);
   const Scenario& s = stimulus.scenario;
   const GoldenModel whole(s.net, opt.config.pes());
@@ -230,8 +256,8 @@ void run_convolutional(const SimOptions& opt, const Stimulus& stimulus, std::FIL
     std::optional<uint8_t> label;
     if (mnist) label = stimulus.labels[r];
     const std::vector<int16_t> y = run_image(segments, s.net, whole, s.inputs[r], label, r, opt);
-    // A network that ends in a convolution or pooling has no fully connected run to score it:
-    // scored here, on outputs every run checked.
+    // A network that ends in a convolution, pooling or LSTM has no fully connected run to score
+    // it: scored here, on outputs every run checked.
     if (mnist && s.net.layers.back().kind != LayerKind::kFullyConnected) {
       rtl_correct += predicted_class(original_order(s.net, y)) == *label;
       golden_correct +=
