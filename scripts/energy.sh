@@ -3,8 +3,9 @@
 #  1. the logic's energy per action and clock energy per flop: gate-level power of the small
 #     configuration's netlist with the activity of its gate-level simulation (synth/eie_power.py);
 #  2. the RTL's activity counts: the nine EIE benchmark layers on the 64-PE benchmark build (the
-#     uniform variant of `make bench`, FIFO 8) and LeNet-300-100 on MNIST test digits on the main
-#     build, each run's counts checked against the golden model by eie_sim;
+#     uniform variant of `make bench`, FIFO 8), LeNet-300-100 on MNIST test digits and the
+#     trained LSTM's gate layer (one run per step) on the main build, each run's counts checked
+#     against the golden model by eie_sim;
 #  3. the energy model (energy/eie_energy.py) at the paper's per-PE memory sizes and at the
 #     builds' own, with the CPU baselines of `make bench` when present.
 # Writes BUILD_DIR/energy/: energy.txt, .json, .md, .png (and build/ for the builds' own
@@ -51,6 +52,23 @@ model="$build/lenet/lenet-300-100.eie"
 "$build/tb/eie_sim" --model "$model" --mnist data/mnist --limit "$digits" --idle 0 \
   --backpressure 0 --quiet --json "$out/LeNet-300-100.json"
 runs+=("$out/LeNet-300-100.json")
+# The LSTM of `make lstm` (seed 1; trained here if absent): its gate layer's runs, one per step
+# of DIGITS/10 digits, priced as runs of their own (MNIST-LSTM-step).
+lstm="$build/lstm/0.1,0.5/seed1.eie"
+[ -s "$lstm" ] || scripts/mnist_arch.py --arch lstm --seeds 1 --digits 0 --build-dir "$build" \
+  > "$out/lstm.log"
+"$build/tb/eie_sim" --model "$lstm" --mnist data/mnist --limit "$(((digits + 9) / 10))" \
+  --idle 0 --backpressure 0 --quiet --backdoor --json "$out/LSTM.json"
+"$py" - "$out/LSTM.json" "$out/MNIST-LSTM-step.json" << 'EOF'
+import json
+import sys
+whole = json.load(open(sys.argv[1]))
+gates = next(s for s in whole["segments"] if s["kind"] == "LSTM")
+run = {"variant": whole["variant"], "config": whole["config"], "inferences": gates["runs"],
+       "run_cycles": gates["cycles"], "activity": gates["activity"]}
+json.dump(run, open(sys.argv[2], "w"), indent=1)
+EOF
+runs+=("$out/MNIST-LSTM-step.json")
 cpu=()
 [ -s "$build/bench/cpu.json" ] && cpu=(--cpu "$build/bench/cpu.json")
 echo

@@ -163,6 +163,15 @@ void print_pass(std::FILE* out, const SimFacts& facts, const SimTotals& totals) 
              run_cycles / facts.inferences, facts.simulated_cycles, facts.cycles_per_second());
 }
 
+nlohmann::json json_activity(const SimTotals& totals, const ActivityProbe& probe) {
+  nlohmann::json a;
+  a["counters"] = ActivityProbe::available() ? "rtl" : "memories only";
+  a["layers"] = nlohmann::json::array();
+  for (const LayerTotals& t : totals.layers) a["layers"].push_back(json_layer_activity(t, probe));
+  a["output"] = probe.summary(totals.output_activity);
+  return a;
+}
+
 nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const Monitor& monitor,
                            const ActivityProbe& probe) {
   const HwConfig& c = facts.config;
@@ -210,12 +219,7 @@ nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const
                    {"busy_cycles_per_pe", monitor.busy_cycles()}};
   // Actions for the energy model (docs/energy.md), all runs together; every layer's were
   // checked against the golden model.
-  j["activity"]["counters"] = ActivityProbe::available() ? "rtl" : "memories only";
-  j["activity"]["layers"] = nlohmann::json::array();
-  for (const LayerTotals& t : totals.layers) {
-    j["activity"]["layers"].push_back(json_layer_activity(t, probe));
-  }
-  j["activity"]["output"] = probe.summary(totals.output_activity);
+  j["activity"] = json_activity(totals, probe);
   j["pe"] = nlohmann::json::array();
   for (const PeCounters& p : totals.pe) {
     j["pe"].push_back({{"busy", p[0]}, {"idle", p[1]}, {"fifo_full", p[2]}});

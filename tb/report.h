@@ -83,6 +83,10 @@ void print_summary(std::FILE* out, const SimFacts& facts, const Network& net,
 // The verdict line, once every check has passed.
 void print_pass(std::FILE* out, const SimFacts& facts, const SimTotals& totals);
 
+// The actions of every run for the energy model (docs/energy.md): the counters' origin, each
+// layer's measured activity with the golden model's prediction, and the result streams'.
+nlohmann::json json_activity(const SimTotals& totals, const ActivityProbe& probe);
+
 nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const Monitor& monitor,
                            const ActivityProbe& probe);
 

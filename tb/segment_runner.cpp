@@ -175,35 +175,64 @@ std::vector<int16_t> run_image(std::vector<Segment>& segments, const Network& ne
   return x;
 }
 
+// A segment's work over all its runs: compute cycles (each layer from its start to the end of
+// its drain; the result stream to the host is not in them), the busiest PE's entries and all
+// entries (padding included), and the broadcast-plus-results floor.
+struct SegmentWork {
+  uint64_t compute = 0, busiest = 0, entries = 0, floor = 0;
+};
+
+SegmentWork segment_work(const Segment& g) {
+  SegmentWork w;
+  for (const RunStats& r : g.totals->runs) {
+    for (size_t l = 0; l < r.layer_cycles.size(); ++l) {
+      w.compute += r.layer_cycles[l];
+      w.busiest += r.work_busiest[l];
+      w.entries += r.work_total[l];
+    }
+  }
+  // One cycle per broadcast the layers' LNZD needs (one per non-zero input, one per all-zero
+  // group) plus one per result: what no run can take less than.
+  w.floor = uint64_t{g.runs} * g.part.net.outputs();
+  for (const LayerTotals& l : g.totals->layers) w.floor += l.broadcast_floor;
+  return w;
+}
+
 // Per-segment and per-image cycles, the verdict and the JSON report.
 void report(const std::vector<Segment>& segments, const SimOptions& opt, uint64_t images,
             bool mnist, uint64_t rtl_correct, uint64_t golden_correct, double sim_seconds,
             std::FILE* info) {
   uint64_t cycles = 0, checked = 0, simulated = 0;
   nlohmann::json js = nlohmann::json::array();
-  // A segment's floor: the broadcasts its layers' LNZD needs (one per non-zero input, one per
-  // all-zero group) plus its results, one per cycle; what no run can take less than.
   if (!opt.quiet) {
-    fmt::print(info, "{:<16} {:>10} {:>12} {:>12} {:>12} {:>12}\n", "segment", "runs/image",
-               "cycles/image", "cycles/run", "floor/image", "outputs");
+    fmt::print(info, "{:<16} {:>10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "segment",
+               "runs/image", "cycles/image", "cycles/run", "compute/run", "busiest/run",
+               "floor/image", "outputs");
   }
   for (const Segment& g : segments) {
     const uint64_t c = g.totals->run_cycles();
-    uint64_t floor = uint64_t{g.runs} * g.part.net.outputs();
-    for (const LayerTotals& l : g.totals->layers) floor += l.broadcast_floor;
+    const SegmentWork w = segment_work(g);
     cycles += c;
     checked += g.totals->checked;
     simulated += g.bench->sim.cycle();
     if (!opt.quiet) {
-      fmt::print(info, "{:<16} {:>10} {:>12} {:>12.1f} {:>12} {:>12}\n", g.name, g.runs / images,
-                 c / images, static_cast<double>(c) / g.runs, floor / images, g.totals->checked);
+      const auto per_run = [&](uint64_t v) { return static_cast<double>(v) / g.runs; };
+      fmt::print(info, "{:<16} {:>10} {:>12} {:>12.1f} {:>12.1f} {:>12.1f} {:>12} {:>12}\n", g.name,
+                 g.runs / images, c / images, per_run(c), per_run(w.compute), per_run(w.busiest),
+                 w.floor / images, g.totals->checked);
     }
     js.push_back({{"segment", g.name},
                   {"kind", kind_name(g.part.kind)},
                   {"runs", g.runs},
                   {"cycles", c},
-                  {"floor_cycles", floor},
-                  {"outputs_checked", g.totals->checked}});
+                  {"compute_cycles", w.compute},
+                  {"busiest_pe_entries", w.busiest},
+                  {"entries", w.entries},
+                  {"floor_cycles", w.floor},
+                  {"outputs_checked", g.totals->checked},
+                  // Per run, as a fully connected run's report has them: the energy model prices
+                  // a segment's runs (scripts/energy.sh).
+                  {"activity", json_activity(*g.totals, g.bench->probe)}});
   }
   if (mnist) {
     fmt::print(info, "MNIST: RTL {} / {} correct, golden {} / {}\n", rtl_correct, images,
