@@ -116,6 +116,41 @@ TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
       << p.output;
 }
 
+// An LSTM model (the fuzz corpus's: 3 steps of 4 inputs, 3 hidden units, then 2 outputs):
+// report, pack and infer, its input flat or as (batch, steps, input) alike.
+TEST_F(Cli, LstmModelReportsPacksAndInfers) {
+  const std::string m = std::string(EIE_SOURCE_DIR) + "/tests/fuzz/corpus/model_file/lstm.eie";
+  const Result r = run_cli("report " + m);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("lstm"), std::string::npos) << r.output;
+  const Result p = run_cli("pack " + m + " --pe 4");
+  EXPECT_EQ(p.exit_code, 0) << p.output;
+  EXPECT_NE(p.output.find("12x7"), std::string::npos) << p.output;  // the gate matrix
+  std::vector<float> x(2 * 12);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) / 7.0f;
+  write_npy_f32(f("flat.npy"), {2, 12}, x);
+  write_npy_f32(f("steps.npy"), {2, 3, 4}, x);
+  write_npy_f32(f("wrong.npy"), {2, 4, 3}, x);
+  for (const char* in : {"flat", "steps"}) {
+    const Result i = run_cli("infer " + m + " -i " + f(std::string(in) + ".npy") + " --raw -o " +
+                             f(std::string(in) + "_y.npy"));
+    ASSERT_EQ(i.exit_code, 0) << i.output;
+  }
+  const NpyArray y = read_npy(f("flat_y.npy"), NpyKind::kFloatOrInt16);
+  EXPECT_EQ(y.shape, (std::vector<size_t>{2, 2}));
+  EXPECT_EQ(y.values, read_npy(f("steps_y.npy"), NpyKind::kFloatOrInt16).values);
+  const ModelFile model = read_model(m);
+  const GoldenModel g(model.net, 1);
+  const std::vector<double> first(x.begin(), x.begin() + 12);
+  const std::vector<int16_t> want = g.run(quantize_activations(first, model.net.act_frac)).back();
+  EXPECT_EQ(y.values[0], want[0]);
+  EXPECT_EQ(y.values[1], want[1]);
+  const Result bad = run_cli("infer " + m + " -i " + f("wrong.npy") + " -o " + f("w.npy"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("samples of 1x4x3 but the model takes 1x3x4"), std::string::npos)
+      << bad.output;
+}
+
 TEST_F(Cli, BadInputsFailCleanly) {
   const std::string out = f("out.eie");
   expect_failure("compress -l " + f("missing.npy") + " -o " + out, 1, "missing.npy", out);

@@ -14,7 +14,8 @@ int run_infer(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("model", po::value<std::string>()->required(), "model file")(
       "input,i", po::value<std::string>()->required(),
-      "input .npy: (inputs,) or (batch, inputs); float32/float64 values are converted to "
+      "input .npy: (inputs,) or (batch, inputs), or for a convolutional model or an LSTM "
+      "(batch, C, H, W) or (batch, H, W); float32/float64 values are converted to "
       "fixed point, int16 values are taken as fixed point already")(
       "output,o", po::value<std::string>()->required(), "output .npy, same batch layout")(
       "raw", "write int16 fixed-point outputs instead of float32")(
@@ -40,24 +41,31 @@ int run_infer(const std::vector<std::string>& args) {
   set_stage("preparing the golden model");
   const GoldenModel golden(model.net, num_pe);
   const NpyArray x = read_npy(input_path, NpyKind::kFloatOrInt16);
-  // A convolutional model's input may come as PyTorch holds it, (batch, C, H, W): the values are
-  // in the flat CHW order the model reads (docs/format.md, section 3).
+  // A convolutional model's input may come as PyTorch holds it, (batch, C, H, W), and a
+  // one-channel model's or an LSTM's as (batch, H, W) or (batch, steps, input): the values are
+  // in the flat order the model reads (docs/format.md, section 3).
   const TensorShape in_shape = model.net.layers.front().input_shape();
-  const bool nchw = x.shape.size() == 4 && in_shape.height * in_shape.width > 1;
-  require(x.shape.size() == 1 || x.shape.size() == 2 || nchw,
+  const bool shaped = in_shape.height * in_shape.width > 1 &&
+                      (x.shape.size() == 4 || (x.shape.size() == 3 && in_shape.channels == 1));
+  require(x.shape.size() == 1 || x.shape.size() == 2 || shaped,
           "{}: expected shape (inputs,), (batch, inputs){}, got {} dimensions", input_path,
           in_shape.height * in_shape.width > 1
-              ? fmt::format(" or (batch, {}, {}, {})", in_shape.channels, in_shape.height,
-                            in_shape.width)
+              ? fmt::format(
+                    " or (batch, {}, {}, {}){}", in_shape.channels, in_shape.height, in_shape.width,
+                    in_shape.channels == 1
+                        ? fmt::format(" or (batch, {}, {})", in_shape.height, in_shape.width)
+                        : "")
               : "",
           x.shape.size());
-  if (nchw) {
-    require(x.shape[1] == in_shape.channels && x.shape[2] == in_shape.height &&
-                x.shape[3] == in_shape.width,
-            "{}: samples of {}x{}x{} but the model takes {}x{}x{}", input_path, x.shape[1],
-            x.shape[2], x.shape[3], in_shape.channels, in_shape.height, in_shape.width);
+  size_t width = x.shape.back();
+  if (shaped) {
+    const size_t c = x.shape.size() == 4 ? x.shape[1] : 1;
+    const size_t h = x.shape[x.shape.size() - 2], w = x.shape.back();
+    require(c == in_shape.channels && h == in_shape.height && w == in_shape.width,
+            "{}: samples of {}x{}x{} but the model takes {}x{}x{}", input_path, c, h, w,
+            in_shape.channels, in_shape.height, in_shape.width);
+    width = c * h * w;
   }
-  const size_t width = nchw ? x.shape[1] * x.shape[2] * x.shape[3] : x.shape.back();
   const size_t batch = x.shape.size() >= 2 ? x.shape[0] : 1;
   require(width == model.net.inputs(), "{}: {} values per input but the model takes {}", input_path,
           width, model.net.inputs());
