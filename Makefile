@@ -139,7 +139,7 @@ demo: build
 # LeNet-5 and the LSTM: Deep Compression over ARCH_SEEDS seeds, then seed 1's model on the RTL for
 # ARCH_DIGITS test digits in JOBS processes (scripts/mnist_arch.py). On this project's 2-core
 # machines, per seed and per digit per process: LeNet-5 about 3.5 min and 4.5 s, the LSTM about
-# 4 min and 1.5 s.
+# 3.5 min and 1.3 s.
 ARCH_SEEDS ?= 3
 ARCH_DIGITS ?= 2000
 lenet5 lstm: build
