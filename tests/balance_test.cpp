@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <numeric>
 #include <random>
 #include <utility>
 
@@ -130,6 +131,69 @@ TEST(Balance, NetworkComputesTheSameFunctionUpToTheOutputOrder) {
   const GoldenModel c(twice, 3);
   std::vector<int16_t> x(60, 100);
   EXPECT_EQ(original_order(twice, c.run(x).back()), a.run(x).back());
+}
+
+// An LSTM (4 steps of 6 inputs, 16 hidden units) with skewed gate rows, then a classifier.
+Network skewed_lstm(std::mt19937_64& rng) {
+  Network net;
+  net.act_frac = 10;
+  Layer lstm;
+  lstm.kind = LayerKind::kLstm;
+  lstm.sequence = {4, 6, 16};
+  lstm.weights = skewed(64, 22, rng);
+  for (int c = 1; c < 16; ++c) {
+    lstm.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 250 - 2000);
+  }
+  lstm.w_frac = 12;
+  for (uint32_t i = 0; i < 64; ++i) lstm.bias.push_back(static_cast<int32_t>(i * 11) - 300);
+  lstm.relu = false;
+  Layer fc;
+  fc.weights = skewed(5, 16, rng);
+  fc.codebook = lstm.codebook;
+  fc.w_frac = 12;
+  fc.relu = false;
+  net.layers = {lstm, fc};
+  net.validate();
+  return net;
+}
+
+uint64_t busiest_pe(const CodeMatrix& m, uint32_t num_pe) {
+  std::vector<uint64_t> load(num_pe, 0);
+  for (uint32_t r : m.row_idx) ++load[r % num_pe];
+  return *std::max_element(load.begin(), load.end());
+}
+
+TEST(Balance, LstmUnitsMoveWithTheirFourGatesAndKeepTheFunction) {
+  std::mt19937_64 rng(3);
+  const Network net = skewed_lstm(rng);
+  for (uint32_t num_pe : {4u, 8u, 5u}) {
+    const Network balanced = balance_network(net, num_pe);
+    EXPECT_LT(busiest_pe(balanced.layers[0].weights, num_pe),
+              busiest_pe(net.layers[0].weights, num_pe))
+        << num_pe << " PEs";
+    // The classifier's outputs keep their order: only hidden units moved.
+    EXPECT_EQ(balanced.output_order.size(), 5u);
+    const GoldenModel a(net, num_pe), b(balanced, num_pe);
+    std::uniform_int_distribution<int> v(0, 1024);
+    for (int trial = 0; trial < 10; ++trial) {
+      std::vector<int16_t> x(24);
+      for (auto& e : x) e = static_cast<int16_t>(v(rng));
+      const auto want = a.run(x), got = b.run(x);
+      EXPECT_EQ(original_order(balanced, got.back()), want.back()) << trial;
+      // The hidden vector is the same values in the units' new places.
+      const std::vector<uint32_t> p = balance_lstm_units(net.layers[0], num_pe);
+      for (uint32_t k = 0; k < 16; ++k) EXPECT_EQ(got[0][p[k]], want[0][k]);
+    }
+  }
+  // A unit's four gate rows stay together: the permutation maps unit to unit.
+  const std::vector<uint32_t> p = balance_lstm_units(net.layers[0], 8);
+  EXPECT_TRUE(std::is_permutation(p.begin(), p.end(),
+                                  [] {
+                                    std::vector<uint32_t> id(16);
+                                    std::iota(id.begin(), id.end(), 0);
+                                    return id;
+                                  }()
+                                      .begin()));
 }
 
 TEST(Balance, PermuteColumnsMovesInputs) {

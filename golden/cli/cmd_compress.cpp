@@ -115,8 +115,8 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       "transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")(
       "seed", po::value<int64_t>()->default_value(1), "seed for random k-means initialisation")(
       "balance-pe", po::value<int64_t>()->default_value(0),
-      "permute each layer's rows to even out the work of this many PEs (0: off)")(
-      "force", "write the output even where it is one of the input files")(
+      "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
+      "(0: off)")("force", "write the output even where it is one of the input files")(
       "quiet", "do not print the compression report");
   po::variables_map vm;
   if (!parse_args(args,

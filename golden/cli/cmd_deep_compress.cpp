@@ -76,8 +76,9 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "no-huffman", "store fixed-width streams")("seed", po::value<int64_t>()->default_value(1),
                                                  "seed (initialisation, order, k-means)")(
       "balance-pe", po::value<int64_t>()->default_value(0),
-      "permute each layer's rows to even out the work of this many PEs (0: off)")(
-      "force", "write the outputs even where one is an input file")("quiet", "no per-epoch lines");
+      "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
+      "(0: off)")("force", "write the outputs even where one is an input file")(
+      "quiet", "no per-epoch lines");
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
                   vm)) {

@@ -148,24 +148,112 @@ CodeMatrix permute_cols(const CodeMatrix& m, const std::vector<uint32_t>& new_co
   return out;
 }
 
+std::vector<uint32_t> balance_lstm_units(const Layer& lstm, uint32_t num_pe) {
+  require(num_pe >= 1, "row balancing needs at least one PE");
+  require(lstm.kind == LayerKind::kLstm, "balance_lstm_units takes an LSTM layer");
+  const uint32_t hidden = lstm.sequence.hidden;
+  const CodeMatrix& m = lstm.weights;
+  std::vector<uint64_t> row_entries(m.rows, 0);
+  for (uint32_t r : m.row_idx) ++row_entries[r];
+  const auto gate_row = [&](uint32_t g, uint32_t unit) { return g * hidden + unit; };
+  std::vector<uint32_t> order(hidden);
+  std::iota(order.begin(), order.end(), 0);
+  const auto unit_entries = [&](uint32_t k) {
+    uint64_t e = 0;
+    for (uint32_t g = 0; g < 4; ++g) e += row_entries[gate_row(g, k)];
+    return e;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return unit_entries(a) > unit_entries(b); });
+  std::vector<uint64_t> load(num_pe, 0);
+  std::vector<uint8_t> taken(hidden, 0);
+  std::vector<uint32_t> new_unit(hidden);
+  for (uint32_t k : order) {
+    uint32_t best = UINT32_MAX;
+    uint64_t best_peak = UINT64_MAX;
+    for (uint32_t slot = 0; slot < hidden; ++slot) {
+      if (taken[slot]) continue;
+      uint64_t peak = 0;
+      for (uint32_t g = 0; g < 4; ++g) {
+        const uint32_t pe = gate_row(g, slot) % num_pe;
+        // Gates of one unit may share a PE (hidden < num_pe, or hidden mod num_pe small).
+        uint64_t with = load[pe];
+        for (uint32_t h = 0; h < 4; ++h) {
+          if (gate_row(h, slot) % num_pe == pe) with += row_entries[gate_row(h, k)];
+        }
+        peak = std::max(peak, with);
+      }
+      if (peak < best_peak) best_peak = peak, best = slot;
+    }
+    taken[best] = 1;
+    new_unit[k] = best;
+    for (uint32_t g = 0; g < 4; ++g)
+      load[gate_row(g, best) % num_pe] += row_entries[gate_row(g, k)];
+  }
+  return new_unit;
+}
+
+namespace {
+
+// Permutes layer l's outputs (new_out[old]): a fully connected layer's rows, or an LSTM's hidden
+// units (its four gates' rows and its recurrent columns alike), with their biases.
+void permute_outputs(Layer& layer, const std::vector<uint32_t>& new_out) {
+  std::vector<uint32_t> rows = new_out;
+  if (layer.kind == LayerKind::kLstm) {
+    const uint32_t hidden = layer.sequence.hidden, input = layer.sequence.input;
+    rows.resize(layer.weights.rows);
+    std::vector<uint32_t> cols(layer.weights.cols);
+    std::iota(cols.begin(), cols.end(), 0);
+    for (uint32_t k = 0; k < hidden; ++k) {
+      for (uint32_t g = 0; g < 4; ++g) rows[g * hidden + k] = g * hidden + new_out[k];
+      cols[input + k] = input + new_out[k];
+    }
+    layer.weights = permute_cols(layer.weights, cols);
+  }
+  layer.weights = permute_rows(layer.weights, rows);
+  if (!layer.bias.empty()) {
+    std::vector<int32_t> bias(layer.bias.size());
+    for (uint32_t i = 0; i < rows.size(); ++i) bias[rows[i]] = layer.bias[i];
+    layer.bias = bias;
+  }
+}
+
+// Permutes the inputs a layer reads from the layer before (new_in[old]): a fully connected
+// layer's columns, or an LSTM's step-input columns.
+void permute_inputs(Layer& layer, const std::vector<uint32_t>& new_in) {
+  std::vector<uint32_t> cols(layer.weights.cols);
+  std::iota(cols.begin(), cols.end(), 0);
+  std::copy(new_in.begin(), new_in.end(), cols.begin());
+  layer.weights = permute_cols(layer.weights, cols);
+}
+
+}  // namespace
+
 Network balance_network(const Network& net, uint32_t num_pe) {
   net.validate();
-  net.require_fully_connected("row balancing");
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const LayerKind kind = net.layers[l].kind;
+    require(kind == LayerKind::kFullyConnected || kind == LayerKind::kLstm,
+            "row balancing: {} is a {} layer; it balances fully connected and LSTM layers only",
+            layer_label(net, l), kind_name(kind));
+  }
   Network out = net;
   std::vector<uint32_t> order(net.outputs());
   std::iota(order.begin(), order.end(), 0);
   if (!net.output_order.empty()) order = net.output_order;
   for (size_t l = 0; l < out.layers.size(); ++l) {
     Layer& layer = out.layers[l];
-    const std::vector<uint32_t> p = balance_rows(layer.weights, num_pe);
-    layer.weights = permute_rows(layer.weights, p);
-    if (!layer.bias.empty()) {
-      std::vector<int32_t> bias(layer.bias.size());
-      for (uint32_t i = 0; i < p.size(); ++i) bias[p[i]] = layer.bias[i];
-      layer.bias = bias;
+    const bool last = l + 1 == out.layers.size();
+    if (!last && out.layers[l + 1].kind == LayerKind::kLstm &&
+        out.layers[l + 1].sequence.steps > 1) {
+      continue;  // its outputs are an LSTM's sequence, step after step: they stay in place
     }
-    if (l + 1 < out.layers.size()) {
-      out.layers[l + 1].weights = permute_cols(out.layers[l + 1].weights, p);
+    const std::vector<uint32_t> p = layer.kind == LayerKind::kLstm
+                                        ? balance_lstm_units(layer, num_pe)
+                                        : balance_rows(layer.weights, num_pe);
+    permute_outputs(layer, p);
+    if (!last) {
+      permute_inputs(out.layers[l + 1], p);
     } else {
       for (uint32_t& o : order) o = p[o];  // original output i now lives at p[order[i]]
     }

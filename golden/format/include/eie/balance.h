@@ -31,10 +31,19 @@ struct BalanceOptions {
 std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
                                    const BalanceOptions& options = {});
 
-// Applies balance_rows to every layer (rows, biases, and the next layer's columns) and records
-// the final output order. The result computes the same function up to that order; accumulation
-// order within a row changes only where the next layer's columns moved, which matters only when
-// an accumulator saturates mid-way.
+// A permutation new_unit[old_unit] of an LSTM's hidden units for N PEs (docs/benchmarks.md, "An
+// LSTM on the array"): unit k owns gate rows k, H + k, 2H + k and 3H + k, which must move
+// together, so units, largest first, each take the free slot whose four PEs end up least loaded
+// (the largest of their loads with the unit's rows added). Deterministic.
+std::vector<uint32_t> balance_lstm_units(const Layer& lstm, uint32_t num_pe);
+
+// Applies balance_rows to every fully connected layer and balance_lstm_units to every LSTM (its
+// gate rows, biases and recurrent columns), permuting the next layer's input columns to match,
+// and records the final output order. A layer that feeds an LSTM of more than one step keeps its
+// outputs in place (the LSTM reads them as a sequence of steps). Convolutions and pooling are
+// refused. The result computes the same function up to that order; accumulation order within a row
+// changes only where the next layer's columns moved, which matters only when an accumulator
+// saturates mid-way.
 Network balance_network(const Network& net, uint32_t num_pe);
 
 // Permutes m's rows (new_row[old]) or columns (new_col[old]).
