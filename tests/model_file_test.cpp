@@ -89,6 +89,32 @@ void expect_reject(const std::vector<uint8_t>& b, const std::string& needle) {
   }
 }
 
+// Every proper prefix of a valid file, and the file with any one byte flipped, is rejected.
+void expect_every_truncation_rejected(const std::vector<uint8_t>& b) {
+  for (size_t n = 0; n < b.size(); ++n) {
+    EXPECT_THROW(
+        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
+        << "prefix of " << n << " bytes";
+  }
+}
+
+void expect_every_byte_flip_rejected(const std::vector<uint8_t>& b) {
+  for (size_t i = 0; i < b.size(); ++i) {
+    std::vector<uint8_t> c = b;
+    c[i] ^= 0x10;
+    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
+  }
+}
+
+// `good` with the given bytes set and its CRC restored is rejected with `needle`.
+void expect_patched_reject(std::vector<uint8_t> good,
+                           std::initializer_list<std::pair<size_t, uint8_t>> bytes,
+                           const std::string& needle) {
+  for (const auto& [at, v] : bytes) good[at] = v;
+  set_crc(good);
+  expect_reject(good, needle);
+}
+
 TEST(ModelFile, Crc32MatchesTheStandardCheckValue) {
   const std::string s = "123456789";
   EXPECT_EQ(crc32(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0xCBF43926u);
@@ -162,21 +188,13 @@ TEST(ModelFile, WritesAtomicallyAndReadsBack) {
 TEST(ModelFile, RejectsEveryTruncation) {
   std::mt19937_64 rng(15);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_network(rng)));
-  for (size_t n = 0; n < b.size(); ++n) {
-    EXPECT_THROW(
-        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
-        << "prefix of " << n << " bytes";
-  }
+  expect_every_truncation_rejected(b);
 }
 
 TEST(ModelFile, RejectsEverySingleByteCorruption) {
   std::mt19937_64 rng(16);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_network(rng)));
-  for (size_t i = 0; i < b.size(); ++i) {
-    std::vector<uint8_t> c = b;
-    c[i] ^= 0x10;
-    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
-  }
+  expect_every_byte_flip_rejected(b);
 }
 
 TEST(ModelFile, RejectionMessagesNameTheProblem) {
@@ -351,16 +369,8 @@ TEST(ModelFile, ConvolutionAndPoolingLayersRoundTrip) {
 TEST(ModelFile, ConvolutionalFilesRejectEveryTruncationAndCorruption) {
   std::mt19937_64 rng(23);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_cnn(rng)));
-  for (size_t n = 0; n < b.size(); ++n) {
-    EXPECT_THROW(
-        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
-        << "prefix of " << n << " bytes";
-  }
-  for (size_t i = 0; i < b.size(); ++i) {
-    std::vector<uint8_t> c = b;
-    c[i] ^= 0x10;
-    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
-  }
+  expect_every_truncation_rejected(b);
+  expect_every_byte_flip_rejected(b);
 }
 
 TEST(ModelFile, RejectsBadWindows) {
@@ -370,10 +380,7 @@ TEST(ModelFile, RejectsBadWindows) {
   const size_t pool_window = pool + 4 + 1 + 1 + 5;
   const auto patched = [&](std::initializer_list<std::pair<size_t, uint8_t>> bytes,
                            const std::string& needle) {
-    std::vector<uint8_t> b = good;
-    for (const auto& [at, v] : bytes) b[at] = v;
-    set_crc(b);
-    expect_reject(b, needle);
+    expect_patched_reject(good, bytes, needle);
   };
   patched({{31, 0}}, "input 0x10x10 must have 1..16777216 elements");
   patched({{31, 2}}, "kernel matrix has 9 columns but a 2x3x3 patch has 18 values");
@@ -445,16 +452,8 @@ TEST(ModelFile, LstmLayerRoundTripsInVersionFour) {
 TEST(ModelFile, LstmFilesRejectEveryTruncationAndCorruption) {
   std::mt19937_64 rng(32);
   const std::vector<uint8_t> b = serialize_model(make_model_file(sample_lstm(rng)));
-  for (size_t n = 0; n < b.size(); ++n) {
-    EXPECT_THROW(
-        parse_model(std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)), "t"), Error)
-        << "prefix of " << n << " bytes";
-  }
-  for (size_t i = 0; i < b.size(); ++i) {
-    std::vector<uint8_t> c = b;
-    c[i] ^= 0x10;
-    EXPECT_THROW(parse_model(c, "c"), Error) << "byte " << i;
-  }
+  expect_every_truncation_rejected(b);
+  expect_every_byte_flip_rejected(b);
 }
 
 TEST(ModelFile, RejectsBadSequences) {
@@ -462,10 +461,7 @@ TEST(ModelFile, RejectsBadSequences) {
   const std::vector<uint8_t> good = serialize_model(make_model_file(sample_lstm(rng)));
   const auto patched = [&](std::initializer_list<std::pair<size_t, uint8_t>> bytes,
                            const std::string& needle) {
-    std::vector<uint8_t> b = good;
-    for (const auto& [at, v] : bytes) b[at] = v;
-    set_crc(b);
-    expect_reject(b, needle);
+    expect_patched_reject(good, bytes, needle);
   };
   patched({{8, 3}}, "layer 1 layer type 3 is unknown to version 3");
   patched({{30, 0}}, "an LSTM needs at least one step, input and hidden unit (has 0, 3, 5)");

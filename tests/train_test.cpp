@@ -206,15 +206,22 @@ TEST(Mlp, CentroidGradientIsTheSumOfItsWeightsGradients) {
   }
 }
 
-TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
-  const Mnist data = small_data();
+// A short pipeline for the blobs: `dense_epochs` of dense training, 2 pruning steps of 2 epochs,
+// `finetune_epochs` of fine-tuning.
+PipelineOptions short_pipeline(int dense_epochs = 6, int finetune_epochs = 2) {
   PipelineOptions o;
-  o.sizes = {16, 24, 12, 4};
-  o.density = {0.3, 0.4, 0.6};
-  o.dense.epochs = 6;
+  o.dense.epochs = dense_epochs;
   o.prune_steps = 2;
   o.retrain.epochs = 2;
-  o.finetune.epochs = 2;
+  o.finetune.epochs = finetune_epochs;
+  return o;
+}
+
+TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
+  const Mnist data = small_data();
+  PipelineOptions o = short_pipeline();
+  o.sizes = {16, 24, 12, 4};
+  o.density = {0.3, 0.4, 0.6};
   o.clusters = {6};
   const PipelineResult a = deep_compress(data, o);
   const PipelineResult b = deep_compress(data, o);
@@ -235,13 +242,9 @@ TEST(DeepCompression, PipelineRunsEveryStageAndIsReproducible) {
 
 TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
   const Mnist data = small_data();
-  PipelineOptions o;
+  PipelineOptions o = short_pipeline();
   o.shape = small_cnn();
   o.density = {0.6, 0.5};
-  o.dense.epochs = 6;
-  o.prune_steps = 2;
-  o.retrain.epochs = 2;
-  o.finetune.epochs = 2;
   o.clusters = {6, 3};  // a codebook size per weighted layer
   const PipelineResult a = deep_compress(data, o);
   const PipelineResult b = deep_compress(data, o);
@@ -269,13 +272,9 @@ TEST(DeepCompression, ConvolutionalPipelineRunsEveryStageAndIsReproducible) {
 
 TEST(DeepCompression, LstmPipelineRunsEveryStageAndIsReproducible) {
   const Mnist data = small_data();
-  PipelineOptions o;
+  PipelineOptions o = short_pipeline(10);
   o.shape = small_lstm();
   o.density = {0.5, 0.7};
-  o.dense.epochs = 10;
-  o.prune_steps = 2;
-  o.retrain.epochs = 2;
-  o.finetune.epochs = 2;
   const PipelineResult a = deep_compress(data, o);
   const PipelineResult b = deep_compress(data, o);
   ASSERT_EQ(a.model.net.layers.size(), 2u);
@@ -299,13 +298,9 @@ TEST(DeepCompression, LstmPipelineRunsEveryStageAndIsReproducible) {
 
 TEST(DeepCompression, DensitiesBySensitivityStayWithinTheBudgetOnValidation) {
   const Mnist data = {blobs(800, 11), blobs(200, 12)};
-  PipelineOptions o;
+  PipelineOptions o = short_pipeline(6, 1);
   o.sizes = {16, 24, 12, 4};
   o.density.clear();  // searched
-  o.dense.epochs = 6;
-  o.prune_steps = 2;
-  o.retrain.epochs = 2;
-  o.finetune.epochs = 1;
   o.clusters = {6};
   o.search.budget = 0.01;
   o.search.grid = {1.0, 0.5, 0.25, 0.12, 0.06};
@@ -348,13 +343,9 @@ TEST(DeepCompression, DensitySearchCoversConvolutions) {
   // The sensitivity search prunes a convolution's kernel matrix like any weighted layer: one
   // curve and one chosen density per weighted layer, none for the pooling between them.
   const Mnist data = {blobs(800, 13), blobs(200, 14)};
-  PipelineOptions o;
+  PipelineOptions o = short_pipeline(6, 1);
   o.shape = small_cnn();
   o.density.clear();  // searched
-  o.dense.epochs = 6;
-  o.prune_steps = 2;
-  o.retrain.epochs = 2;
-  o.finetune.epochs = 1;
   o.clusters = {6};
   o.search.budget = 0.02;
   o.search.grid = {1.0, 0.5, 0.25, 0.12};

@@ -67,27 +67,26 @@ Mlp::Mlp(const std::vector<FloatLayer>& shape, uint64_t seed) {
               "layer {} takes {} inputs but layer {} produces {}", i + 1,
               as_layer.input_shape().size(), i, before);
     }
-    if (s.kind == LayerKind::kLstm) {
-      const float k = 1.0f / std::sqrt(static_cast<float>(s.sequence.hidden));
-      std::uniform_real_distribution<float> init(-k, k);
-      Eigen::MatrixXf w(s.rows, s.cols);
-      for (Eigen::Index j = 0; j < w.cols(); ++j) {
-        for (Eigen::Index r = 0; r < w.rows(); ++r) w(r, j) = init(rng);
-      }
-      w_.push_back(w);
-      // Forget gates open at the start, so that early steps reach the classifier.
+    if (s.has_weights()) {
+      // Drawn column by column, so that a seed gives the same weights as it always has.
+      const auto draw = [&](auto init) {
+        Eigen::MatrixXf w(s.rows, s.cols);
+        for (Eigen::Index j = 0; j < w.cols(); ++j) {
+          for (Eigen::Index r = 0; r < w.rows(); ++r) w(r, j) = init(rng);
+        }
+        return w;
+      };
       Eigen::VectorXf b = Eigen::VectorXf::Zero(s.rows);
-      b.segment(s.sequence.hidden, s.sequence.hidden).setOnes();
-      b_.push_back(b);
-      weighted_.push_back(i);
-    } else if (s.has_weights()) {
-      std::normal_distribution<float> init(0.0f, std::sqrt(2.0f / static_cast<float>(s.cols)));
-      Eigen::MatrixXf w(s.rows, s.cols);
-      for (Eigen::Index j = 0; j < w.cols(); ++j) {
-        for (Eigen::Index r = 0; r < w.rows(); ++r) w(r, j) = init(rng);
+      if (s.kind == LayerKind::kLstm) {
+        const float k = 1.0f / std::sqrt(static_cast<float>(s.sequence.hidden));
+        w_.push_back(draw(std::uniform_real_distribution<float>(-k, k)));
+        // Forget gates open at the start, so that early steps reach the classifier.
+        b.segment(s.sequence.hidden, s.sequence.hidden).setOnes();
+      } else {
+        w_.push_back(draw(
+            std::normal_distribution<float>(0.0f, std::sqrt(2.0f / static_cast<float>(s.cols)))));
       }
-      w_.push_back(w);
-      b_.emplace_back(Eigen::VectorXf::Zero(s.rows));
+      b_.push_back(b);
       weighted_.push_back(i);
     }
     shape_.push_back(s);
