@@ -4,11 +4,12 @@
 loss, then one seed's model on the RTL for the test digits, in shards run side by side
 (docs/deep_compression.md, "LeNet-5" and "LSTM"; docs/benchmarks.md).
 
-Each seed's model is trained once into BUILD_DIR/ARCH/DENSITY/ (delete a seed's files to
-retrain it); the summary goes to summary.json there.
+Each seed's model is trained once into BUILD_DIR/ARCH/DENSITY/ (DENSITY-distillW with a
+--distill other than 0; delete a seed's files to retrain it); the summary goes to summary.json
+there.
 
 usage: scripts/mnist_arch.py --arch lenet5|lstm [--build-dir B] [--seeds N] [--density D]
-                             [--digits N] [--shards N]
+                             [--distill W] [--digits N] [--shards N]
 """
 import argparse
 import json
@@ -42,12 +43,17 @@ def main():
                     " for conv1, conv2, ip1, ip2, 53x, where the paper's [P15] are "
                     "0.66,0.12,0.08,0.19; lstm " + DEFAULT_DENSITY["lstm"] + " for the gate "
                     "matrix and the classifier)")
+    ap.add_argument("--distill", default="0",
+                    help="eie deep-compress --distill (default 0: the figures of "
+                    "docs/deep_compression.md for these networks were measured without "
+                    "distillation, the pipeline's default since)")
     ap.add_argument("--digits", type=int, default=2000, help="test digits on the RTL (0: none)")
     ap.add_argument("--shards", type=int, default=2, help="RTL processes side by side")
     a = ap.parse_args()
     a.density = a.density or DEFAULT_DENSITY[a.arch]
     build = os.path.join(ROOT, a.build_dir)
-    out = os.path.join(build, a.arch, a.density)
+    tag = a.density if a.distill == "0" else f"{a.density}-distill{a.distill}"
+    out = os.path.join(build, a.arch, tag)
     os.makedirs(out, exist_ok=True)
     eie = os.path.join(build, "golden", "eie")
     sim = os.path.join(build, "tb", "eie_sim")
@@ -58,7 +64,8 @@ def main():
         report = os.path.join(out, f"seed{seed}.json")
         if not (os.path.exists(model) and os.path.exists(report)):
             run([eie, "deep-compress", "--arch", a.arch, "--data-dir", "data/mnist",
-                 "--density", a.density, "--seed", str(seed), "--quiet", "--force",
+                 "--density", a.density, "--distill", a.distill, "--seed", str(seed),
+                 "--quiet", "--force",
                  "-o", model, "--json", report], os.path.join(out, f"seed{seed}.txt"))
         r = json.load(open(report))
         dense = r["pipeline"]["dense_float_accuracy"]

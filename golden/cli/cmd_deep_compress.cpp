@@ -73,8 +73,15 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "act-frac", po::value<int64_t>()->default_value(-1),
       "activation fractional bits, 0..15 (-1: calibrate on the training set)")(
       "dropout", po::value<double>()->default_value(0.0), "dropout on hidden layers")(
-      "no-huffman", "store fixed-width streams")("seed", po::value<int64_t>()->default_value(1),
-                                                 "seed (initialisation, order, k-means)")(
+      "distill",
+      po::value<double>()->default_value(d.retrain.distill, fmt::format("{}", d.retrain.distill)),
+      "weight of the dense network's softened outputs in retraining and fine-tuning "
+      "(knowledge distillation), 0..1; 0: the labels only")(
+      "temperature",
+      po::value<double>()->default_value(d.retrain.temperature,
+                                         fmt::format("{}", d.retrain.temperature)),
+      "distillation temperature, > 0")("no-huffman", "store fixed-width streams")(
+      "seed", po::value<int64_t>()->default_value(1), "seed (initialisation, order, k-means)")(
       "balance-pe", po::value<int64_t>()->default_value(0),
       "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
       "(0: off)")("force", "write the outputs even where one is an input file")(
@@ -152,6 +159,10 @@ int run_deep_compress(const std::vector<std::string>& args) {
   o.init = kmeans_init_option(vm["init"].as<std::string>());
   o.act_frac = int_option_as<int>(vm, "act-frac", -1, kMaxFrac);
   o.dense.dropout = o.retrain.dropout = static_cast<float>(real_option(vm, "dropout", 0, 1, true));
+  o.retrain.distill = o.finetune.distill = static_cast<float>(real_option(vm, "distill", 0, 1));
+  o.retrain.temperature = o.finetune.temperature =
+      static_cast<float>(real_option(vm, "temperature", 0, 100));
+  if (o.retrain.temperature <= 0.0f) throw UsageError("--temperature must be above 0");
   o.huffman = vm.count("no-huffman") == 0;
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);

@@ -342,6 +342,11 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   require(o.batch > 0 && o.epochs >= 0 && o.lr > 0,
           "training needs batch > 0, epochs >= 0, lr > 0");
   require(o.dropout >= 0.0f && o.dropout < 1.0f, "dropout {} outside [0, 1)", o.dropout);
+  require(o.distill >= 0.0f && o.distill <= 1.0f, "distillation weight {} outside [0, 1]",
+          o.distill);
+  require(o.distill == 0.0f ||
+              (o.temperature > 0.0f && static_cast<size_t>(train.teacher.cols()) == train.size()),
+          "distillation needs a temperature > 0 and the teacher's logits of every sample");
   // Deterministic for a seed: one thread, torch's generator (dropout) seeded, shuffling drawn here.
   at::set_num_threads(1);
   single_threaded_blas();
@@ -382,6 +387,14 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
                                                {count, train.x.rows()}, torch::kFloat32);
   std::vector<int64_t> label_values(train.labels.begin(), train.labels.end());
   const torch::Tensor y_all = torch::tensor(label_values, torch::kInt64);
+  // The teacher's softened probabilities, samples x classes (the logits' memory, transposed).
+  torch::Tensor soft_all;
+  if (o.distill > 0.0f) {
+    soft_all = torch::from_blob(const_cast<float*>(train.teacher.data()),
+                                {count, train.teacher.rows()}, torch::kFloat32)
+                   .div(o.temperature)
+                   .softmax(1);
+  }
   std::mt19937_64 rng(o.seed);
   std::vector<int64_t> order(train.size());
   std::iota(order.begin(), order.end(), 0);
@@ -398,7 +411,14 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
       const torch::Tensor x = x_all.index_select(0, idx);
       const torch::Tensor y = y_all.index_select(0, idx);
       const torch::Tensor z = p.forward(x, o.dropout, true);
-      const torch::Tensor batch_loss = torch::nn::functional::cross_entropy(z, y);
+      torch::Tensor batch_loss = torch::nn::functional::cross_entropy(z, y);
+      if (o.distill > 0.0f) {
+        const torch::Tensor kl = torch::kl_div(torch::log_softmax(z / o.temperature, 1),
+                                               soft_all.index_select(0, idx), at::Reduction::Sum) /
+                                 static_cast<double>(n);
+        batch_loss =
+            batch_loss * (1.0 - o.distill) + kl * (o.distill * o.temperature * o.temperature);
+      }
       sgd.zero_grad();
       batch_loss.backward();
       if (!p.masks.empty() && !shared()) {

@@ -24,6 +24,8 @@ namespace eie {
 struct TrainingSet {
   Eigen::MatrixXf x;            // inputs x samples
   std::vector<uint8_t> labels;  // 0..classes-1
+  // A teacher network's logits, classes x samples, for knowledge distillation; empty: none.
+  Eigen::MatrixXf teacher;
   size_t size() const { return labels.size(); }
 };
 TrainingSet to_training_set(const LabelledSet& set);
@@ -34,6 +36,11 @@ struct TrainOptions {
   float momentum = 0.9f;
   float weight_decay = 1e-4f;  // L2, not applied to centroids
   float dropout = 0.0f;        // on hidden activations, 0 = off
+  // Knowledge distillation (Hinton et al. 2015): the loss is (1 - distill) x cross-entropy on the
+  // labels + distill x temperature^2 x KL(teacher || student), both softened by `temperature`;
+  // 0 = labels only. Needs the set's teacher logits.
+  float distill = 0.0f;
+  float temperature = 4.0f;
   int batch = 64;
   uint64_t seed = 1;  // shuffling and dropout
 };
