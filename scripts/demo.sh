@@ -25,7 +25,7 @@ if [ -s "$model" ] && [ -s "$build/lenet/deep_compress.json" ]; then
 else
   echo "== Deep Compression of LeNet-300-100 (dense -> prune -> share -> fine-tune -> Huffman)"
   # The paper's ip3 density and 80% of its ip1 and ip2 ones, the densities for a 50x file
-  # (docs/deep_compression.md); without --density they are searched by sensitivity (about four
+  # (docs/deep_compression.md); without --density they are searched by sensitivity (about six
   # minutes more).
   "$eie" deep-compress --data-dir data/mnist --density 0.064,0.072,0.26 -o "$model" \
     --json "$build/lenet/deep_compress.json" \
