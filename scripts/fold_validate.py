@@ -5,7 +5,9 @@ fold i mod 4), each fold's pipeline trained on the other 6,000 and scored on its
 seeds asked; prints the accuracy change (fixed point minus dense float) pooled over all of them
 (docs/deep_compression.md, "Distillation").
 
-usage: scripts/fold_validate.py [--build-dir B] [--seeds 1,2] [--folds 4] -- DEEP_COMPRESS_OPTIONS
+usage: scripts/fold_validate.py [--build-dir B] [--eie EIE] [--seeds 1,2] [--folds 4]
+                                -- DEEP_COMPRESS_OPTIONS
+Writes the folds and each run's model and report to BUILD_DIR/folds/.
 e.g.   scripts/fold_validate.py --seeds 1,2 -- --density 0.064,0.072,0.26 --distill 0
 """
 import argparse
@@ -19,7 +21,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def read_idx(path, magic):
-    data = open(path, "rb").read()
+    try:
+        data = open(path, "rb").read()
+    except OSError as e:
+        sys.exit(f"fold_validate.py: {path}: {e.strerror} (scripts/setup.sh fetches MNIST)")
     if len(data) < 8 or struct.unpack(">I", data[:4])[0] != magic:
         sys.exit(f"fold_validate.py: {path} is not an IDX file of type {magic:#x}")
     return data
@@ -32,6 +37,8 @@ def write_folds(mnist, out, folds):
     labels = read_idx(os.path.join(mnist, "train-labels-idx1-ubyte"), 0x801)
     count, rows, cols = struct.unpack(">III", images[4:16])
     pixels = rows * cols
+    if count < folds:
+        sys.exit(f"fold_validate.py: {mnist}: {count} training digits, fewer than {folds} folds")
     sizes = []
     if len(images) != 16 + count * pixels or len(labels) != 8 + count:
         sys.exit(f"fold_validate.py: {mnist}: image and label files do not match")
@@ -56,15 +63,18 @@ def main():
     split = argv.index("--") if "--" in argv else len(argv)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build-dir", default="build")
+    ap.add_argument("--eie", help="the eie binary (default BUILD_DIR/golden/eie)")
     ap.add_argument("--data-dir", default="data/mnist")
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--folds", type=int, default=4)
     a = ap.parse_args(argv[:split])
+    if a.folds < 2:
+        sys.exit(f"fold_validate.py: --folds {a.folds}: at least 2")
     options = argv[split + 1:]
     build = os.path.join(ROOT, a.build_dir)
     out = os.path.join(build, "folds")
     sizes = write_folds(os.path.join(ROOT, a.data_dir), out, a.folds)
-    eie = os.path.join(build, "golden", "eie")
+    eie = a.eie or os.path.join(build, "golden", "eie")
     fixed = dense = digits = 0
     for seed in a.seeds.split(","):
         for k in range(a.folds):
