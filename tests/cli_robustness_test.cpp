@@ -282,7 +282,7 @@ TEST_F(CliRobustness, OutOfRangeOptionsAreUsageErrorsNamingTheOption) {
       {"deep-compress --lr nan -o " + y, "--lr nan"},
       {"deep-compress --dropout 1 -o " + y, "--dropout 1"},
       {"deep-compress --distill 1.5 -o " + y, "--distill 1.5"},
-      {"deep-compress --temperature 0 -o " + y, "--temperature must be above 0"},
+      {"deep-compress --temperature 0 -o " + y, "--temperature 0: must be a number in (0, 100]"},
       {"deep-compress --epochs -1 -o " + y, "--epochs -1"},
       {"deep-compress --folds 1 -o " + y, "--folds 1"},
       {"deep-compress --folds 17 -o " + y, "--folds 17"},

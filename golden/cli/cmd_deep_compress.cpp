@@ -158,11 +158,11 @@ int run_deep_compress(const std::vector<std::string>& args) {
   }
   o.init = kmeans_init_option(vm["init"].as<std::string>());
   o.act_frac = int_option_as<int>(vm, "act-frac", -1, kMaxFrac);
-  o.dense.dropout = o.retrain.dropout = static_cast<float>(real_option(vm, "dropout", 0, 1, true));
+  o.dense.dropout = o.retrain.dropout =
+      static_cast<float>(real_option(vm, "dropout", 0, 1, Bounds::kUpperOpen));
   o.retrain.distill = o.finetune.distill = static_cast<float>(real_option(vm, "distill", 0, 1));
   o.retrain.temperature = o.finetune.temperature =
-      static_cast<float>(real_option(vm, "temperature", 0, 100));
-  if (o.retrain.temperature <= 0.0f) throw UsageError("--temperature must be above 0");
+      static_cast<float>(real_option(vm, "temperature", 0, 100, Bounds::kLowerOpen));
   o.huffman = vm.count("no-huffman") == 0;
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);

@@ -37,7 +37,7 @@ int run_dsd(const std::vector<std::string>& args) {
   o.dense_epochs = int_option_as<int>(vm, "dense-epochs", 0, kMaxEpochs);
   o.sparse_epochs = int_option_as<int>(vm, "sparse-epochs", 0, kMaxEpochs);
   o.redense_epochs = int_option_as<int>(vm, "redense-epochs", 0, kMaxEpochs);
-  o.sparsity = real_option(vm, "sparsity", 0, 1, true);
+  o.sparsity = real_option(vm, "sparsity", 0, 1, Bounds::kUpperOpen);
   o.iterations = int_option_as<int>(vm, "iterations", 1, kMaxEpochs);
   o.train.lr = static_cast<float>(real_option(vm, "lr", 0, kMaxLearningRate));
   const std::string dir = vm["data-dir"].as<std::string>();

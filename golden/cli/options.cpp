@@ -25,11 +25,12 @@ int64_t int_option(const po::variables_map& vm, const std::string& name, int64_t
 }
 
 double real_option(const po::variables_map& vm, const std::string& name, double lo, double hi,
-                   bool hi_open) {
+                   Bounds bounds) {
   const double v = vm[name].as<double>();
-  if (!std::isfinite(v) || v < lo || v > hi || (hi_open && v == hi)) {
-    throw UsageError(fmt::format("--{} {}: must be a number in [{}, {}{}", name, v, lo, hi,
-                                 hi_open ? ")" : "]"));
+  const bool lo_open = bounds == Bounds::kLowerOpen, hi_open = bounds == Bounds::kUpperOpen;
+  if (!std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo) || (hi_open && v == hi)) {
+    throw UsageError(fmt::format("--{} {}: must be a number in {}{}, {}{}", name, v,
+                                 lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]"));
   }
   return v;
 }

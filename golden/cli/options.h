@@ -33,10 +33,15 @@ template <typename T>
 T int_option_as(const po::variables_map& vm, const std::string& name, int64_t lo, int64_t hi) {
   return static_cast<T>(int_option(vm, name, lo, hi));
 }
-// A real option: finite and in [lo, hi], or [lo, hi) when hi_open (a probability of 1 that
-// would stall a run forever, say).
+// Which ends of a real option's range it may take.
+enum class Bounds {
+  kClosed,     // [lo, hi]
+  kUpperOpen,  // [lo, hi): a probability of 1 that would stall a run forever, say
+  kLowerOpen,  // (lo, hi]: a temperature that divides
+};
+// A real option: finite and within lo..hi as `bounds` says.
 double real_option(const po::variables_map& vm, const std::string& name, double lo, double hi,
-                   bool hi_open = false);
+                   Bounds bounds = Bounds::kClosed);
 
 // "a,b,c" -> {"a", "b", "c"}; empty items are errors naming `what` (the option).
 std::vector<std::string> split_list(const std::string& list, const std::string& what);
