@@ -108,8 +108,8 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
   o.stimulus.weight_density = real_option(vm, "weight-density", 0, 1);
   o.stimulus.act_density = real_option(vm, "act-density", 0, 1);
   // A probability of 1 would idle the host or refuse every result forever.
-  o.idle = real_option(vm, "idle", 0, 1, true);
-  o.backpressure = real_option(vm, "backpressure", 0, 1, true);
+  o.idle = real_option(vm, "idle", 0, 1, cli::Bounds::kUpperOpen);
+  o.backpressure = real_option(vm, "backpressure", 0, 1, cli::Bounds::kUpperOpen);
   o.max_cycles = int_option_as<uint64_t>(vm, "max-cycles", 1, INT64_MAX);
   o.rand_reset = int_option_as<uint32_t>(vm, "rand-reset", 0, UINT32_MAX);
   if (vm.count("expect-cycles")) {
