@@ -534,8 +534,9 @@ module eie_ccu #(
     endcase
   end
 
-  logic fetch_wait;  // monitor: the fetch would issue but for the write-back
+  logic fetch_wait, fetch_fwd;  // monitors: the fetch waits for / meets the write-back
   assign fetch_wait = f_want && !src_written;
+  assign fetch_fwd  = f_issue && wb_more_q && (ActAddrW+1)'(f_row_q) == wb_row_q;
 
 `ifdef FORMAL
   // Properties for Yosys (`make formal`): the result stream (a valid/ready source) holds its
@@ -586,6 +587,7 @@ module eie_ccu #(
     CcuEvHost,        // host requests acting on the CCU
     CcuEvWbRow,       // write-back sweep cycles (one local row in every PE)
     CcuEvFetchWait,   // cycles the group fetch waits for the write-back to write its row
+    CcuEvFetchFwd,    // group fetches of the row the write-back reads that cycle (PEs forward it)
     CcuEvState,       // CcuEvState + s: cycles in state s (ccu_state_e)
     CcuEvents = CcuEvState + 32'(eie_pkg::CcuOutput) + 1
   } ccu_event_e;
@@ -602,6 +604,7 @@ module eie_ccu #(
     ev[CcuEvHost]       = host_we_i || host_re_i;
     ev[CcuEvWbRow]      = wb_more_q;
     ev[CcuEvFetchWait]  = fetch_wait;
+    ev[CcuEvFetchFwd]   = fetch_fwd;
     ev[32'(CcuEvState) + 32'(state_q)] = 1'b1;
   end
 
@@ -625,6 +628,8 @@ module eie_ccu #(
     fetch_wait && layer_q != '0 && f_row_q != '0);
   cov_output_waits_for_writeback: cover property (@(posedge clk_i) disable iff (!rst_ni)
     fetch_wait && to_output);
+  cov_fetch_meets_writeback: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    fetch_fwd && layer_q != '0);
 
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin

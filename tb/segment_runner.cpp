@@ -72,6 +72,7 @@ void refuse_fully_connected_options(const SimOptions& opt) {
   for (const auto& [set, what] :
        {std::pair{!opt.fifo_sweep.empty(), "--fifo-sweep"},
         std::pair{opt.expect_cycles.has_value(), "--expect-cycles"},
+        std::pair{!opt.expect_activity.empty(), "--expect-activity"},
         std::pair{!opt.coverage_path.empty(), "--coverage"}, std::pair{opt.balance, "--balance"}}) {
     if (set) {
       throw cli::UsageError(fmt::format(

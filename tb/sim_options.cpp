@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "checks/activity.h"
 #include "cli/options.h"
 #include "eie/benchmark_layers.h"
 #include "eie/error.h"
@@ -56,6 +57,38 @@ void parse_scenario(const po::variables_map& vm, SimOptions& o) {
     }
     o.benchmark_layer = vm["layer"].as<std::string>();
   }
+}
+
+// "layer2.ccu.fetch_forwards" -> layer 2, the CCU's counter fetch_forwards.
+ActivityExpectation parse_activity_expectation(const std::string& text) {
+  const auto bad = [&](const std::string& why) {
+    return cli::UsageError(fmt::format("--expect-activity {}: {}", text, why));
+  };
+  const std::vector<std::string> parts = cli::split_list(text, "--expect-activity", '.');
+  if (parts.size() != 3) throw bad("must be WINDOW.UNIT.EVENT (layer2.ccu.fetch_forwards)");
+  ActivityExpectation e;
+  e.text = text;
+  const std::string& window = parts[0];
+  if (window != "output") {
+    const std::string digits = window.substr(std::min<size_t>(window.size(), 5));
+    if (window.rfind("layer", 0) != 0 || digits.empty() || digits.size() > 3 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        std::stoul(digits) == 0) {
+      throw bad("the window must be layer1, layer2, ... or output");
+    }
+    e.layer = static_cast<uint32_t>(std::stoul(digits));
+  }
+  if (parts[1] != "pe" && parts[1] != "ccu") throw bad("the unit must be pe or ccu");
+  e.ccu = parts[1] == "ccu";
+  const auto find = [&](const auto& names) {
+    const auto it = std::find(names.begin(), names.end(), parts[2]);
+    if (it == names.end()) {
+      throw bad(fmt::format("not a {} counter ({})", parts[1], fmt::join(names, ", ")));
+    }
+    return static_cast<size_t>(it - names.begin());
+  };
+  e.event = e.ccu ? find(kCcuEvents) : find(kPeEvents);
+  return e;
 }
 
 // Inputs and outputs by name; an output must not overwrite an input unless --force.
@@ -114,6 +147,15 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
   o.rand_reset = int_option_as<uint32_t>(vm, "rand-reset", 0, UINT32_MAX);
   if (vm.count("expect-cycles")) {
     o.expect_cycles = int_option_as<uint64_t>(vm, "expect-cycles", 0, INT64_MAX);
+  }
+  if (vm.count("expect-activity")) {
+    if (!ActivityProbe::available()) {
+      throw cli::UsageError(
+          fmt::format("--expect-activity: {} has no activity counters", EIE_VARIANT));
+    }
+    for (const std::string& text : vm["expect-activity"].as<std::vector<std::string>>()) {
+      o.expect_activity.push_back(parse_activity_expectation(text));
+    }
   }
   parse_scenario(vm, o);
   if (vm.count("coverage-file") && !SimCtrl::coverage_build()) {
@@ -193,6 +235,10 @@ po::options_description sim_option_descriptions() {
       "json", po::value<std::string>(), "write a JSON report (- : standard output)")(
       "force", "write --json, --trace or --coverage-file even where it is an input file")(
       "expect-cycles", po::value<int64_t>(), "fail unless the first run takes exactly N cycles")(
+      "expect-activity", po::value<std::vector<std::string>>(),
+      "fail unless this activity counter counts something over the simulation: "
+      "WINDOW.UNIT.EVENT, WINDOW layer1, layer2, ... or output, UNIT pe or ccu, EVENT a name of "
+      "the JSON report's activity (repeatable; e.g. layer2.ccu.fetch_forwards)")(
       "quiet,q", "print only the verdict line");
   return opts;
 }

@@ -17,6 +17,15 @@ namespace eie::tb {
 // The hardware this binary simulates: its eie_top parameters, compiled in (tb/CMakeLists.txt).
 HwConfig built_config();
 
+// --expect-activity WINDOW.UNIT.EVENT: an activity counter (tb/checks/activity.h) that must count
+// something over the whole simulation, to show a directed test reached its corner case.
+struct ActivityExpectation {
+  std::string text;    // as given
+  uint32_t layer = 0;  // the window: layer 1, 2, ..., or 0 for the result stream
+  bool ccu = false;    // the CCU's counter, or the PEs' summed
+  size_t event = 0;    // index into kCcuEvents / kPeEvents
+};
+
 struct SimOptions {
   HwConfig config;                        // the build, with the run's active PE count (--pe)
   uint32_t fifo_limit = 0;                // --fifo; 0: the FIFO depth
@@ -28,6 +37,7 @@ struct SimOptions {
   uint32_t rand_reset = 0;                // seed of random power-up values (0: off)
   std::vector<uint32_t> fifo_sweep;       // --fifo-sweep: one run of the first input per limit
   std::optional<uint64_t> expect_cycles;  // the first run must take exactly this many
+  std::vector<ActivityExpectation> expect_activity;
   bool balance = false, backdoor = false, readback = false, dirty_codebook0 = false;
   bool quiet = false;
   std::string trace_path, json_path, coverage_path;  // empty: not written

@@ -39,6 +39,19 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// --expect-activity: every named counter counted something over the simulation.
+void check_expected_activity(const std::vector<ActivityExpectation>& expected,
+                             const SimTotals& totals) {
+  for (const ActivityExpectation& e : expected) {
+    const Activity& a = e.layer ? totals.layers[e.layer - 1].measured : totals.output_activity;
+    uint64_t count = e.ccu ? a.ccu[e.event] : 0;
+    for (size_t k = 0; k < a.pe.size() && !e.ccu; ++k) count += a.pe[k][e.event];
+    if (count == 0) {
+      throw SimError(fmt::format("--expect-activity {}: the counter stayed at 0", e.text));
+    }
+  }
+}
+
 int run(const po::variables_map& vm) {
   const SimOptions opt = parse_sim_options(vm);
   const HwConfig& built = opt.config;
@@ -52,6 +65,12 @@ int run(const po::variables_map& vm) {
   if (needs_segments(s.net)) {  // its segments on the array; pooling, LSTM updates on the host
     run_segmented(opt, stimulus, info, rng);
     return 0;
+  }
+  for (const ActivityExpectation& e : opt.expect_activity) {
+    if (e.layer > s.net.layers.size()) {
+      throw cli::UsageError(fmt::format("--expect-activity {}: the network has {} layer(s)", e.text,
+                                        s.net.layers.size()));
+    }
   }
   if (opt.balance) s.net = balance_network(s.net, built.pes());
   if (!opt.fifo_sweep.empty()) s.inputs.resize(opt.fifo_sweep.size(), s.inputs.front());
@@ -100,6 +119,7 @@ int run(const po::variables_map& vm) {
     throw SimError(fmt::format("the first run took {} cycles, --expect-cycles {}",
                                totals.runs.front().cycles, *opt.expect_cycles));
   }
+  check_expected_activity(opt.expect_activity, totals);
   print_summary(info, facts, s.net, totals, bench.monitor, opt.quiet);
   if (facts.mnist && totals.rtl_correct != totals.golden_correct) {
     throw SimError("RTL and golden accuracy differ");

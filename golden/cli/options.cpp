@@ -35,11 +35,12 @@ double real_option(const po::variables_map& vm, const std::string& name, double 
   return v;
 }
 
-std::vector<std::string> split_list(const std::string& list, const std::string& what) {
+std::vector<std::string> split_list(const std::string& list, const std::string& what,
+                                    char separator) {
   std::vector<std::string> items;
   size_t start = 0;
   while (true) {
-    const size_t comma = list.find(',', start);
+    const size_t comma = list.find(separator, start);
     std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
     if (item.empty()) throw UsageError(fmt::format("{}: empty item in list '{}'", what, list));
     items.push_back(item);

@@ -44,7 +44,8 @@ double real_option(const po::variables_map& vm, const std::string& name, double 
                    Bounds bounds = Bounds::kClosed);
 
 // "a,b,c" -> {"a", "b", "c"}; empty items are errors naming `what` (the option).
-std::vector<std::string> split_list(const std::string& list, const std::string& what);
+std::vector<std::string> split_list(const std::string& list, const std::string& what,
+                                    char separator = ',');
 std::vector<double> parse_number_list(const std::string& list, const std::string& what);
 // Positive integers up to `max`.
 std::vector<unsigned> parse_size_list(const std::string& list, const std::string& what,

@@ -21,10 +21,10 @@ constexpr std::array<const char*, 14> kPeEvents = {
     "active_cycles", "broadcasts",  "fifo_pushes",   "fifo_pops",    "entries",
     "zero_entries",  "products",    "accumulations", "bypass_s1",    "bypass_s2",
     "busy_cycles",   "idle_cycles", "stall_cycles",  "host_requests"};
-constexpr std::array<const char*, 12> kCcuEvents = {
-    "group_loads",   "broadcasts",     "results",      "broadcast_stalls",
-    "host_requests", "wb_rows",        "fetch_waits",  "cycles_idle",
-    "cycles_load",   "cycles_compute", "cycles_drain", "cycles_output"};
+constexpr std::array<const char*, 13> kCcuEvents = {
+    "group_loads",    "broadcasts",   "results",        "broadcast_stalls", "host_requests",
+    "wb_rows",        "fetch_waits",  "fetch_forwards", "cycles_idle",      "cycles_load",
+    "cycles_compute", "cycles_drain", "cycles_output"};
 enum PeEvent : size_t {
   kPeActive,
   kPeBcast,
@@ -49,6 +49,7 @@ enum CcuEvent : size_t {
   kCcuHost,
   kCcuWbRow,
   kCcuFetchWait,
+  kCcuFetchFwd,
   kCcuState
 };
 
