@@ -44,8 +44,12 @@ void check_expected_activity(const std::vector<ActivityExpectation>& expected,
                              const SimTotals& totals) {
   for (const ActivityExpectation& e : expected) {
     const Activity& a = e.layer ? totals.layers[e.layer - 1].measured : totals.output_activity;
-    uint64_t count = e.ccu ? a.ccu[e.event] : 0;
-    for (size_t k = 0; k < a.pe.size() && !e.ccu; ++k) count += a.pe[k][e.event];
+    uint64_t count = 0;
+    if (e.ccu) {
+      count = a.ccu[e.event];
+    } else {
+      for (const auto& pe : a.pe) count += pe[e.event];
+    }
     if (count == 0) {
       throw SimError(fmt::format("--expect-activity {}: the counter stayed at 0", e.text));
     }
