@@ -48,6 +48,10 @@ def main():
                     "figures of docs/deep_compression.md for these networks were measured so, "
                     "before distillation and 7 steps became the pipeline's defaults)")
     ap.add_argument("--prune-steps", default="5", help="eie deep-compress --prune-steps")
+    ap.add_argument("--shift", default="0",
+                    help="eie deep-compress --shift (default 0, with 20 dense, 6 retraining and "
+                    "6 fine-tuning epochs: these networks' figures were measured so, before shift "
+                    "augmentation and five times the epochs became the pipeline's defaults)")
     ap.add_argument("--digits", type=int, default=2000, help="test digits on the RTL (0: none)")
     ap.add_argument("--shards", type=int, default=2, help="RTL processes side by side")
     a = ap.parse_args()
@@ -56,6 +60,10 @@ def main():
     tag = a.density if a.distill == "0" else f"{a.density}-distill{a.distill}"
     if a.prune_steps != "5":
         tag += f"-steps{a.prune_steps}"
+    if a.shift != "0":
+        tag += f"-shift{a.shift}"
+    # Shift augmentation trains five times the epochs; without it, the earlier defaults.
+    epochs = ["100", "30", "30"] if a.shift != "0" else ["20", "6", "6"]
     out = os.path.join(build, a.arch, tag)
     os.makedirs(out, exist_ok=True)
     eie = os.path.join(build, "golden", "eie")
@@ -68,7 +76,9 @@ def main():
         if not (os.path.exists(model) and os.path.exists(report)):
             run([eie, "deep-compress", "--arch", a.arch, "--data-dir", "data/mnist",
                  "--density", a.density, "--distill", a.distill,
-                 "--prune-steps", a.prune_steps, "--seed", str(seed),
+                 "--prune-steps", a.prune_steps, "--shift", a.shift, "--epochs", epochs[0],
+                 "--retrain-epochs", epochs[1], "--finetune-epochs", epochs[2],
+                 "--seed", str(seed),
                  "--quiet", "--force",
                  "-o", model, "--json", report], os.path.join(out, f"seed{seed}.txt"))
         r = json.load(open(report))

@@ -284,6 +284,8 @@ TEST_F(CliRobustness, OutOfRangeOptionsAreUsageErrorsNamingTheOption) {
       {"deep-compress --distill 1.5 -o " + y, "--distill 1.5"},
       {"deep-compress --temperature 0 -o " + y, "--temperature 0: must be a number in (0, 100]"},
       {"deep-compress --epochs -1 -o " + y, "--epochs -1"},
+      {"deep-compress --shift 5 -o " + y, "--shift 5"},
+      {"deep-compress --shift -1 -o " + y, "--shift -1"},
       {"deep-compress --folds 1 -o " + y, "--folds 1"},
       {"deep-compress --folds 17 -o " + y, "--folds 17"},
       {"deep-compress --arch lstm --hidden 0 -o " + y, "--hidden 0"},

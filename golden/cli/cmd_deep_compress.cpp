@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "eie/augment.h"
 #include "eie/balance.h"
 #include "eie/deep_compression.h"
 #include "eie/error.h"
@@ -80,8 +81,12 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "temperature",
       po::value<double>()->default_value(d.retrain.temperature,
                                          fmt::format("{}", d.retrain.temperature)),
-      "distillation temperature, > 0")("no-huffman", "store fixed-width streams")(
-      "seed", po::value<int64_t>()->default_value(1), "seed (initialisation, order, k-means)")(
+      "distillation temperature, > 0")(
+      "shift", po::value<int64_t>()->default_value(d.dense.shift),
+      "shift augmentation in every training stage: each epoch shows every digit as it is or "
+      "moved by up to this many pixels up, down, left or right, drawn at random, 0..4 (0: off)")(
+      "no-huffman", "store fixed-width streams")("seed", po::value<int64_t>()->default_value(1),
+                                                 "seed (initialisation, order, k-means)")(
       "balance-pe", po::value<int64_t>()->default_value(0),
       "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
       "(0: off)")("force", "write the outputs even where one is an input file")(
@@ -164,6 +169,8 @@ int run_deep_compress(const std::vector<std::string>& args) {
   o.retrain.temperature = o.finetune.temperature =
       static_cast<float>(real_option(vm, "temperature", 0, 100, Bounds::kLowerOpen));
   o.huffman = vm.count("no-huffman") == 0;
+  o.dense.shift = o.retrain.shift = o.finetune.shift =
+      int_option_as<int>(vm, "shift", 0, kMaxShift);
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
 

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "eie/augment.h"
 #include "eie/error.h"
 
 // The one translation unit that includes libtorch (its headers take tens of seconds to compile).
@@ -26,6 +27,8 @@ TrainingSet to_training_set(const LabelledSet& set) {
     }
   }
   t.labels = set.labels;
+  t.image_rows = set.images.rows;
+  t.image_cols = set.images.cols;
   return t;
 }
 
@@ -161,6 +164,19 @@ Eigen::MatrixXf Mlp::logits(const Eigen::MatrixXf& x) const {
     a = l + 1 < w_.size() ? Eigen::MatrixXf(z.cwiseMax(0.0f)) : z;
   }
   return a;
+}
+
+Eigen::MatrixXf Mlp::teacher_logits(const TrainingSet& set, int shift) const {
+  const std::vector<Shift> variants = shift_variants(shift);
+  if (variants.size() == 1) return logits(set.x);
+  const Eigen::Index n = static_cast<Eigen::Index>(set.size());
+  Eigen::MatrixXf out;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    const Eigen::MatrixXf z = logits(shifted(set.x, set.image_rows, set.image_cols, variants[v]));
+    if (out.size() == 0) out.resize(z.rows(), n * static_cast<Eigen::Index>(variants.size()));
+    out.middleCols(static_cast<Eigen::Index>(v) * n, n) = z;
+  }
+  return out;
 }
 
 float Mlp::max_activation(const TrainingSet& set) const {
@@ -344,9 +360,19 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   require(o.dropout >= 0.0f && o.dropout < 1.0f, "dropout {} outside [0, 1)", o.dropout);
   require(o.distill >= 0.0f && o.distill <= 1.0f, "distillation weight {} outside [0, 1]",
           o.distill);
-  require(o.distill == 0.0f ||
-              (o.temperature > 0.0f && static_cast<size_t>(train.teacher.cols()) == train.size()),
-          "distillation needs a temperature > 0 and the teacher's logits of every sample");
+  const std::vector<Shift> variants = shift_variants(o.shift);
+  const auto variant_count = static_cast<int64_t>(variants.size());
+  require(
+      o.shift == 0 ||
+          (uint64_t{train.image_rows} * train.image_cols == static_cast<uint64_t>(train.x.rows()) &&
+           std::min(train.image_rows, train.image_cols) > 2u * static_cast<uint32_t>(o.shift)),
+      "shifting by {} pixels needs images larger than twice that (the set's samples are {} "
+      "x {} images of {} inputs)",
+      o.shift, train.image_rows, train.image_cols, train.x.rows());
+  require(o.distill == 0.0f || (o.temperature > 0.0f && static_cast<size_t>(train.teacher.cols()) ==
+                                                            train.size() * variants.size()),
+          "distillation needs a temperature > 0 and the teacher's logits of every sample{}",
+          o.shift > 0 ? " in every shifted variant" : "");
   // Deterministic for a seed: one thread, torch's generator (dropout) seeded, shuffling drawn here.
   at::set_num_threads(1);
   single_threaded_blas();
@@ -391,9 +417,23 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   torch::Tensor soft_all;
   if (o.distill > 0.0f) {
     soft_all = torch::from_blob(const_cast<float*>(train.teacher.data()),
-                                {count, train.teacher.rows()}, torch::kFloat32)
+                                {train.teacher.cols(), train.teacher.rows()}, torch::kFloat32)
                    .div(o.temperature)
                    .softmax(1);
+  }
+  // Shift augmentation: where each variant's pixels come from, the appended zero column for the
+  // fill ([variants, pixels]), and the variant each sample shows this epoch.
+  const int64_t pixels = train.x.rows();
+  torch::Tensor source;
+  std::vector<int64_t> variant_of(variant_count > 1 ? train.size() : 0);
+  if (variant_count > 1) {
+    std::vector<int64_t> from;
+    for (const Shift& v : variants) {
+      for (int32_t at : shift_source(train.image_rows, train.image_cols, v)) {
+        from.push_back(at < 0 ? pixels : at);
+      }
+    }
+    source = torch::tensor(from, torch::kInt64).view({variant_count, pixels});
   }
   std::mt19937_64 rng(o.seed);
   std::vector<int64_t> order(train.size());
@@ -402,20 +442,32 @@ void Mlp::train(const TrainingSet& train, const TrainingSet* test, const TrainOp
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     std::shuffle(order.begin(), order.end(), rng);
+    for (int64_t& v : variant_of) v = static_cast<int64_t>(rng() % variants.size());
     double loss = 0;
     int64_t correct = 0;
     for (size_t first = 0; first < order.size(); first += static_cast<size_t>(o.batch)) {
       const size_t n = std::min<size_t>(o.batch, order.size() - first);
       const torch::Tensor idx =
           torch::from_blob(order.data() + first, {static_cast<int64_t>(n)}, torch::kInt64);
-      const torch::Tensor x = x_all.index_select(0, idx);
+      torch::Tensor x = x_all.index_select(0, idx);
+      torch::Tensor soft_idx = idx;  // the teacher's column of each sample as it is shown
+      if (variant_count > 1) {
+        const torch::Tensor v =
+            torch::from_blob(variant_of.data(), {static_cast<int64_t>(variant_of.size())},
+                             torch::kInt64)
+                .index_select(0, idx);
+        x = torch::cat({x, torch::zeros({static_cast<int64_t>(n), 1})}, 1)
+                .gather(1, source.index_select(0, v));
+        soft_idx = v * count + idx;
+      }
       const torch::Tensor y = y_all.index_select(0, idx);
       const torch::Tensor z = p.forward(x, o.dropout, true);
       torch::Tensor batch_loss = torch::nn::functional::cross_entropy(z, y);
       if (o.distill > 0.0f) {
-        const torch::Tensor kl = torch::kl_div(torch::log_softmax(z / o.temperature, 1),
-                                               soft_all.index_select(0, idx), at::Reduction::Sum) /
-                                 static_cast<double>(n);
+        const torch::Tensor kl =
+            torch::kl_div(torch::log_softmax(z / o.temperature, 1),
+                          soft_all.index_select(0, soft_idx), at::Reduction::Sum) /
+            static_cast<double>(n);
         batch_loss =
             batch_loss * (1.0 - o.distill) + kl * (o.distill * o.temperature * o.temperature);
       }

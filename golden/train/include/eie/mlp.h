@@ -24,7 +24,13 @@ namespace eie {
 struct TrainingSet {
   Eigen::MatrixXf x;            // inputs x samples
   std::vector<uint8_t> labels;  // 0..classes-1
-  // A teacher network's logits, classes x samples, for knowledge distillation; empty: none.
+  // The images' shape when a column is one image, row-major (shift augmentation needs it);
+  // 0 x 0: not images.
+  uint32_t image_rows = 0;
+  uint32_t image_cols = 0;
+  // A teacher network's logits for knowledge distillation, classes x samples; with shift
+  // augmentation classes x (variants x samples), shift_variants's variant v of sample s in
+  // column v x samples + s (teacher_logits makes them). Empty: none.
   Eigen::MatrixXf teacher;
   size_t size() const { return labels.size(); }
 };
@@ -41,6 +47,10 @@ struct TrainOptions {
   // 0 = labels only. Needs the set's teacher logits.
   float distill = 0.0f;
   float temperature = 4.0f;
+  // Shift augmentation (eie/augment.h): every epoch, each sample is one of shift_variants(shift),
+  // drawn at random: the image or a copy moved by up to `shift` pixels up, down, left or right.
+  // 0 = off. Needs the set's image shape.
+  int shift = 0;
   int batch = 64;
   uint64_t seed = 1;  // shuffling and dropout
 };
@@ -95,6 +105,9 @@ class Mlp {
   void set_layer(size_t l, const Eigen::MatrixXf& w, const Eigen::VectorXf& b);
 
   Eigen::MatrixXf logits(const Eigen::MatrixXf& x) const;
+  // The teacher's logits of every sample of `set` as each variant of shift augmentation up to
+  // `shift` pixels shows it (TrainingSet::teacher's layout); shift 0: logits(set.x).
+  Eigen::MatrixXf teacher_logits(const TrainingSet& set, int shift) const;
   // Largest |activation| of every layer's output over the set (for fixed-point calibration).
   float max_activation(const TrainingSet& set) const;
   double accuracy(const TrainingSet& set) const;
