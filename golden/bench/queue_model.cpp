@@ -14,7 +14,9 @@
 #include <boost/program_options.hpp>
 #include <deque>
 #include <iostream>
+#include <numeric>
 #include <random>
+#include <string>
 
 #include "cli/options.h"
 #include "eie/balance.h"
@@ -33,6 +35,59 @@ struct Outcome {
   uint64_t busiest = 0;
 };
 
+// A broadcast that could not go out: the PE whose full FIFO held it and the position of the
+// column in the broadcast order.
+struct Stall {
+  uint32_t pe;
+  uint32_t position;
+};
+
+// The queue itself: work(k, c) is PE k's entries in the c-th broadcast column. Returns the
+// cycles; fills *stalls when given.
+template <class Work>
+uint64_t run_queue(uint32_t n, size_t columns, const Work& work, uint32_t fifo, uint32_t width,
+                   bool accept_empty, std::vector<Stall>* stalls) {
+  std::vector<std::deque<uint32_t>> queue(n);
+  std::vector<std::vector<uint32_t>> arriving(n);
+  std::vector<uint32_t> left(n, 0);  // entries left in the E stage's column
+  size_t next = 0;
+  uint64_t cycles = 0;
+  while (true) {
+    bool busy = next < columns;
+    for (uint32_t k = 0; k < n && !busy; ++k) {
+      busy = left[k] != 0 || !queue[k].empty() || !arriving[k].empty();
+    }
+    if (!busy) break;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (left[k] != 0) --left[k];
+      if (left[k] == 0 && !queue[k].empty()) {
+        left[k] = queue[k].front();
+        queue[k].pop_front();
+      }
+      for (uint32_t w : arriving[k]) queue[k].push_back(w);
+      arriving[k].clear();
+    }
+    for (uint32_t b = 0; b < width && next < columns; ++b) {
+      uint32_t blocker = n;
+      for (uint32_t k = 0; k < n && blocker == n; ++k) {
+        const bool ready =
+            queue[k].size() + arriving[k].size() < fifo || (accept_empty && work(k, next) == 0);
+        if (!ready) blocker = k;
+      }
+      if (blocker != n) {
+        if (stalls != nullptr) stalls->push_back({blocker, static_cast<uint32_t>(next)});
+        break;
+      }
+      for (uint32_t k = 0; k < n; ++k) {
+        if (work(k, next) != 0) arriving[k].push_back(work(k, next));
+      }
+      ++next;
+    }
+    ++cycles;
+  }
+  return cycles;
+}
+
 Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_t fifo,
                  uint32_t width, bool accept_empty) {
   const uint32_t n = p.num_pe;
@@ -50,40 +105,99 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
     o.busiest = std::max(o.busiest, mine);
   }
   o.ideal = static_cast<double>(total) / n;
-  std::vector<std::deque<uint32_t>> queue(n);
-  std::vector<std::vector<uint32_t>> arriving(n);
-  std::vector<uint32_t> left(n, 0);  // entries left in the E stage's column
-  size_t next = 0;
-  while (true) {
-    bool busy = next < cols.size();
-    for (uint32_t k = 0; k < n && !busy; ++k) {
-      busy = left[k] != 0 || !queue[k].empty() || !arriving[k].empty();
-    }
-    if (!busy) break;
-    for (uint32_t k = 0; k < n; ++k) {
-      if (left[k] != 0) --left[k];
-      if (left[k] == 0 && !queue[k].empty()) {
-        left[k] = queue[k].front();
-        queue[k].pop_front();
-      }
-      for (uint32_t w : arriving[k]) queue[k].push_back(w);
-      arriving[k].clear();
-    }
-    for (uint32_t b = 0; b < width && next < cols.size(); ++b) {
-      const uint32_t j = cols[next];
-      bool ready = true;
-      for (uint32_t k = 0; k < n && ready; ++k) {
-        ready = queue[k].size() + arriving[k].size() < fifo || (accept_empty && work(k, j) == 0);
-      }
-      if (!ready) break;
-      ++next;
-      for (uint32_t k = 0; k < n; ++k) {
-        if (work(k, j) != 0) arriving[k].push_back(work(k, j));
-      }
-    }
-    ++o.cycles;
-  }
+  o.cycles = run_queue(
+      n, cols.size(), [&](uint32_t k, size_t c) { return work(k, cols[c]); }, fifo, width,
+      accept_empty, nullptr);
   return o;
+}
+
+// Directed swaps after the balancer (an experiment, not built into balance_rows): run the queue,
+// pick one of its stalls at random, swap a row of the PE that held it (one with an entry among
+// the 24 columns before) with a random row of another PE, and keep the swap if the queue then
+// takes fewer cycles. The queue here counts non-zeros only (no padding: repacking per try would
+// cost seconds); swaps may not lift a PE above the busiest total. `columns` are the broadcasts it
+// optimises for: every column (what a compiler knows) or the run's non-zero activations (an
+// oracle, an upper bound on what any such search can find). Returns the new permutation, the
+// densest rows first within each PE as balance_rows lays them out.
+std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
+                                     const std::vector<uint32_t>& new_row,
+                                     const std::vector<uint32_t>& columns, uint32_t fifo,
+                                     uint32_t width, bool accept_empty, uint32_t tries) {
+  std::vector<uint32_t> pe_of(m.rows);
+  for (uint32_t r = 0; r < m.rows; ++r) pe_of[r] = new_row[r] % n;
+  std::vector<std::vector<uint32_t>> row_cols(m.rows);
+  for (uint32_t j = 0; j < m.cols; ++j) {
+    for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) row_cols[m.row_idx[e]].push_back(j);
+  }
+  constexpr int64_t kNone = -1;
+  std::vector<int64_t> position(m.cols, kNone);
+  for (size_t c = 0; c < columns.size(); ++c) position[columns[c]] = static_cast<int64_t>(c);
+  std::vector<std::vector<uint32_t>> count(n, std::vector<uint32_t>(columns.size(), 0));
+  std::vector<int64_t> load(n, 0);
+  const auto move = [&](uint32_t r, uint32_t to) {
+    const uint32_t from = pe_of[r];
+    for (uint32_t j : row_cols[r]) {
+      if (position[j] != kNone) {
+        --count[from][static_cast<size_t>(position[j])];
+        ++count[to][static_cast<size_t>(position[j])];
+      }
+    }
+    load[from] -= static_cast<int64_t>(row_cols[r].size());
+    load[to] += static_cast<int64_t>(row_cols[r].size());
+    pe_of[r] = to;
+  };
+  for (uint32_t r = 0; r < m.rows; ++r) {
+    load[pe_of[r]] += static_cast<int64_t>(row_cols[r].size());
+    for (uint32_t j : row_cols[r]) {
+      if (position[j] != kNone) ++count[pe_of[r]][static_cast<size_t>(position[j])];
+    }
+  }
+  const int64_t max_load = *std::max_element(load.begin(), load.end());
+  const auto queue = [&](std::vector<Stall>* stalls) {
+    return run_queue(
+        n, columns.size(), [&](uint32_t k, size_t c) { return count[k][c]; }, fifo, width,
+        accept_empty, stalls);
+  };
+  std::vector<Stall> stalls;
+  uint64_t cycles = queue(&stalls);
+  std::mt19937_64 rng(0x5eed);
+  for (uint32_t t = 0; t < tries && !stalls.empty(); ++t) {
+    const Stall at = stalls[rng() % stalls.size()];
+    std::vector<uint32_t> candidates;
+    for (uint32_t r = 0; r < m.rows; ++r) {
+      if (pe_of[r] != at.pe) continue;
+      const bool near = std::any_of(row_cols[r].begin(), row_cols[r].end(), [&](uint32_t j) {
+        return position[j] != kNone && position[j] + 24 >= at.position &&
+               position[j] <= at.position;
+      });
+      if (near) candidates.push_back(r);
+    }
+    if (candidates.empty()) continue;
+    const uint32_t r = candidates[rng() % candidates.size()];
+    const auto s = static_cast<uint32_t>(rng() % m.rows);
+    const uint32_t a = pe_of[r], b = pe_of[s];
+    const int64_t moved =
+        static_cast<int64_t>(row_cols[r].size()) - static_cast<int64_t>(row_cols[s].size());
+    if (a == b || load[a] - moved > max_load || load[b] + moved > max_load) continue;
+    move(r, b);
+    move(s, a);
+    std::vector<Stall> now;
+    const uint64_t after = queue(&now);
+    if (after < cycles) {
+      cycles = after;
+      stalls = std::move(now);
+    } else {
+      move(r, a);
+      move(s, b);
+    }
+  }
+  std::vector<uint32_t> order(m.rows);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return row_cols[x].size() > row_cols[y].size(); });
+  std::vector<uint32_t> next_local(n, 0), out(m.rows);
+  for (uint32_t r : order) out[r] = next_local[pe_of[r]]++ * n + pe_of[r];
+  return out;
 }
 
 int run(int argc, char** argv) {
@@ -99,7 +213,12 @@ int run(int argc, char** argv) {
       "window", po::value<int64_t>()->default_value(32), "row balancing: window in columns")(
       "tries", po::value<int64_t>()->default_value(40), "row balancing: swap tries per row")(
       "seed", po::value<int64_t>()->default_value(1), "seed of the layers and activations")(
-      "accept-empty", "a PE with a full FIFO still accepts a column it holds no entries for");
+      "accept-empty", "a PE with a full FIFO still accepts a column it holds no entries for")(
+      "directed", po::value<int64_t>()->default_value(0),
+      "tries of queue-directed row swaps after balancing (0: none; an experiment, see the source)")(
+      "directed-on", po::value<std::string>()->default_value("all"),
+      "columns the directed swaps optimise for: all (what a compiler knows) or run (the run's "
+      "non-zero activations, an oracle)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -118,13 +237,19 @@ int run(int argc, char** argv) {
   const auto tries = int_option_as<uint32_t>(vm, "tries", 0, 1000000);
   const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   const bool accept_empty = vm.count("accept-empty") != 0;
+  const auto directed = int_option_as<uint32_t>(vm, "directed", 0, 1000000);
+  const std::string directed_on = vm["directed-on"].as<std::string>();
+  if (directed_on != "all" && directed_on != "run") {
+    throw cli::UsageError(fmt::format("--directed-on is '{}'; it takes all or run", directed_on));
+  }
   fmt::print(
       "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}; balanced: window {}, {} tries "
       "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
       pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "", window,
       tries);
-  fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}\n", "layer", "variant", "interleaved",
-             "balanced totals", "balanced windows");
+  fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}{}\n", "layer", "variant", "interleaved",
+             "balanced totals", "balanced windows",
+             directed != 0 ? fmt::format(" {:>18}", "directed (" + directed_on + ")") : "");
   for (const BenchmarkLayer& b : benchmark_layers()) {
     for (bool skewed : {false, true}) {
       std::mt19937_64 rng(seed);
@@ -133,11 +258,21 @@ int run(int argc, char** argv) {
       std::vector<bool> nonzero(b.inputs);
       for (uint32_t j = 0; j < b.inputs; ++j) nonzero[j] = nz(rng);
       std::string cells;
-      for (uint32_t t : {UINT32_MAX, 0u, tries}) {
-        const CodeMatrix x =
-            t == UINT32_MAX ? m : permute_rows(m, balance_rows(m, pes, {window, t}));
+      const auto cell = [&](const CodeMatrix& x) {
         const Outcome o = simulate(pack(x, pes), nonzero, fifo, width, accept_empty);
-        cells += fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
+        return fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
+      };
+      cells += cell(m);
+      cells += cell(permute_rows(m, balance_rows(m, pes, {window, 0})));
+      const std::vector<uint32_t> balanced = balance_rows(m, pes, {window, tries});
+      cells += cell(permute_rows(m, balanced));
+      if (directed != 0) {
+        std::vector<uint32_t> columns;
+        for (uint32_t j = 0; j < m.cols; ++j) {
+          if (directed_on == "all" || nonzero[j]) columns.push_back(j);
+        }
+        cells += cell(permute_rows(
+            m, directed_swaps(m, pes, balanced, columns, fifo, width, accept_empty, directed)));
       }
       fmt::print("{:<8} {:<8}{}\n", b.name, skewed ? "skewed" : "uniform", cells);
     }
