@@ -14,7 +14,6 @@
 #include <boost/program_options.hpp>
 #include <deque>
 #include <iostream>
-#include <numeric>
 #include <random>
 #include <string>
 
@@ -113,12 +112,12 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
 
 // Directed swaps after the balancer (an experiment, not built into balance_rows): run the queue,
 // pick one of its stalls at random, swap a row of the PE that held it (one with an entry among
-// the 24 columns before) with a random row of another PE, and keep the swap if the queue then
+// the kNear columns before) with a random row of another PE, and keep the swap if the queue then
 // takes fewer cycles. The queue here counts non-zeros only (no padding: repacking per try would
 // cost seconds); swaps may not lift a PE above the busiest total. `columns` are the broadcasts it
 // optimises for: every column (what a compiler knows) or the run's non-zero activations (an
 // oracle, an upper bound on what any such search can find). Returns the new permutation, the
-// densest rows first within each PE as balance_rows lays them out.
+// densest rows first within each PE (densest_first_layout).
 std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
                                      const std::vector<uint32_t>& new_row,
                                      const std::vector<uint32_t>& columns, uint32_t fifo,
@@ -130,6 +129,7 @@ std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
     for (uint32_t e = m.col_ptr[j]; e < m.col_ptr[j + 1]; ++e) row_cols[m.row_idx[e]].push_back(j);
   }
   constexpr int64_t kNone = -1;
+  constexpr int64_t kNear = 24;  // a stall's PE gives up a row with an entry this close before it
   std::vector<int64_t> position(m.cols, kNone);
   for (size_t c = 0; c < columns.size(); ++c) position[columns[c]] = static_cast<int64_t>(c);
   std::vector<std::vector<uint32_t>> count(n, std::vector<uint32_t>(columns.size(), 0));
@@ -167,7 +167,7 @@ std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
     for (uint32_t r = 0; r < m.rows; ++r) {
       if (pe_of[r] != at.pe) continue;
       const bool near = std::any_of(row_cols[r].begin(), row_cols[r].end(), [&](uint32_t j) {
-        return position[j] != kNone && position[j] + 24 >= at.position &&
+        return position[j] != kNone && position[j] + kNear >= at.position &&
                position[j] <= at.position;
       });
       if (near) candidates.push_back(r);
@@ -191,13 +191,9 @@ std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
       move(s, b);
     }
   }
-  std::vector<uint32_t> order(m.rows);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t x, uint32_t y) { return row_cols[x].size() > row_cols[y].size(); });
-  std::vector<uint32_t> next_local(n, 0), out(m.rows);
-  for (uint32_t r : order) out[r] = next_local[pe_of[r]]++ * n + pe_of[r];
-  return out;
+  std::vector<uint32_t> row_entries(m.rows);
+  for (uint32_t r = 0; r < m.rows; ++r) row_entries[r] = static_cast<uint32_t>(row_cols[r].size());
+  return densest_first_layout(pe_of, row_entries, n);
 }
 
 int run(int argc, char** argv) {

@@ -91,7 +91,7 @@ std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return row_win[a].size() > row_win[b].size(); });
   // Every PE keeps the local row count plain interleaving gives it.
-  std::vector<uint32_t> free_rows(num_pe), next_local(num_pe, 0);
+  std::vector<uint32_t> free_rows(num_pe);
   for (uint32_t k = 0; k < num_pe; ++k) {
     free_rows[k] = k < m.rows ? (m.rows - k + num_pe - 1) / num_pe : 0;
   }
@@ -109,9 +109,23 @@ std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
   const auto windows =
       static_cast<uint32_t>((uint64_t{m.cols} + options.window_cols - 1) / options.window_cols);
   refine_windows(row_win, windows, num_pe, options.tries_per_row, pe_of, load);
+  std::vector<uint32_t> row_entries(m.rows);
+  for (uint32_t r = 0; r < m.rows; ++r) row_entries[r] = static_cast<uint32_t>(row_win[r].size());
+  return densest_first_layout(pe_of, row_entries, num_pe);
+}
+
+std::vector<uint32_t> densest_first_layout(const std::vector<uint32_t>& pe_of,
+                                           const std::vector<uint32_t>& row_entries,
+                                           uint32_t num_pe) {
+  require(pe_of.size() == row_entries.size(), "row layout: {} PE choices for {} rows", pe_of.size(),
+          row_entries.size());
   // Within a PE the densest rows come first: entries cluster at low local rows, so fewer zero
   // runs exceed what a 4-bit relative index spans, and fewer padding entries are needed.
-  std::vector<uint32_t> new_row(m.rows);
+  std::vector<uint32_t> order(pe_of.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return row_entries[a] > row_entries[b]; });
+  std::vector<uint32_t> next_local(num_pe, 0), new_row(pe_of.size());
   for (uint32_t r : order) new_row[r] = next_local[pe_of[r]]++ * num_pe + pe_of[r];
   return new_row;
 }

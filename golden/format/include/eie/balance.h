@@ -31,6 +31,12 @@ struct BalanceOptions {
 std::vector<uint32_t> balance_rows(const CodeMatrix& m, uint32_t num_pe,
                                    const BalanceOptions& options = {});
 
+// Step 3 on its own: new_row[old] for rows already dealt to PEs (pe_of[old]), each PE's rows in
+// order of their non-zeros (row_entries[old]), largest first, ties in row order.
+std::vector<uint32_t> densest_first_layout(const std::vector<uint32_t>& pe_of,
+                                           const std::vector<uint32_t>& row_entries,
+                                           uint32_t num_pe);
+
 // A permutation new_unit[old_unit] of an LSTM's hidden units for N PEs (docs/benchmarks.md, "An
 // LSTM on the array"): unit k owns gate rows k, H + k, 2H + k and 3H + k, which must move
 // together, so units, largest first, each take the free slot whose four PEs end up least loaded
