@@ -19,7 +19,7 @@ for layer in "${layers[@]}"; do
   for variant in uniform skewed uniform+balanced skewed+balanced; do
     flags=()
     [[ "$variant" == skewed* ]] && flags+=(--skewed)
-    [[ "$variant" == *+balanced ]] && flags+=(--balance)
+    [[ "$variant" == *+balanced ]] && flags+=(--balance --order-inputs)
     "$sim" --scenario benchmark --layer "$layer" "${flags[@]}" --fifo 8 --idle 0 \
       --backpressure 0 --seed 1 --quiet --backdoor --json "$out/$layer.$variant.json"
   done

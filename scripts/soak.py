@@ -116,6 +116,8 @@ def config_for(seed, build=None):
         args.append("--balance")
     if rng.random() < 0.2:
         args.append("--backdoor")
+    if "--balance" in args and rng.random() < 0.5:
+        args.append("--order-inputs")
     return name, args
 
 

@@ -175,6 +175,8 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
   }
   check_paths(vm);
   o.balance = vm.count("balance") > 0;
+  o.order_inputs = vm.count("order-inputs") > 0;
+  if (o.order_inputs && !o.balance) throw cli::UsageError("--order-inputs needs --balance");
   o.backdoor = vm.count("backdoor") > 0;
   o.readback = vm.count("readback") > 0;
   o.dirty_codebook0 = vm.count("dirty-codebook0") > 0;
@@ -204,6 +206,9 @@ po::options_description sim_option_descriptions() {
                    "benchmark layer: Alex-6/7/8, VGG-6/7/8, NT-We/Wd/LSTM")(
       "skewed", "benchmark: log-normal row densities instead of uniform")(
       "balance", "permute rows to even out the PEs' work before loading (row balancing)")(
+      "order-inputs",
+      "with --balance, also order the first layer's inputs to spread each PE's work along the "
+      "broadcasts (input ordering; the inputs are sent in that order)")(
       "sizes", po::value<std::string>(), "layer widths for random scenarios, input first")(
       "weight-density", po::value<double>()->default_value(0.1), "weight density of scenarios")(
       "act-density", po::value<double>()->default_value(0.5), "non-zero share of random inputs")(

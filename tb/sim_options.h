@@ -38,7 +38,8 @@ struct SimOptions {
   std::vector<uint32_t> fifo_sweep;       // --fifo-sweep: one run of the first input per limit
   std::optional<uint64_t> expect_cycles;  // the first run must take exactly this many
   std::vector<ActivityExpectation> expect_activity;
-  bool balance = false, backdoor = false, readback = false, dirty_codebook0 = false;
+  bool balance = false, order_inputs = false, backdoor = false, readback = false;
+  bool dirty_codebook0 = false;
   bool quiet = false;
   std::string trace_path, json_path, coverage_path;  // empty: not written
   std::string benchmark_layer;  // a generated benchmark layer, whose paper figures the JSON quotes

@@ -56,6 +56,16 @@ void check_expected_activity(const std::vector<ActivityExpectation>& expected,
   }
 }
 
+// --expect-activity names layers the network has.
+void check_activity_layers(const std::vector<ActivityExpectation>& expected, const Network& net) {
+  for (const ActivityExpectation& e : expected) {
+    if (e.layer > net.layers.size()) {
+      throw cli::UsageError(fmt::format("--expect-activity {}: the network has {} layer(s)", e.text,
+                                        net.layers.size()));
+    }
+  }
+}
+
 int run(const po::variables_map& vm) {
   const SimOptions opt = parse_sim_options(vm);
   const HwConfig& built = opt.config;
@@ -67,16 +77,13 @@ int run(const po::variables_map& vm) {
   Scenario& s = stimulus.scenario;
   require(!s.inputs.empty(), "no input to run");
   if (needs_segments(s.net)) {  // its segments on the array; pooling, LSTM updates on the host
+    for (std::vector<int16_t>& x : s.inputs) x = network_order(s.net, x);  // as the host sends it
     run_segmented(opt, stimulus, info, rng);
     return 0;
   }
-  for (const ActivityExpectation& e : opt.expect_activity) {
-    if (e.layer > s.net.layers.size()) {
-      throw cli::UsageError(fmt::format("--expect-activity {}: the network has {} layer(s)", e.text,
-                                        s.net.layers.size()));
-    }
-  }
-  if (opt.balance) s.net = balance_network(s.net, built.pes());
+  check_activity_layers(opt.expect_activity, s.net);
+  if (opt.balance) s.net = balance_network(s.net, built.pes(), {opt.order_inputs});
+  for (std::vector<int16_t>& x : s.inputs) x = network_order(s.net, x);  // as the host sends it
   if (!opt.fifo_sweep.empty()) s.inputs.resize(opt.fifo_sweep.size(), s.inputs.front());
   const auto inferences = static_cast<uint32_t>(s.inputs.size());
   cli::set_stage("building the memory image");

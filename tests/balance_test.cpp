@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <utility>
@@ -194,6 +195,90 @@ TEST(Balance, LstmUnitsMoveWithTheirFourGatesAndKeepTheFunction) {
                                     return id;
                                   }()
                                       .begin()));
+}
+
+// The largest gap over PEs and prefixes of the broadcast order between a PE's work so far and its
+// share of its total (work x position / columns), padding entries counted.
+double worst_gap(const CodeMatrix& m, uint32_t num_pe) {
+  const PackedLayer p = pack(m, num_pe);
+  double worst = 0;
+  for (uint32_t k = 0; k < num_pe; ++k) {
+    const double total = p.pe[k].ptr[m.cols];
+    for (uint32_t j = 1; j <= m.cols; ++j) {
+      worst = std::max(worst, std::abs(p.pe[k].ptr[j] - total * j / m.cols));
+    }
+  }
+  return worst;
+}
+
+TEST(Balance, InputOrderSpreadsEachPesWorkAlongTheBroadcasts) {
+  // 8 PEs, 32 rows; columns 32c .. 32c + 31 have entries only in PE c's rows: in their own order
+  // each PE gets all its work in one stretch and the others none.
+  std::vector<uint8_t> dense(32 * 256, 0);
+  std::mt19937_64 rng(5);
+  for (uint32_t j = 0; j < 256; ++j) {
+    for (uint32_t i = j / 32; i < 32; i += 8) {
+      if (rng() % 2 != 0) dense[size_t{i} * 256 + j] = static_cast<uint8_t>(1 + rng() % 15);
+    }
+  }
+  const CodeMatrix m = CodeMatrix::from_dense(32, 256, dense);
+  const std::vector<uint32_t> q = order_columns(m, 8);
+  std::vector<uint32_t> sorted = q;
+  std::sort(sorted.begin(), sorted.end());
+  for (uint32_t j = 0; j < 256; ++j) ASSERT_EQ(sorted[j], j);
+  EXPECT_EQ(order_columns(m, 8), q);  // deterministic
+  const CodeMatrix ordered = permute_cols(m, q);
+  EXPECT_GT(worst_gap(m, 8), 40);  // about 7/8 of a PE's 64 entries
+  EXPECT_LT(worst_gap(ordered, 8), 4) << "each PE's work so far stays within a few entries";
+  // Random layers gain too.
+  for (uint32_t n : {3u, 8u, 16u}) {
+    const CodeMatrix r = skewed(64, 300, rng);
+    EXPECT_LT(worst_gap(permute_cols(r, order_columns(r, n)), n), worst_gap(r, n) / 2) << n;
+  }
+}
+
+TEST(Balance, InputOrderKeepsTheFunctionAndComposes) {
+  std::mt19937_64 rng(6);
+  Network net;
+  for (auto [rows, cols] : {std::pair<uint32_t, uint32_t>{40, 70}, {9, 40}}) {
+    Layer l;
+    l.weights = skewed(rows, cols, rng);
+    for (int c = 1; c < 16; ++c)
+      l.codebook[static_cast<size_t>(c)] = static_cast<int16_t>(c * 97 - 700);
+    l.w_frac = 12;
+    l.bias.assign(rows, 35);
+    l.relu = net.layers.empty();
+    net.layers.push_back(l);
+  }
+  const Network ordered = balance_network(net, 8, {true});
+  ASSERT_EQ(ordered.input_order.size(), 70u);
+  EXPECT_FALSE(ordered.layers[0].weights == balance_network(net, 8).layers[0].weights);
+  const GoldenModel a(net, 8), b(ordered, 8);
+  std::uniform_int_distribution<int> v(-200, 300);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::vector<int16_t> x(70);
+    for (auto& e : x) e = static_cast<int16_t>(v(rng));
+    EXPECT_EQ(original_order(ordered, b.run(network_order(ordered, x)).back()), a.run(x).back())
+        << trial;
+    // The network's input input_order[i] is original input i.
+    const std::vector<int16_t> sent = network_order(ordered, x);
+    for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(sent[ordered.input_order[i]], x[i]);
+  }
+  // Ordering again, for another PE count, composes the input orders.
+  const Network twice = balance_network(ordered, 3, {true});
+  const GoldenModel c(twice, 3);
+  std::vector<int16_t> x(70);
+  for (auto& e : x) e = static_cast<int16_t>(v(rng));
+  EXPECT_EQ(original_order(twice, c.run(network_order(twice, x)).back()), a.run(x).back());
+  test::expect_error([&] { (void)network_order(twice, std::vector<int16_t>(69)); },
+                     "an input of 69 values for a network of 70 inputs");
+}
+
+TEST(Balance, InputOrderNeedsAFullyConnectedFirstLayer) {
+  std::mt19937_64 rng(7);
+  const Network net = skewed_lstm(rng);
+  test::expect_error([&] { (void)balance_network(net, 4, {true}); },
+                     "input order: layer1 is a LSTM layer");
 }
 
 TEST(Balance, PermuteColumnsMovesInputs) {

@@ -278,6 +278,8 @@ TEST_F(CliRobustness, OutOfRangeOptionsAreUsageErrorsNamingTheOption) {
       {"compress " + layers + " --init foo -o " + y, "--init: unknown k-means initialisation"},
       {"compress " + layers + " --clusters -3 -o " + y, "--clusters: '-3'"},
       {"compress " + layers + " --balance-pe -1 -o " + y, "--balance-pe -1"},
+      {"compress " + layers + " --order-inputs -o " + y, "--order-inputs needs --balance-pe"},
+      {"deep-compress --order-inputs -o " + y, "--order-inputs needs --balance-pe"},
       {"compress " + layers + " --rel-bits 9 -o " + y, "--rel-bits: '9'"},
       {"deep-compress --lr nan -o " + y, "--lr nan"},
       {"deep-compress --dropout 1 -o " + y, "--dropout 1"},

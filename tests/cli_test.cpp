@@ -116,6 +116,25 @@ TEST_F(Cli, CompressReportInferMatchesTheLibrary) {
       << p.output;
 }
 
+// Row balancing and input order change the file, not the answers: infer undoes both.
+TEST_F(Cli, BalancedModelWithInputOrderInfersTheSame) {
+  ASSERT_EQ(run_cli("compress " + layers() + " --density 0.5 --quiet -o " + f("m.eie")).exit_code,
+            0);
+  const Result c = run_cli("compress " + layers() +
+                           " --density 0.5 --balance-pe 4 --order-inputs --quiet -o " + f("o.eie"));
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  const ModelFile o = read_model(f("o.eie"));
+  EXPECT_EQ(o.net.input_order.size(), 40u);
+  EXPECT_EQ(o.net.output_order.size(), 5u);
+  for (const char* m : {"m", "o"}) {
+    const Result i = run_cli(fmt::format("infer {} -i {} -o {} --raw", f(std::string(m) + ".eie"),
+                                         f("x.npy"), f(std::string(m) + ".npy")));
+    ASSERT_EQ(i.exit_code, 0) << i.output;
+  }
+  EXPECT_EQ(read_npy(f("o.npy"), NpyKind::kFloatOrInt16).values,
+            read_npy(f("m.npy"), NpyKind::kFloatOrInt16).values);
+}
+
 // An LSTM model (the fuzz corpus's: 3 steps of 4 inputs, 3 hidden units, then 2 outputs):
 // report, pack and infer, its input flat or as (batch, steps, input) alike.
 TEST_F(Cli, LstmModelReportsPacksAndInfers) {

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <numeric>
 #include <random>
 
 #include "eie/crc32.h"
 #include "eie/error.h"
+#include "eie/report.h"
 #include "test_util.h"
 
 namespace eie {
@@ -212,7 +214,7 @@ TEST(ModelFile, RejectionMessagesNameTheProblem) {
   std::vector<uint8_t> flipped = good;
   flipped[40] ^= 1;
   expect_reject(flipped, "checksum mismatch");
-  patched(8, 5, "version 5 is not supported");
+  patched(8, 6, "version 6 is not supported");
   patched(10, 1, "header flags");
   patched(12, 16, "act_frac 16");
   patched(13, 1, "reserved");
@@ -296,6 +298,72 @@ TEST(ModelFile, OutputOrderRoundTripsAndIsValidated) {
 uint32_t read_u32_le(const std::vector<uint8_t>& b, size_t at) {
   return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
          uint32_t{b[at + 3]} << 24;
+}
+
+// A network with an input order: sample_network's 50 inputs reversed.
+ModelFile with_input_order(std::mt19937_64& rng) {
+  ModelFile m = make_model_file(sample_network(rng));
+  for (uint32_t i = 0; i < 50; ++i) m.net.input_order.push_back(49 - i);
+  return m;
+}
+
+TEST(ModelFile, InputOrderRoundTripsInVersionFiveAndIsValidated) {
+  std::mt19937_64 rng(22);
+  const ModelFile m = with_input_order(rng);
+  const std::vector<uint8_t> b = serialize_model(m);
+  EXPECT_EQ(b[8] | b[9] << 8, 5);
+  EXPECT_EQ(parse_model(b, "m.eie").net, m.net);
+  // 4.2e: after the (empty) output order, the count and the entries, then the CRC.
+  EXPECT_EQ(read_u32_le(b, b.size() - 4 - 4 * 50 - 4), 50u);
+  EXPECT_EQ(read_u32_le(b, b.size() - 4 - 4 * 50 - 8), 0u);
+  EXPECT_EQ(read_u32_le(b, b.size() - 8), 0u);  // the last entry
+  EXPECT_EQ(make_report(m).file_bytes, b.size());
+  // Without an input order the same network is version 3, 204 bytes shorter.
+  ModelFile plain = m;
+  plain.net.input_order.clear();
+  EXPECT_EQ(serialize_model(plain)[8], 3);
+  EXPECT_EQ(serialize_model(plain).size() + 204, b.size());
+  // A version 5 file may say 0: inputs in their own order.
+  std::vector<uint8_t> empty = serialize_model(plain);
+  empty.insert(empty.end() - 4, {0, 0, 0, 0});
+  empty[8] = 5;
+  set_crc(empty);
+  EXPECT_EQ(parse_model(empty, "m.eie").net, plain.net);
+
+  std::vector<uint8_t> dup = b;
+  dup[dup.size() - 8] = 1;  // the last entry (0) becomes a second 1
+  set_crc(dup);
+  expect_reject(dup, "input order is not a permutation (at 1)");
+  std::vector<uint8_t> big = b;
+  big[big.size() - 8] = 50;  // out of range
+  set_crc(big);
+  expect_reject(big, "input order is not a permutation (at 50)");
+  std::vector<uint8_t> count = b;
+  count[count.size() - 4 - 4 * 50 - 4] = 49;
+  set_crc(count);
+  expect_reject(count, "input order has 49 entries for 50 inputs");
+  std::vector<uint8_t> older = b;  // version 4 has no input order: its bytes are left over
+  older[8] = 4;
+  set_crc(older);
+  expect_reject(older, "204 unexpected bytes after the last layer");
+  ModelFile short_order = m;
+  short_order.net.input_order.pop_back();
+  EXPECT_THROW(serialize_model(short_order), Error);
+}
+
+TEST(ModelFile, InputOrderFilesRejectEveryTruncationAndCorruption) {
+  std::mt19937_64 rng(23);
+  const std::vector<uint8_t> b = serialize_model(with_input_order(rng));
+  expect_every_truncation_rejected(b);
+  expect_every_byte_flip_rejected(b);
+}
+
+TEST(ModelFile, InputOrderNeedsAFullyConnectedFirstLayer) {
+  std::mt19937_64 rng(24);
+  Network net = sample_cnn(rng);
+  net.input_order.resize(net.inputs());
+  std::iota(net.input_order.begin(), net.input_order.end(), 0);
+  test::expect_error([&] { net.validate(); }, "an input order needs a fully connected first layer");
 }
 
 // A version 3 file of fully connected layers as version 2 wrote it: no layer type bytes.

@@ -212,6 +212,8 @@ int run(int argc, char** argv) {
       "accept-empty", "a PE with a full FIFO still accepts a column it holds no entries for")(
       "directed", po::value<int64_t>()->default_value(0),
       "tries of queue-directed row swaps after balancing (0: none; an experiment, see the source)")(
+      "order-inputs",
+      "add a column: balanced windows, then the input order (balance.h, order_columns)")(
       "directed-on", po::value<std::string>()->default_value("all"),
       "columns the directed swaps optimise for: all (what a compiler knows) or run (the run's "
       "non-zero activations, an oracle)");
@@ -235,6 +237,7 @@ int run(int argc, char** argv) {
   const bool accept_empty = vm.count("accept-empty") != 0;
   const auto directed = int_option_as<uint32_t>(vm, "directed", 0, 1000000);
   const std::string directed_on = vm["directed-on"].as<std::string>();
+  const bool order_inputs = vm.count("order-inputs") != 0;
   if (directed_on != "all" && directed_on != "run") {
     throw cli::UsageError(fmt::format("--directed-on is '{}'; it takes all or run", directed_on));
   }
@@ -243,9 +246,10 @@ int run(int argc, char** argv) {
       "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
       pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "", window,
       tries);
-  fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}{}\n", "layer", "variant", "interleaved",
+  fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}{}{}\n", "layer", "variant", "interleaved",
              "balanced totals", "balanced windows",
-             directed != 0 ? fmt::format(" {:>18}", "directed (" + directed_on + ")") : "");
+             directed != 0 ? fmt::format(" {:>18}", "directed (" + directed_on + ")") : "",
+             order_inputs ? fmt::format(" {:>18}", "+ input order") : "");
   for (const BenchmarkLayer& b : benchmark_layers()) {
     for (bool skewed : {false, true}) {
       std::mt19937_64 rng(seed);
@@ -269,6 +273,15 @@ int run(int argc, char** argv) {
         }
         cells += cell(permute_rows(
             m, directed_swaps(m, pes, balanced, columns, fifo, width, accept_empty, directed)));
+      }
+      if (order_inputs) {  // the activations move with their columns
+        const CodeMatrix rows = permute_rows(m, balanced);
+        const std::vector<uint32_t> q = order_columns(rows, pes);
+        std::vector<bool> moved(m.cols);
+        for (uint32_t j = 0; j < m.cols; ++j) moved[q[j]] = nonzero[j];
+        const Outcome o =
+            simulate(pack(permute_cols(rows, q), pes), moved, fifo, width, accept_empty);
+        cells += fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       }
       fmt::print("{:<8} {:<8}{}\n", b.name, skewed ? "skewed" : "uniform", cells);
     }

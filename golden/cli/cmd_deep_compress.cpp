@@ -89,8 +89,12 @@ int run_deep_compress(const std::vector<std::string>& args) {
                                                  "seed (initialisation, order, k-means)")(
       "balance-pe", po::value<int64_t>()->default_value(0),
       "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
-      "(0: off)")("force", "write the outputs even where one is an input file")(
-      "quiet", "no per-epoch lines");
+      "(0: off)")(
+      "order-inputs",
+      "with --balance-pe, also order the first layer's inputs so that each PE's work spreads "
+      "evenly along the broadcasts (a fully connected first layer; the host sends its inputs in "
+      "that order, docs/benchmarks.md)")(
+      "force", "write the outputs even where one is an input file")("quiet", "no per-epoch lines");
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
                   vm)) {
@@ -173,6 +177,8 @@ int run_deep_compress(const std::vector<std::string>& args) {
       int_option_as<int>(vm, "shift", 0, kMaxShift);
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
+  const bool order_inputs = vm.count("order-inputs") > 0;
+  if (order_inputs && balance_pe == 0) throw UsageError("--order-inputs needs --balance-pe");
 
   const std::string out = vm["output"].as<std::string>();
   const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
@@ -208,10 +214,10 @@ int run_deep_compress(const std::vector<std::string>& args) {
     std::fflush(info);
   });
   if (balance_pe > 0) {
-    r.model = make_model_file(balance_network(r.model.net, balance_pe), o.huffman);
+    r.model = make_model_file(balance_network(r.model.net, balance_pe, {order_inputs}), o.huffman);
     const double acc = golden_accuracy(r.model.net, data.test);
-    fmt::print(info, "rows balanced for {} PEs: fixed-point accuracy {:.2f}%\n", balance_pe,
-               100 * acc);
+    fmt::print(info, "rows balanced{} for {} PEs: fixed-point accuracy {:.2f}%\n",
+               order_inputs ? " and inputs ordered" : "", balance_pe, 100 * acc);
     r.stages.back().fixed_accuracy = acc;
   }
   write_model(out, r.model);

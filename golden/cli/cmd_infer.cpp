@@ -93,7 +93,7 @@ int run_infer(const std::vector<std::string>& args) {
         fail("{}: input {} of the batch: {}", input_path, b, e.what());
       }
     }
-    const auto outs = golden.run(in, &work[b]);
+    const auto outs = golden.run(network_order(model.net, in), &work[b]);   // the host's order
     const std::vector<int16_t> y = original_order(model.net, outs.back());  // undo row balancing
     y_raw.insert(y_raw.end(), y.begin(), y.end());
   }

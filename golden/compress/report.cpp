@@ -63,7 +63,9 @@ CompressionReport make_report(const ModelFile& model) {
     r.file_bytes += layer_section_size(layer, model.coding[l]).total_bytes;
     r.layers.push_back(lr);
   }
-  const uint64_t overhead = kFileOverheadBytes + 4 * uint64_t{model.net.output_order.size()};
+  const uint64_t inputs = model.net.input_order.size();  // version 5: its count and entries
+  const uint64_t overhead = kFileOverheadBytes + 4 * uint64_t{model.net.output_order.size()} +
+                            (inputs == 0 ? 0 : 4 + 4 * inputs);
   r.total.pq.bytes += overhead;
   r.total.pqh.bytes += overhead;
   r.file_bytes += overhead;

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "eie/error.h"
+#include "eie/sparse_format.h"
 
 namespace eie {
 
@@ -243,7 +244,54 @@ void permute_inputs(Layer& layer, const std::vector<uint32_t>& new_in) {
 
 }  // namespace
 
-Network balance_network(const Network& net, uint32_t num_pe) {
+std::vector<uint32_t> order_columns(const CodeMatrix& m, uint32_t num_pe) {
+  require(num_pe >= 1, "input order needs at least one PE");
+  const PackedLayer packed = pack(m, num_pe);
+  // Each column's work: (PE, entries, padding included), and each PE's total.
+  std::vector<uint64_t> start(m.cols + 1, 0);
+  std::vector<std::pair<uint32_t, uint32_t>> work;
+  std::vector<uint64_t> total(num_pe, 0);
+  for (uint32_t j = 0; j < m.cols; ++j) {
+    for (uint32_t k = 0; k < num_pe; ++k) {
+      const uint32_t w = packed.pe[k].ptr[j + 1] - packed.pe[k].ptr[j];
+      if (w != 0) work.emplace_back(k, w);
+      total[k] += w;
+    }
+    start[j + 1] = work.size();
+  }
+  // Integers throughout, so the order is the same on every machine: the share so far is
+  // floor(position x total / columns), and a column's cost is the change it makes to the sum of
+  // squares, sum over its PEs of w (2 d + w) with d = work so far - share.
+  std::vector<int64_t> done(num_pe, 0), d(num_pe, 0);
+  std::vector<uint32_t> left(m.cols);
+  std::iota(left.begin(), left.end(), 0);
+  std::vector<uint32_t> new_col(m.cols);
+  for (uint32_t pos = 0; pos < m.cols; ++pos) {
+    for (uint32_t k = 0; k < num_pe; ++k) {
+      d[k] = done[k] - static_cast<int64_t>((uint64_t{pos} + 1) * total[k] / m.cols);
+    }
+    size_t best = 0;
+    int64_t best_cost = 0;
+    for (size_t c = 0; c < left.size(); ++c) {
+      int64_t cost = 0;
+      for (uint64_t e = start[left[c]]; e < start[left[c] + 1]; ++e) {
+        const int64_t w = work[e].second;
+        cost += w * (2 * d[work[e].first] + w);
+      }
+      if (c == 0 || cost < best_cost) {  // left stays sorted: ties go to the lowest column
+        best = c;
+        best_cost = cost;
+      }
+    }
+    const uint32_t j = left[best];
+    left.erase(left.begin() + static_cast<std::ptrdiff_t>(best));
+    new_col[j] = pos;
+    for (uint64_t e = start[j]; e < start[j + 1]; ++e) done[work[e].first] += work[e].second;
+  }
+  return new_col;
+}
+
+Network balance_network(const Network& net, uint32_t num_pe, const NetworkBalance& options) {
   net.validate();
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const LayerKind kind = net.layers[l].kind;
@@ -273,6 +321,19 @@ Network balance_network(const Network& net, uint32_t num_pe) {
     }
   }
   out.output_order = order;
+  if (options.order_inputs) {
+    require(out.layers.front().kind == LayerKind::kFullyConnected,
+            "input order: {} is a {} layer; only a fully connected first layer takes its inputs "
+            "in any order",
+            layer_label(out, 0), kind_name(out.layers.front().kind));
+    const std::vector<uint32_t> q = order_columns(out.layers.front().weights, num_pe);
+    out.layers.front().weights = permute_cols(out.layers.front().weights, q);
+    std::vector<uint32_t> inputs(net.inputs());
+    std::iota(inputs.begin(), inputs.end(), 0);
+    if (!net.input_order.empty()) inputs = net.input_order;
+    for (uint32_t& i : inputs) i = q[i];  // original input i now goes to q[input_order[i]]
+    out.input_order = inputs;
+  }
   out.validate();
   return out;
 }

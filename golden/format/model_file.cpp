@@ -42,6 +42,7 @@ uint8_t layer_kinds(uint16_t version) { return version < 3 ? 1 : version < 4 ? 3
 
 // The oldest version that holds `net`.
 uint16_t version_for(const Network& net) {
+  if (!net.input_order.empty()) return 5;
   for (const Layer& layer : net.layers) {
     if (layer.kind == LayerKind::kLstm) return 4;
   }
@@ -446,6 +447,10 @@ std::vector<uint8_t> serialize_model(const ModelFile& model) {
   // Version 2: the output order (0 = outputs in their own order).
   w.u32(static_cast<uint32_t>(model.net.output_order.size()));
   for (uint32_t p : model.net.output_order) w.u32(p);
+  if (!model.net.input_order.empty()) {  // version 5: the input order
+    w.u32(static_cast<uint32_t>(model.net.input_order.size()));
+    for (uint32_t p : model.net.input_order) w.u32(p);
+  }
   w.u32(crc32(w.data().data(), w.size()));
   return std::move(w.data());
 }
@@ -499,6 +504,15 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
       model.net.output_order.push_back(r.u32(fmt::format("output order[{}]", i)));
     }
   }
+  if (version >= 5) {
+    const uint32_t count = r.u32("input order count");
+    require(count == 0 || count == model.net.layers.front().inputs(),
+            "{}: input order has {} entries for {} inputs", source, count,
+            model.net.layers.front().inputs());
+    for (uint32_t i = 0; i < count; ++i) {
+      model.net.input_order.push_back(r.u32(fmt::format("input order[{}]", i)));
+    }
+  }
   require(r.remaining() == 0, "{}: {} unexpected bytes after the last layer", source,
           r.remaining());
   try {
@@ -529,13 +543,17 @@ uint64_t model_size_bound(const std::vector<uint8_t>& head) {
             "layer {} section ends at byte {}, past the {} bytes a model file may hold", l + 1, pos,
             kMaxModelFileBytes);
   }
-  if (version >= 2) {
+  // The output order (version 2 on), then the input order (version 5).
+  for (unsigned from : {2U, 5U}) {
+    if (version < from) break;
     if (pos + 4 > head.size()) return kMaxModelFileBytes;
     pos += 4 + 4 * uint64_t{u32_at(static_cast<size_t>(pos))};
+    require(pos + kTrailerBytes <= kMaxModelFileBytes,
+            "the {} order ends at byte {}, past the {} bytes a model file may hold",
+            from == 2 ? "output" : "input", pos, kMaxModelFileBytes);
   }
   require(pos + kTrailerBytes <= kMaxModelFileBytes,
-          "the output order ends at byte {}, past the {} bytes a model file may hold", pos,
-          kMaxModelFileBytes);
+          "the checksum would end past the {} bytes a model file may hold", kMaxModelFileBytes);
   return pos + kTrailerBytes;
 }
 

@@ -165,6 +165,18 @@ void Network::validate() const {
       seen[p] = 1;
     }
   }
+  if (!input_order.empty()) {
+    require(layers.front().kind == LayerKind::kFullyConnected,
+            "network: an input order needs a fully connected first layer; {} is a {} layer",
+            layer_label(*this, 0), kind_name(layers.front().kind));
+    require(input_order.size() == inputs(), "network: input order has {} entries for {} inputs",
+            input_order.size(), inputs());
+    std::vector<uint8_t> seen(inputs(), 0);
+    for (uint32_t p : input_order) {
+      require(p < inputs() && !seen[p], "network: input order is not a permutation (at {})", p);
+      seen[p] = 1;
+    }
+  }
 }
 
 void Network::require_fully_connected(const std::string& what) const {
@@ -178,13 +190,23 @@ void Network::require_fully_connected(const std::string& what) const {
 }
 
 bool Network::operator==(const Network& o) const {
-  return act_frac == o.act_frac && layers == o.layers && output_order == o.output_order;
+  return act_frac == o.act_frac && layers == o.layers && output_order == o.output_order &&
+         input_order == o.input_order;
 }
 
 std::vector<int16_t> original_order(const Network& net, const std::vector<int16_t>& y) {
   if (net.output_order.empty()) return y;
   std::vector<int16_t> out(net.output_order.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = y.at(net.output_order[i]);
+  return out;
+}
+
+std::vector<int16_t> network_order(const Network& net, const std::vector<int16_t>& x) {
+  if (net.input_order.empty()) return x;
+  require(x.size() == net.input_order.size(), "an input of {} values for a network of {} inputs",
+          x.size(), net.input_order.size());
+  std::vector<int16_t> out(x.size());
+  for (size_t i = 0; i < x.size(); ++i) out[net.input_order[i]] = x[i];
   return out;
 }
 

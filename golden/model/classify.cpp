@@ -32,8 +32,8 @@ double golden_accuracy(const Network& net, const LabelledSet& set, size_t limit)
           set.images.size(), net.inputs());
   size_t correct = 0;
   for (size_t i = 0; i < n; ++i) {
-    const auto y =
-        original_order(net, golden.run(quantize_pixels(set.images, i, net.act_frac)).back());
+    const auto y = original_order(
+        net, golden.run(network_order(net, quantize_pixels(set.images, i, net.act_frac))).back());
     correct += predicted_class(y) == set.labels[i];
   }
   return n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;

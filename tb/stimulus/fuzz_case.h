@@ -7,6 +7,7 @@
 //   8 bytes   settings: active PEs, FIFO limit; idle and back-pressure levels, back door,
 //             read-back, dirty codebook entry 0, row balancing; layers (1-4), inferences (1-3),
 //             act_frac; Verilator's random power-up seed (16 bits, 0: off); the host's seed
+//             (with row balancing, an odd seed also orders the inputs)
 //   L+1       widths, input first, each 1 + byte % the widest a layer can be on the active PEs
 //   per layer 1 byte  w_frac (bits 3:0), ReLU (4), bias (5), wide values (6), bytes from a PRNG (7)
 //             1 byte  weight density d: a weight byte w is kept as index w & 15 when w >> 4 < d

@@ -43,14 +43,30 @@ std::vector<uint32_t> densest_first_layout(const std::vector<uint32_t>& pe_of,
 // (the largest of their loads with the unit's rows added). Deterministic.
 std::vector<uint32_t> balance_lstm_units(const Layer& lstm, uint32_t num_pe);
 
+// Input order (beyond the paper): a permutation new_col[old] of m's columns, rows as dealt to N
+// PEs (row i to PE i mod N), that spreads each PE's work evenly along the broadcast order, so
+// that with dense activations no PE's FIFO fills while others run dry. Goal chasing (Monden's
+// sequencing rule for mixed-model assembly lines): column after column, the one that keeps the
+// PEs' work so far closest to their shares of it (the least sum over PEs of (work so far -
+// position x total / columns)^2, padding entries counted), ties to the lowest column.
+// Deterministic; O(columns^2 x PEs a column reaches), seconds on the largest EIE layer. Only a
+// network's first layer can use it: its inputs come from the host, which writes them in any
+// order; a later layer's column order is the layer before's row order.
+std::vector<uint32_t> order_columns(const CodeMatrix& m, uint32_t num_pe);
+
+struct NetworkBalance {
+  bool order_inputs = false;  // also order the first layer's columns (order_columns)
+};
+
 // Applies balance_rows to every fully connected layer and balance_lstm_units to every LSTM (its
 // gate rows, biases and recurrent columns), permuting the next layer's input columns to match,
-// and records the final output order. A layer that feeds an LSTM of more than one step keeps its
-// outputs in place (the LSTM reads them as a sequence of steps). Convolutions and pooling are
-// refused. The result computes the same function up to that order; accumulation order within a row
-// changes only where the next layer's columns moved, which matters only when an accumulator
-// saturates mid-way.
-Network balance_network(const Network& net, uint32_t num_pe);
+// and records the final output order. With order_inputs, then orders the first layer's columns
+// (it must be fully connected) and records the input order. A layer that feeds an LSTM of more than
+// one step keeps its outputs in place (the LSTM reads them as a sequence of steps). Convolutions
+// and pooling are refused. The result computes the same function up to that order; accumulation
+// order within a row changes only where the next layer's columns moved, which matters only when an
+// accumulator saturates mid-way.
+Network balance_network(const Network& net, uint32_t num_pe, const NetworkBalance& options = {});
 
 // Permutes m's rows (new_row[old]) or columns (new_col[old]).
 CodeMatrix permute_rows(const CodeMatrix& m, const std::vector<uint32_t>& new_row);

@@ -13,9 +13,10 @@
 namespace eie {
 
 constexpr char kModelMagic[9] = "EIEMODEL";
-// 2 adds the output order, 3 layer types, 4 the LSTM; all four are read. A writer writes the
-// oldest version that holds the network: 4 only when it has an LSTM (docs/format.md, section 6).
-constexpr uint16_t kModelVersion = 4;
+// 2 adds the output order, 3 layer types, 4 the LSTM, 5 the input order; all five are read. A
+// writer writes the oldest version that holds the network: 5 only when it has an input order, 4
+// only when it has an LSTM (docs/format.md, section 6).
+constexpr uint16_t kModelVersion = 5;
 constexpr uint32_t kMaxLayers = 256;
 
 enum class StreamCoding : uint8_t { kFixed = 0, kHuffman = 1 };

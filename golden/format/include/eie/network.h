@@ -79,6 +79,10 @@ struct Network {
   // Empty, or a permutation of the last layer's outputs: original output i is the network's
   // (and the hardware's) output output_order[i]. Row balancing (balance.h) sets it.
   std::vector<uint32_t> output_order;
+  // Empty, or a permutation of the first layer's inputs, which must then be fully connected:
+  // original input i is the network's (and the hardware's) input input_order[i]. Input ordering
+  // (balance.h, order_columns) sets it.
+  std::vector<uint32_t> input_order;
 
   uint32_t inputs() const { return layers.front().inputs(); }
   uint32_t outputs() const { return layers.back().outputs(); }
@@ -106,6 +110,9 @@ std::vector<ArraySegment> array_segments(const Network& net);
 
 // The outputs in original order: y[output_order[i]] for every i (y itself when no order is set).
 std::vector<int16_t> original_order(const Network& net, const std::vector<int16_t>& y);
+// The inputs in the network's order: x[i] moved to input_order[i] (x itself when no order is set);
+// what the host does before it sends an input to the golden model or the hardware.
+std::vector<int16_t> network_order(const Network& net, const std::vector<int16_t>& x);
 
 // Display name of layer l: its own name, or "layer<l+1>" when it has none.
 std::string layer_label(const Network& net, size_t l);
