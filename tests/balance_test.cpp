@@ -279,6 +279,10 @@ TEST(Balance, InputOrderNeedsAFullyConnectedFirstLayer) {
   const Network net = skewed_lstm(rng);
   test::expect_error([&] { (void)balance_network(net, 4, {true}); },
                      "input order: layer1 is a LSTM layer");
+  // Its pointers, one set per PE, stay within the shape budget rather than take gigabytes.
+  const CodeMatrix wide = CodeMatrix::from_dense(1, 100000, std::vector<uint8_t>(100000, 1));
+  test::expect_error([&] { (void)order_columns(wide, 4096); },
+                     "input order: the first layer (1x100000) brings the buffers");
 }
 
 TEST(Balance, PermuteColumnsMovesInputs) {

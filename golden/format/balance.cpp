@@ -5,6 +5,7 @@
 #include <random>
 
 #include "eie/error.h"
+#include "eie/limits.h"
 #include "eie/sparse_format.h"
 
 namespace eie {
@@ -246,6 +247,8 @@ void permute_inputs(Layer& layer, const std::vector<uint32_t>& new_in) {
 
 std::vector<uint32_t> order_columns(const CodeMatrix& m, uint32_t num_pe) {
   require(num_pe >= 1, "input order needs at least one PE");
+  uint64_t words = 0;  // the packed layer's pointers (one set per PE), within the shape budget
+  add_shape_words(words, m.rows, m.cols, num_pe, "input order: the first layer");
   const PackedLayer packed = pack(m, num_pe);
   // Each column's work: (PE, entries, padding included), and each PE's total.
   std::vector<uint64_t> start(m.cols + 1, 0);

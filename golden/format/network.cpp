@@ -145,6 +145,22 @@ bool Layer::operator==(const Layer& o) const {
          window == o.window && sequence == o.sequence;
 }
 
+namespace {
+
+// An order (output_order, input_order): empty, or a permutation of 0 .. size - 1.
+void check_order(const std::vector<uint32_t>& order, uint32_t size, const char* what) {
+  if (order.empty()) return;
+  require(order.size() == size, "network: {} order has {} entries for {} {}s", what, order.size(),
+          size, what);
+  std::vector<uint8_t> seen(size, 0);
+  for (uint32_t p : order) {
+    require(p < size && !seen[p], "network: {} order is not a permutation (at {})", what, p);
+    seen[p] = 1;
+  }
+}
+
+}  // namespace
+
 void Network::validate() const {
   require(act_frac >= 0 && act_frac <= kMaxFrac, "network: act_frac {} outside [0, 15]", act_frac);
   require(!layers.empty(), "network has no layers");
@@ -156,27 +172,13 @@ void Network::validate() const {
               layers[l].inputs(), layer_label(*this, l - 1), layers[l - 1].outputs());
     }
   }
-  if (!output_order.empty()) {
-    require(output_order.size() == outputs(), "network: output order has {} entries for {} outputs",
-            output_order.size(), outputs());
-    std::vector<uint8_t> seen(outputs(), 0);
-    for (uint32_t p : output_order) {
-      require(p < outputs() && !seen[p], "network: output order is not a permutation (at {})", p);
-      seen[p] = 1;
-    }
-  }
+  check_order(output_order, outputs(), "output");
   if (!input_order.empty()) {
     require(layers.front().kind == LayerKind::kFullyConnected,
             "network: an input order needs a fully connected first layer; {} is a {} layer",
             layer_label(*this, 0), kind_name(layers.front().kind));
-    require(input_order.size() == inputs(), "network: input order has {} entries for {} inputs",
-            input_order.size(), inputs());
-    std::vector<uint8_t> seen(inputs(), 0);
-    for (uint32_t p : input_order) {
-      require(p < inputs() && !seen[p], "network: input order is not a permutation (at {})", p);
-      seen[p] = 1;
-    }
   }
+  check_order(input_order, inputs(), "input");
 }
 
 void Network::require_fully_connected(const std::string& what) const {
