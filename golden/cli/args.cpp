@@ -10,6 +10,26 @@
 
 namespace eie::cli {
 
+void add_balance_options(po::options_description& options) {
+  options.add_options()("balance-pe", po::value<int64_t>()->default_value(0),
+                        "permute each layer's rows (an LSTM's hidden units) to even out the work "
+                        "of this many PEs (0: off)")(
+      "order-inputs",
+      "with --balance-pe, also order the first layer's inputs so that each PE's work spreads "
+      "evenly along the broadcasts (a fully connected first layer; the host sends its inputs in "
+      "that order, docs/benchmarks.md)");
+}
+
+BalanceChoice balance_choice(const po::variables_map& vm) {
+  BalanceChoice c;
+  c.num_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
+  c.options.order_inputs = vm.count("order-inputs") > 0;
+  if (c.options.order_inputs && c.num_pe == 0) {
+    throw UsageError("--order-inputs needs --balance-pe");
+  }
+  return c;
+}
+
 bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 const po::options_description& options,
                 const po::positional_options_description& positional, po::variables_map& vm) {

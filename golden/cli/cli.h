@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "eie/balance.h"
 #include "eie/compress.h"
 #include "eie/kmeans.h"
 #include "options.h"
@@ -35,6 +36,15 @@ int run_report(const std::vector<std::string>& args);
 bool parse_args(const std::vector<std::string>& args, const std::string& usage,
                 const po::options_description& options,
                 const po::positional_options_description& positional, po::variables_map& vm);
+
+// --balance-pe N and --order-inputs, which compress and deep-compress share.
+void add_balance_options(po::options_description& options);
+struct BalanceChoice {
+  unsigned num_pe = 0;  // 0: no row balancing
+  NetworkBalance options;
+};
+// Their values; --order-inputs without --balance-pe is a usage error.
+BalanceChoice balance_choice(const po::variables_map& vm);
 
 // Bounds of the training options (anything beyond is a typo, not an experiment).
 constexpr int64_t kMaxEpochs = 10000;

@@ -114,15 +114,9 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       "names", po::value<std::string>(), "layer names, comma separated (default layer1, ...)")(
       "transpose", "weights are stored (inputs, outputs), as Keras/TensorFlow Dense kernels")(
       "seed", po::value<int64_t>()->default_value(1), "seed for random k-means initialisation")(
-      "balance-pe", po::value<int64_t>()->default_value(0),
-      "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
-      "(0: off)")(
-      "order-inputs",
-      "with --balance-pe, also order the first layer's inputs so that each PE's work spreads "
-      "evenly along the broadcasts (a fully connected first layer; the host sends its inputs in "
-      "that order, docs/benchmarks.md)")(
       "force", "write the output even where it is one of the input files")(
       "quiet", "do not print the compression report");
+  add_balance_options(opts);
   po::variables_map vm;
   if (!parse_args(args,
                   "eie compress (-l W1.npy[:B1.npy] [-l ...] | -t MODEL.pt) -o MODEL.eie [options]",
@@ -234,9 +228,7 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
   }
   const bool huffman = vm.count("no-huffman") == 0;
   const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
-  const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
-  const bool order_inputs = vm.count("order-inputs") > 0;
-  if (order_inputs && balance_pe == 0) throw UsageError("--order-inputs needs --balance-pe");
+  const BalanceChoice balance = balance_choice(vm);
 
   Network net;
   net.act_frac = act_frac;
@@ -271,7 +263,7 @@ int run_compress(const std::vector<std::string>& args, TorchScriptReader torchsc
       fail("{}: {}", source(l), e.what());
     }
   }
-  if (balance_pe > 0) net = balance_network(net, balance_pe, {order_inputs});
+  if (balance.num_pe > 0) net = balance_network(net, balance.num_pe, balance.options);
   ModelFile model = make_model_file(std::move(net), huffman);
   if (rel_bits != 0) {
     for (LayerCoding& c : model.coding) c.rel_bits = rel_bits;

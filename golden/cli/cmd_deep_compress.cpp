@@ -87,14 +87,8 @@ int run_deep_compress(const std::vector<std::string>& args) {
       "moved by up to this many pixels up, down, left or right, drawn at random, 0..4 (0: off)")(
       "no-huffman", "store fixed-width streams")("seed", po::value<int64_t>()->default_value(1),
                                                  "seed (initialisation, order, k-means)")(
-      "balance-pe", po::value<int64_t>()->default_value(0),
-      "permute each layer's rows (an LSTM's hidden units) to even out the work of this many PEs "
-      "(0: off)")(
-      "order-inputs",
-      "with --balance-pe, also order the first layer's inputs so that each PE's work spreads "
-      "evenly along the broadcasts (a fully connected first layer; the host sends its inputs in "
-      "that order, docs/benchmarks.md)")(
       "force", "write the outputs even where one is an input file")("quiet", "no per-epoch lines");
+  add_balance_options(opts);
   po::variables_map vm;
   if (!parse_args(args, "eie deep-compress -o MODEL.eie [--data-dir DIR] [options]", opts, {},
                   vm)) {
@@ -176,9 +170,7 @@ int run_deep_compress(const std::vector<std::string>& args) {
   o.dense.shift = o.retrain.shift = o.finetune.shift =
       int_option_as<int>(vm, "shift", 0, kMaxShift);
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
-  const auto balance_pe = int_option_as<unsigned>(vm, "balance-pe", 0, kMaxPe);
-  const bool order_inputs = vm.count("order-inputs") > 0;
-  if (order_inputs && balance_pe == 0) throw UsageError("--order-inputs needs --balance-pe");
+  const BalanceChoice balance = balance_choice(vm);
 
   const std::string out = vm["output"].as<std::string>();
   const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
@@ -213,11 +205,13 @@ int run_deep_compress(const std::vector<std::string>& args) {
     if (!quiet || line.rfind("  ", 0) != 0) fmt::print(info, "{}\n", line);
     std::fflush(info);
   });
-  if (balance_pe > 0) {
-    r.model = make_model_file(balance_network(r.model.net, balance_pe, {order_inputs}), o.huffman);
+  if (balance.num_pe > 0) {
+    r.model =
+        make_model_file(balance_network(r.model.net, balance.num_pe, balance.options), o.huffman);
     const double acc = golden_accuracy(r.model.net, data.test);
     fmt::print(info, "rows balanced{} for {} PEs: fixed-point accuracy {:.2f}%\n",
-               order_inputs ? " and inputs ordered" : "", balance_pe, 100 * acc);
+               balance.options.order_inputs ? " and inputs ordered" : "", balance.num_pe,
+               100 * acc);
     r.stages.back().fixed_accuracy = acc;
   }
   write_model(out, r.model);

@@ -444,16 +444,32 @@ std::vector<uint8_t> serialize_model(const ModelFile& model) {
             layer.weights.rows, layer.weights.cols, kMaxDimension);
     write_layer(w, layer, model.coding[l]);
   }
-  // Version 2: the output order (0 = outputs in their own order).
-  w.u32(static_cast<uint32_t>(model.net.output_order.size()));
-  for (uint32_t p : model.net.output_order) w.u32(p);
-  if (!model.net.input_order.empty()) {  // version 5: the input order
-    w.u32(static_cast<uint32_t>(model.net.input_order.size()));
-    for (uint32_t p : model.net.input_order) w.u32(p);
-  }
+  // Version 2: the output order (0 = outputs in their own order); version 5: the input order.
+  const auto order = [&](const std::vector<uint32_t>& o) {
+    w.u32(static_cast<uint32_t>(o.size()));
+    for (uint32_t p : o) w.u32(p);
+  };
+  order(model.net.output_order);
+  if (!model.net.input_order.empty()) order(model.net.input_order);
   w.u32(crc32(w.data().data(), w.size()));
   return std::move(w.data());
 }
+
+namespace {
+
+// Reads an order section (4.2c, 4.2e): its count, 0 or `size`, then its entries; Network::validate
+// checks that they are a permutation.
+std::vector<uint32_t> read_order(ByteReader& r, const std::string& source, const char* what,
+                                 uint32_t size) {
+  const uint32_t count = r.u32(fmt::format("{} order count", what));
+  require(count == 0 || count == size, "{}: {} order has {} entries for {} {}s", source, what,
+          count, size, what);
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < count; ++i) order.push_back(r.u32(fmt::format("{} order[{}]", what, i)));
+  return order;
+}
+
+}  // namespace
 
 ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& source) {
   require(bytes.size() >= 8 && std::memcmp(bytes.data(), kModelMagic, 8) == 0,
@@ -496,23 +512,9 @@ ModelFile parse_model(const std::vector<uint8_t>& bytes, const std::string& sour
     model.coding.push_back(coding);
   }
   if (version >= 2) {
-    const uint32_t count = r.u32("output order count");
-    require(count == 0 || count == model.net.layers.back().outputs(),
-            "{}: output order has {} entries for {} outputs", source, count,
-            model.net.layers.back().outputs());
-    for (uint32_t i = 0; i < count; ++i) {
-      model.net.output_order.push_back(r.u32(fmt::format("output order[{}]", i)));
-    }
+    model.net.output_order = read_order(r, source, "output", model.net.layers.back().outputs());
   }
-  if (version >= 5) {
-    const uint32_t count = r.u32("input order count");
-    require(count == 0 || count == model.net.layers.front().inputs(),
-            "{}: input order has {} entries for {} inputs", source, count,
-            model.net.layers.front().inputs());
-    for (uint32_t i = 0; i < count; ++i) {
-      model.net.input_order.push_back(r.u32(fmt::format("input order[{}]", i)));
-    }
-  }
+  if (version >= 5) model.net.input_order = read_order(r, source, "input", model.net.inputs());
   require(r.remaining() == 0, "{}: {} unexpected bytes after the last layer", source,
           r.remaining());
   try {
