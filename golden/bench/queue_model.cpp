@@ -7,7 +7,8 @@
 // Per cycle: every PE's E stage consumes one entry of its current column and takes the next
 // column from its FIFO when done; last cycle's broadcasts enter the FIFOs (empty columns are
 // dropped, as the RTL does); then up to --width non-zero activations are broadcast, each only
-// while every PE's FIFO holds fewer than --fifo columns.
+// while every PE's FIFO holds fewer than --fifo columns. A column costs its E stage one cycle per
+// entry, padding included, as in the RTL; --padding sizes E stages that skip padding entries.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,9 +29,47 @@
 namespace eie {
 namespace {
 
+// What a padding entry (v = 0) costs the E stage. kCycle: a cycle, like any entry (the RTL).
+// kSkip1 / kSkip2: E, issuing entry a, skips the next one (two) when they are padding, but only
+// where it knows them from a register: the word on the sparse-matrix RAM's output, which holds
+// the word of a when a neither starts its column nor its word (its read was in an earlier cycle),
+// and the skipped entries lie in that word. The skip decision then starts at the RAM's output, not
+// at the R stage's codebook and row adder, and the skipped count travels to R, which adds 16 per
+// skipped entry to the row. kLead: kSkip1, and a column's leading padding entries cost nothing
+// either (E would start at the first stored weight, from a pointer that carries the leading
+// padding count: a change of the memory image). kFree: padding costs nothing (a bound on any
+// such scheme).
+enum class Padding { kCycle, kSkip1, kSkip2, kLead, kFree };
+
+// The cycles PE slice `s` spends in E on column j.
+uint32_t column_cycles(const PeSlice& s, uint32_t j, Padding padding) {
+  uint32_t begin = s.ptr[j];
+  const uint32_t end = s.ptr[j + 1];
+  const auto is_padding = [&](uint32_t a) { return entry_v(s.entries[a]) == 0; };
+  while (padding == Padding::kLead && is_padding(begin)) ++begin;  // padding never ends a column
+  if (padding == Padding::kCycle) return end - begin;
+  uint32_t cycles = 0;
+  if (padding == Padding::kFree) {
+    for (uint32_t a = begin; a < end; ++a) cycles += is_padding(a) ? 0 : 1;
+    return cycles;
+  }
+  const uint32_t most = padding == Padding::kSkip2 ? 2 : 1;
+  constexpr uint32_t kWord = kEntriesPerWord;
+  for (uint32_t a = begin; a < end; ++cycles) {
+    uint32_t skip = 0;
+    const bool word_held = a != begin && a % kWord != 0;
+    while (word_held && skip < most && a % kWord + skip + 1 < kWord && a + skip + 1 < end &&
+           is_padding(a + skip + 1)) {
+      ++skip;
+    }
+    a += 1 + skip;
+  }
+  return cycles;
+}
+
 struct Outcome {
   uint64_t cycles = 0;
-  double ideal = 0;  // all entries of the non-zero columns / N
+  double ideal = 0;  // E's cycles on the non-zero columns (all entries, with --padding cycle) / N
   uint64_t busiest = 0;
 };
 
@@ -88,13 +127,17 @@ uint64_t run_queue(uint32_t n, size_t columns, const Work& work, uint32_t fifo, 
 }
 
 Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_t fifo,
-                 uint32_t width, bool accept_empty) {
+                 uint32_t width, bool accept_empty, Padding padding) {
   const uint32_t n = p.num_pe;
   std::vector<uint32_t> cols;
   for (uint32_t j = 0; j < p.cols; ++j) {
     if (nonzero[j]) cols.push_back(j);
   }
-  auto work = [&](uint32_t k, uint32_t j) { return p.pe[k].ptr[j + 1] - p.pe[k].ptr[j]; };
+  std::vector<std::vector<uint32_t>> cost(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    for (uint32_t j = 0; j < p.cols; ++j) cost[k].push_back(column_cycles(p.pe[k], j, padding));
+  }
+  auto work = [&](uint32_t k, uint32_t j) { return cost[k][j]; };
   Outcome o;
   uint64_t total = 0;
   for (uint32_t k = 0; k < n; ++k) {
@@ -214,6 +257,10 @@ int run(int argc, char** argv) {
       "tries of queue-directed row swaps after balancing (0: none; an experiment, see the source)")(
       "order-inputs",
       "add a column: balanced windows, then the input order (balance.h, order_columns)")(
+      "padding", po::value<std::string>()->default_value("cycle"),
+      "what a padding entry costs E: cycle (one, as the RTL), skip1 / skip2 (E skips one / two "
+      "padding entries after the one it issues, within the word the RAM holds), lead (skip1, and a "
+      "column's leading padding free), free (nothing)")(
       "directed-on", po::value<std::string>()->default_value("all"),
       "columns the directed swaps optimise for: all (what a compiler knows) or run (the run's "
       "non-zero activations, an oracle)");
@@ -238,14 +285,28 @@ int run(int argc, char** argv) {
   const auto directed = int_option_as<uint32_t>(vm, "directed", 0, 1000000);
   const std::string directed_on = vm["directed-on"].as<std::string>();
   const bool order_inputs = vm.count("order-inputs") != 0;
+  const std::string padding_name = vm["padding"].as<std::string>();
+  const std::vector<std::pair<std::string, Padding>> paddings = {{"cycle", Padding::kCycle},
+                                                                 {"skip1", Padding::kSkip1},
+                                                                 {"skip2", Padding::kSkip2},
+                                                                 {"lead", Padding::kLead},
+                                                                 {"free", Padding::kFree}};
+  const auto chosen = std::find_if(paddings.begin(), paddings.end(),
+                                   [&](const auto& p) { return p.first == padding_name; });
+  if (chosen == paddings.end()) {
+    throw cli::UsageError(
+        fmt::format("--padding is '{}'; it takes cycle, skip1, skip2, lead or free", padding_name));
+  }
+  const Padding padding = chosen->second;
   if (directed_on != "all" && directed_on != "run") {
     throw cli::UsageError(fmt::format("--directed-on is '{}'; it takes all or run", directed_on));
   }
   fmt::print(
-      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}; balanced: window {}, {} tries "
-      "per row; efficiency = ideal / cycles (no fixed per-layer cost)\n",
-      pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "", window,
-      tries);
+      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}, padding: {}; balanced: window {}, "
+      "{} tries per row; efficiency = ideal / cycles (no fixed per-layer cost; the ideal is E's "
+      "cycles / N)\n",
+      pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "",
+      padding_name, window, tries);
   fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}{}{}\n", "layer", "variant", "interleaved",
              "balanced totals", "balanced windows",
              directed != 0 ? fmt::format(" {:>18}", "directed (" + directed_on + ")") : "",
@@ -259,7 +320,7 @@ int run(int argc, char** argv) {
       for (uint32_t j = 0; j < b.inputs; ++j) nonzero[j] = nz(rng);
       std::string cells;
       const auto cell = [&](const CodeMatrix& x) {
-        const Outcome o = simulate(pack(x, pes), nonzero, fifo, width, accept_empty);
+        const Outcome o = simulate(pack(x, pes), nonzero, fifo, width, accept_empty, padding);
         return fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       };
       cells += cell(m);
@@ -280,7 +341,7 @@ int run(int argc, char** argv) {
         std::vector<bool> moved(m.cols);
         for (uint32_t j = 0; j < m.cols; ++j) moved[q[j]] = nonzero[j];
         const Outcome o =
-            simulate(pack(permute_cols(rows, q), pes), moved, fifo, width, accept_empty);
+            simulate(pack(permute_cols(rows, q), pes), moved, fifo, width, accept_empty, padding);
         cells += fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       }
       fmt::print("{:<8} {:<8}{}\n", b.name, skewed ? "skewed" : "uniform", cells);
