@@ -20,7 +20,7 @@ help:
 	@echo "make soak    constrained-random RTL runs (SEEDS=1000 FIRST=1 SHARD=i/N)"
 	@echo "make soak-parallel  the soak in SHARDS=4 slices under GNU parallel (PARALLEL_ARGS: hosts)"
 	@echo "make coverage  RTL line/branch/toggle/functional coverage (COV_SEEDS=300)"
-	@echo "make mutation  the 34 RTL mutants the regression must catch (about 50 min)"
+	@echo "make mutation  the 36 RTL mutants the regression must catch (about 50 min)"
 	@echo "make formal  Yosys proofs of the FIFO, the LNZD and the CCU's masking and result stream, and their self-test"
 	@echo "make fuzz    libFuzzer on the readers and on the RTL against the golden model (FUZZ_SECONDS=300 each)"
 	@echo "make fuzz-parallel  the fuzzers in SHARDS shards under GNU parallel (FUZZ_TARGETS, FUZZ_RUNS)"

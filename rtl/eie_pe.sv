@@ -235,7 +235,7 @@ module eie_pe #(
   // ---------------------------------------------------------------------------------------------
   // Sparse-matrix read (E, R).
   // ---------------------------------------------------------------------------------------------
-  logic            e_valid, entry_valid, entry_first, entry_last;
+  logic            e_valid, entry_valid, entry_first, entry_last, entry_skip;
   logic [7:0]      entry;
   logic [ActW-1:0] entry_act;
   logic [63:0]     host_spmat_rdata;
@@ -254,6 +254,7 @@ module eie_pe #(
     .entry_o      (entry),
     .entry_first_o(entry_first),
     .entry_last_o (entry_last),
+    .entry_skip_o (entry_skip),
     .entry_act_o  (entry_act),
     .host_we_i    (host_spmat_we),
     .host_re_i    (host_spmat_re),
@@ -279,6 +280,7 @@ module eie_pe #(
     .entry_i      (entry),
     .entry_first_i(entry_first),
     .entry_last_i (entry_last),
+    .entry_skip_i (entry_skip),
     .entry_act_i  (entry_act),
     .acc_touched_raddr_o(acc_touched_raddr),
     .acc_touched_i(acc_touched),

@@ -1,5 +1,6 @@
 // Arithmetic unit of a PE (EIE Fig. 4): turns each entry {z, v} into a local row (address
-// accumulation: row = previous + 1 + z, or z at a column's first entry) and a weight (codebook
+// accumulation: row = previous + 1 + z, 16 more when E stepped over a padding entry before it, or
+// z at a column's first entry) and a weight (codebook
 // lookup, index 0 = exact zero), multiplies by the activation, and accumulates with the rounding
 // and saturation of docs/arithmetic.md. Five stages, one entry per cycle:
 //   R:  row, weight
@@ -34,6 +35,7 @@ module eie_pe_arith #(
   input  wire logic [7:0]          entry_i,
   input  wire logic                entry_first_i,
   input  wire logic                entry_last_i,
+  input  wire logic                entry_skip_i,  // a padding entry (16 rows) was stepped over
   input  wire logic [ActW-1:0]     entry_act_i,
 
   // Accumulator read (data next cycle) and write; rows touched this layer.
@@ -54,7 +56,7 @@ module eie_pe_arith #(
   // ---------------------------------------------------------------------------------------------
   // R: address accumulation and weight decode.
   // ---------------------------------------------------------------------------------------------
-  localparam int unsigned RowW = ActAddrW + 5;  // room for row + 16 before the range check
+  localparam int unsigned RowW = ActAddrW + 5;  // room for row + 32 before the range check
 
   logic [3:0]      r_v, r_z;
   logic [RowW-1:0] r_row, prev_row_q;
@@ -62,7 +64,8 @@ module eie_pe_arith #(
 
   assign r_v      = entry_i[3:0];
   assign r_z      = entry_i[7:4];
-  assign r_row    = entry_first_i ? RowW'(r_z) : prev_row_q + RowW'(r_z) + 1'b1;
+  // {skip, z} + 1 is the 1 + z + 16 x skip rows from the previous entry: no second adder.
+  assign r_row    = entry_first_i ? RowW'(r_z) : prev_row_q + RowW'({entry_skip_i, r_z}) + 1'b1;
   // Index 0 is exact zero by definition (docs/arithmetic.md), whatever codebook entry 0 holds.
   assign r_weight = (r_v == 4'd0) ? '0 : codebook_i[r_v*ActW +: ActW];
 

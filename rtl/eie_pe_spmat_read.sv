@@ -1,7 +1,9 @@
 // Sparse-matrix read unit of a PE (EIE Fig. 4 "Sparse Matrix Access"): the E stage walks the
 // entry addresses [start, end) of the column at the head of the activation queue, one per cycle
 // with no bubble at word or column boundaries, and reads the 64-bit word holding each entry; one
-// cycle later (R) it presents that entry (8 bits {z, v}) with its activation.
+// cycle later (R) it presents that entry (8 bits {z, v}) with its activation. Where the word of
+// the entry it issues is already on the RAM's output, E steps over a padding entry after it
+// (docs/hardware.md, section 6), and R's entry carries the skip: its row lies 16 further on.
 `default_nettype none
 
 module eie_pe_spmat_read #(
@@ -27,6 +29,7 @@ module eie_pe_spmat_read #(
   output      logic [7:0]      entry_o,        // {z[3:0], v[3:0]}
   output      logic            entry_first_o,  // first entry of its column
   output      logic            entry_last_o,   // last entry of its column
+  output      logic            entry_skip_o,   // a padding entry before it was stepped over
   output      logic [ActW-1:0] entry_act_o,
 
   // Host access to sparse-matrix word host_addr_i; the strobes are this unit's own (eie_pe
@@ -43,19 +46,33 @@ module eie_pe_spmat_read #(
   // ---------------------------------------------------------------------------------------------
   // e_last_q (the entry issued now ends its column) is computed a cycle ahead, so E frees itself
   // (col_ready_o) straight from registers: the FIFO pop and the PE's ready then start at flops.
-  logic            e_valid_q, e_first_q, e_last_q, col_pop;
+  logic            e_valid_q, e_first_q, e_last_q, e_skip_q, col_pop;
   logic [PtrW-1:0] e_addr_q, e_end_m2_q;  // e_end_m2_q: the column's end - 2
   logic [ActW-1:0] e_act_q;
 
   assign col_ready_o = !e_valid_q || e_last_q;
   assign col_pop     = col_valid_i && col_ready_o;
 
+  // Skip: the entry after e_addr (in its word, not its column's last) is padding and E steps
+  // over it. The word of e_addr is on the RAM's output when e_addr neither starts its column nor
+  // its word (a read since would be E's own, at such an entry), so the decision starts at the RAM
+  // and a 4-bit zero test, and the two next-address candidates come from flops.
+  logic            skip;
+  logic [PtrW-1:0] e_addr_p1;
+  logic [63:0]     rdata;
+  logic [2:0]      next_sel;
+  assign e_addr_p1 = e_addr_q + 1'b1;
+  assign next_sel  = e_addr_p1[2:0];
+  assign skip      = e_valid_q && !e_last_q && !e_first_q && e_addr_q[2:0] != 3'd0 &&
+                     e_addr_q[2:0] != 3'd7 && e_addr_q != e_end_m2_q &&
+                     rdata[{next_sel, 3'b000} +: 4] == 4'd0;
+
   logic e_valid_d, e_last_d;
 
   always_comb begin
     e_valid_d = (e_valid_q && !e_last_q) || col_pop;
     e_last_d  = e_last_q;
-    if (e_valid_q && !e_last_q) e_last_d = e_addr_q == e_end_m2_q;
+    if (e_valid_q && !e_last_q) e_last_d = skip ? e_addr_p1 == e_end_m2_q : e_addr_q == e_end_m2_q;
     else if (col_pop) e_last_d = col_start_i + 1'b1 == col_end_i;
   end
 
@@ -69,13 +86,15 @@ module eie_pe_spmat_read #(
   always_ff @(posedge clk_i) begin
     e_last_q <= e_last_d;
     if (e_valid_q && !e_last_q) begin
-      e_addr_q  <= e_addr_q + 1'b1;
+      e_addr_q  <= skip ? e_addr_q + PtrW'(2) : e_addr_p1;
       e_first_q <= 1'b0;
+      e_skip_q  <= skip;
     end else if (col_pop) begin
       e_addr_q  <= col_start_i;
       e_end_m2_q <= col_end_i - PtrW'(2);
       e_act_q   <= col_act_i;
       e_first_q <= 1'b1;
+      e_skip_q  <= 1'b0;
     end
   end
 
@@ -83,7 +102,6 @@ module eie_pe_spmat_read #(
   // cycle apart, so the word read for the entry before (same column, same word) is still on the
   // RAM's output, which holds until the next read. SpmatRead is over half of the paper's PE power.
   logic               e_rd_word;
-  logic [63:0]        rdata;
   assign e_rd_word  = e_valid_q && (e_first_q || e_addr_q[2:0] == 3'd0);
   logic [SpAddrW-1:0] raddr;
   assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr_q >> 3);
@@ -101,7 +119,7 @@ module eie_pe_spmat_read #(
   // ---------------------------------------------------------------------------------------------
   // R: the entry's byte within the word read.
   // ---------------------------------------------------------------------------------------------
-  logic            r_valid_q, r_first_q, r_last_q;
+  logic            r_valid_q, r_first_q, r_last_q, r_skip_q;
   logic [2:0]      r_sel_q;
   logic [ActW-1:0] r_act_q;
 
@@ -115,6 +133,7 @@ module eie_pe_spmat_read #(
       r_sel_q   <= e_addr_q[2:0];
       r_first_q <= e_first_q;
       r_last_q  <= e_last_q;
+      r_skip_q  <= e_skip_q;
       r_act_q   <= e_act_q;
     end
   end
@@ -124,6 +143,7 @@ module eie_pe_spmat_read #(
   assign entry_o       = rdata[{r_sel_q, 3'b000} +: 8];
   assign entry_first_o = r_first_q;
   assign entry_last_o  = r_last_q;
+  assign entry_skip_o  = r_skip_q;
   assign entry_act_o   = r_act_q;
   assign host_rdata_o  = rdata;
 
@@ -135,6 +155,11 @@ module eie_pe_spmat_read #(
     e_valid_q && e_last_q && col_pop);
   cov_single_entry_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
     e_valid_q && e_first_q && e_last_q);
+  cov_padding_skipped: cover property (@(posedge clk_i) disable iff (!rst_ni) skip);
+  cov_skip_to_last: cover property (@(posedge clk_i) disable iff (!rst_ni) skip && e_last_d);
+
+  logic [SpAddrW-1:0] last_read_q;
+  always_ff @(posedge clk_i) if (e_rd_word || host_re_i) last_read_q <= raddr;
 
   always_ff @(posedge clk_i) begin
     if (rst_ni && e_valid_q) begin
@@ -143,6 +168,9 @@ module eie_pe_spmat_read #(
       a_e_last: assert (e_last_q == (e_addr_q + 1'b1 == e_end_m2_q + PtrW'(2)))
         else $error("E: last-entry flag %0d at address %0d, column end %0d", e_last_q, e_addr_q,
                     e_end_m2_q + PtrW'(2));
+      // The word a skip reads from is the one holding e_addr: the last word E read.
+      a_skip_word: assert (!skip || SpAddrW'(e_addr_q >> 3) == last_read_q)
+        else $error("E: skip at address %0d decided from word %0d", e_addr_q, last_read_q);
     end
   end
 `endif

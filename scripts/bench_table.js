@@ -1,7 +1,8 @@
 // Builds the benchmark table from eie_sim JSON reports (scripts/bench.sh writes them):
 // per layer and variant, RTL cycles for the layer (descriptor load to the end of its drain), time at
-// 800 MHz, the interleaving bound (the busiest PE's entries, padding included), the ideal
-// (all entries / 64), load-balance efficiency (ideal / cycles), and the paper's EIE times.
+// 800 MHz, the interleaving bound (the busiest PE's issued entries: padding included, except the
+// padding E steps over, docs/hardware.md section 6), the ideal (all issued entries / 64),
+// load-balance efficiency (ideal / cycles), and the paper's EIE times.
 // Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, DIR/cpu.json, and
 // the static-timing summary (`make timing`, synth/reports/timing/summary.json) for the time per
 // layer at the 64-PE netlist's measured fmax, at 0.18 um and scaled to 45 nm (docs/timing.md).

@@ -35,8 +35,16 @@ import soak  # noqa: E402
 # name: (file, original text, mutated text, what the bug is)
 MUTANTS = {
     "zero_count_off_by_one": (
-        "eie_pe_arith.sv", "prev_row_q + RowW'(r_z) + 1'b1", "prev_row_q + RowW'(r_z)",
+        "eie_pe_arith.sv", "prev_row_q + RowW'({entry_skip_i, r_z}) + 1'b1",
+        "prev_row_q + RowW'({entry_skip_i, r_z})",
         "relative row index: row = previous + z instead of previous + z + 1"),
+    "skip_row_not_advanced": (
+        "eie_pe_arith.sv", "RowW'({entry_skip_i, r_z})", "RowW'(r_z)",
+        "a padding entry E stepped over does not move the row on by 16"),
+    "skip_from_column_first": (
+        "eie_pe_spmat_read.sv", "!e_last_q && !e_first_q && e_addr_q[2:0]",
+        "!e_last_q && e_addr_q[2:0]",
+        "E decides a skip at a column's first entry, from the word read before"),
     "bypass_ahead_dropped": (
         "eie_pe_arith.sv", "assign s2_old = s2_hit_q ? byp_acc_q : s2_old_q;",
         "assign s2_old = s2_old_q;",

@@ -103,8 +103,9 @@ def expected_flops(p):
         "eie_fifo": (fifo_slots * fifo_width + 2 * clog2(fifo_slots) + clog2(fifo_slots + 1)),
         # b_valid, b_odd, b_act.
         "eie_pe_ptr_read": 2 + ACT_W,
-        # E: valid, first, last, addr, end - 2, act; R: valid, sel (3), first, last, act.
-        "eie_pe_spmat_read": 1 + 1 + 1 + 2 * PTR_W + ACT_W + 1 + 3 + 1 + 1 + ACT_W,
+        # E: valid, first, last, skip, addr, end - 2, act; R: valid, sel (3), first, last, skip,
+        # act.
+        "eie_pe_spmat_read": 1 + 1 + 1 + 1 + 2 * PTR_W + ACT_W + 1 + 3 + 1 + 1 + 1 + ACT_W,
         # Valid bits of M1, M2, S1, S2 and the bypass; M1: act, weight; M2: sum row (32) and carry
         # row (28: its bits 0, 1, 3 and 5 are constant zeros of the Booth carry-save tree); S1:
         # product; S2: scaled product, old accumulator, round bit, bypass hit; bypass:

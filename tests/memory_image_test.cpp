@@ -73,8 +73,15 @@ TEST(MemoryImage, LaysOutEveryLayerPerPe) {
       EXPECT_EQ(pe.bias[r], i < 30 ? static_cast<int32_t>(i) - 15 : 0);
     }
   }
-  // Layer 2's entries follow layer 1's in every PE.
-  EXPECT_EQ(img.pe[1].pointers[42], img.pe[1].pointers[41]);
+  // Layer 2's entries start at the first word after layer 1's in every PE, the bytes between 0.
+  for (uint32_t k = 0; k < 4; ++k) {
+    const uint32_t end1 = img.pe[k].pointers[img.layers[0].ptr_base + img.layers[0].cols];
+    const uint32_t start2 = img.pe[k].pointers[img.layers[1].ptr_base];
+    EXPECT_EQ(start2, (end1 + 7) / 8 * 8) << k;
+    for (uint32_t at = end1; at < start2; ++at)
+      EXPECT_EQ((img.pe[k].spmat[at / 8] >> (8 * (at % 8))) & 0xFF, 0u);
+  }
+  EXPECT_NE(img.pe[1].pointers[41] % 8, 0u);  // the case the word alignment is about
 }
 
 TEST(MemoryImage, DescriptorWords) {

@@ -106,6 +106,34 @@ TEST(SparseFormat, RowsAreInterleavedOverPes) {
   EXPECT_EQ(unpack(wide), m);
 }
 
+// The entries E issues (docs/hardware.md, section 6): a padding entry after an issued entry a is
+// stepped over only when a neither starts its column nor its word, the padding lies in a's word
+// and is not the column's last.
+TEST(SparseFormat, ESkipsPaddingOnlyFromAWordItHolds) {
+  const uint8_t w = make_entry(3, 0), pad = make_entry(0, 15);
+  // Addresses 8..15 are one word: w w pad w pad pad w pad | w (16, the next word).
+  std::vector<uint8_t> mem(32, w);
+  for (uint32_t a : {10u, 12u, 13u, 15u}) mem[a] = pad;
+  const auto at = [&](uint64_t a) { return mem[a]; };
+  // 8 (first) 9 (not first, in word 1: skips 10) 11 (skips 12) 13 (pad: 14 is no padding) 14
+  // (at 6: skips 15, still in the word) 16 (the next word, read) 17: 7 cycles for 10 entries.
+  EXPECT_EQ(issued_entries(8, 18, at), 7u);
+  EXPECT_TRUE(e_skips_next(8, 18, 9, at));
+  EXPECT_FALSE(e_skips_next(9, 18, 9, at));  // 9 starts its column: its word is being read
+  EXPECT_TRUE(e_skips_next(8, 18, 11, at));
+  EXPECT_FALSE(e_skips_next(8, 18, 8, at));  // 8 starts its word
+  EXPECT_TRUE(e_skips_next(8, 18, 14, at));  // at 6: the padding at 7 is in the word
+  mem[16] = pad;
+  EXPECT_FALSE(e_skips_next(8, 18, 15, at));  // at 7: the next entry is in a word not read yet
+  EXPECT_FALSE(e_skips_next(8, 13, 11, at));  // 12 would be the column's last
+  EXPECT_TRUE(e_skips_next(8, 14, 11, at));
+  // Every entry a cycle when there is no padding; one cycle for a single entry.
+  const std::vector<uint8_t> plain(20, w);
+  EXPECT_EQ(issued_entries(3, 19, [&](uint64_t a) { return plain[a]; }), 16u);
+  EXPECT_EQ(issued_entries(5, 6, at), 1u);
+  EXPECT_EQ(issued_entries(5, 5, at), 0u);
+}
+
 TEST(SparseFormat, WordLayoutIsLittleEndianByEntry) {
   PeSlice s;
   for (unsigned e = 0; e < 10; ++e) s.entries.push_back(make_entry(e % 16, (e + 3) % 16));

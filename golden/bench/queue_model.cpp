@@ -8,7 +8,8 @@
 // column from its FIFO when done; last cycle's broadcasts enter the FIFOs (empty columns are
 // dropped, as the RTL does); then up to --width non-zero activations are broadcast, each only
 // while every PE's FIFO holds fewer than --fifo columns. A column costs its E stage one cycle per
-// entry, padding included, as in the RTL; --padding sizes E stages that skip padding entries.
+// entry it issues, as in the RTL (padding entries it steps over cost none); --padding compares
+// other rules for padding.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -29,40 +30,43 @@
 namespace eie {
 namespace {
 
-// What a padding entry (v = 0) costs the E stage. kCycle: a cycle, like any entry (the RTL).
-// kSkip1 / kSkip2: E, issuing entry a, skips the next one (two) when they are padding, but only
-// where it knows them from a register: the word on the sparse-matrix RAM's output, which holds
-// the word of a when a neither starts its column nor its word (its read was in an earlier cycle),
-// and the skipped entries lie in that word. The skip decision then starts at the RAM's output, not
-// at the R stage's codebook and row adder, and the skipped count travels to R, which adds 16 per
-// skipped entry to the row. kLead: kSkip1, and a column's leading padding entries cost nothing
-// either (E would start at the first stored weight, from a pointer that carries the leading
-// padding count: a change of the memory image). kFree: padding costs nothing (a bound on any
-// such scheme).
-enum class Padding { kCycle, kSkip1, kSkip2, kLead, kFree };
+// What a padding entry (v = 0) costs the E stage. kEntry: a cycle, like any entry (the paper, and
+// the RTL before it skipped padding). kSkip: the RTL, which steps over the padding entry after
+// one it issues where the word on the RAM's output shows it (e_skips_next, sparse_format.h).
+// kSkip2: up to two such entries. kLead: kSkip, and a column's leading padding entries cost
+// nothing either (E would start at the first stored weight, from a pointer that carries the
+// leading padding count: a change of the memory image). kFree: padding costs nothing (a bound on
+// any such scheme).
+enum class Padding { kEntry, kSkip, kSkip2, kLead, kFree };
 
 // The cycles PE slice `s` spends in E on column j.
 uint32_t column_cycles(const PeSlice& s, uint32_t j, Padding padding) {
   uint32_t begin = s.ptr[j];
   const uint32_t end = s.ptr[j + 1];
+  const auto entry_at = [&](uint64_t a) { return s.entries[a]; };
   const auto is_padding = [&](uint32_t a) { return entry_v(s.entries[a]) == 0; };
-  while (padding == Padding::kLead && is_padding(begin)) ++begin;  // padding never ends a column
-  if (padding == Padding::kCycle) return end - begin;
-  uint32_t cycles = 0;
-  if (padding == Padding::kFree) {
-    for (uint32_t a = begin; a < end; ++a) cycles += is_padding(a) ? 0 : 1;
-    return cycles;
+  switch (padding) {
+    case Padding::kEntry:
+      return end - begin;
+    case Padding::kFree:
+      return static_cast<uint32_t>(std::count_if(s.entries.begin() + begin, s.entries.begin() + end,
+                                                 [](uint8_t e) { return entry_v(e) != 0; }));
+    case Padding::kLead:
+      while (begin < end && is_padding(begin)) ++begin;  // padding never ends a column
+      [[fallthrough]];
+    case Padding::kSkip:
+      return static_cast<uint32_t>(issued_entries(begin, end, entry_at));
+    case Padding::kSkip2:
+      break;
   }
-  const uint32_t most = padding == Padding::kSkip2 ? 2 : 1;
-  constexpr uint32_t kWord = kEntriesPerWord;
+  uint32_t cycles = 0;
   for (uint32_t a = begin; a < end; ++cycles) {
-    uint32_t skip = 0;
-    const bool word_held = a != begin && a % kWord != 0;
-    while (word_held && skip < most && a % kWord + skip + 1 < kWord && a + skip + 1 < end &&
-           is_padding(a + skip + 1)) {
-      ++skip;
+    uint32_t next = a + 1;
+    if (e_skips_next(begin, end, a, entry_at)) {
+      next = a + 2;  // and the one after it too, if it is padding in the same word, not the last
+      if (next % kEntriesPerWord != 0 && next + 1 < end && is_padding(next)) ++next;
     }
-    a += 1 + skip;
+    a = next;
   }
   return cycles;
 }
@@ -257,9 +261,10 @@ int run(int argc, char** argv) {
       "tries of queue-directed row swaps after balancing (0: none; an experiment, see the source)")(
       "order-inputs",
       "add a column: balanced windows, then the input order (balance.h, order_columns)")(
-      "padding", po::value<std::string>()->default_value("cycle"),
-      "what a padding entry costs E: cycle (one, as the RTL), skip1 / skip2 (E skips one / two "
-      "padding entries after the one it issues, within the word the RAM holds), lead (skip1, and a "
+      "padding", po::value<std::string>()->default_value("skip"),
+      "what a padding entry costs E: entry (a cycle), skip (as the RTL: E steps over the padding "
+      "entry after one it issues, within the word the RAM holds), skip2 (up to two), lead (skip, "
+      "and a "
       "column's leading padding free), free (nothing)")(
       "directed-on", po::value<std::string>()->default_value("all"),
       "columns the directed swaps optimise for: all (what a compiler knows) or run (the run's "
@@ -286,8 +291,8 @@ int run(int argc, char** argv) {
   const std::string directed_on = vm["directed-on"].as<std::string>();
   const bool order_inputs = vm.count("order-inputs") != 0;
   const std::string padding_name = vm["padding"].as<std::string>();
-  const std::vector<std::pair<std::string, Padding>> paddings = {{"cycle", Padding::kCycle},
-                                                                 {"skip1", Padding::kSkip1},
+  const std::vector<std::pair<std::string, Padding>> paddings = {{"entry", Padding::kEntry},
+                                                                 {"skip", Padding::kSkip},
                                                                  {"skip2", Padding::kSkip2},
                                                                  {"lead", Padding::kLead},
                                                                  {"free", Padding::kFree}};
@@ -295,7 +300,7 @@ int run(int argc, char** argv) {
                                    [&](const auto& p) { return p.first == padding_name; });
   if (chosen == paddings.end()) {
     throw cli::UsageError(
-        fmt::format("--padding is '{}'; it takes cycle, skip1, skip2, lead or free", padding_name));
+        fmt::format("--padding is '{}'; it takes entry, skip, skip2, lead or free", padding_name));
   }
   const Padding padding = chosen->second;
   if (directed_on != "all" && directed_on != "run") {

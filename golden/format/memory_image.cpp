@@ -115,6 +115,10 @@ MemoryImage build_memory_image(const Network& net, const HwConfig& config) {
     const PackedLayer packed = pack(layer.weights, n);
     for (uint32_t k = 0; k < n; ++k) {
       PeImage& pe = image.pe[k];
+      // Each layer starts at a word: where E may step over padding depends on an entry's place in
+      // its word (docs/hardware.md, section 6), so a layer's cycles then depend on it alone.
+      entries[k].resize(
+          (entries[k].size() + kEntriesPerWord - 1) / kEntriesPerWord * kEntriesPerWord, 0);
       const uint32_t offset = static_cast<uint32_t>(entries[k].size());
       pe.pointers.resize(ptr_next, 0);
       for (uint32_t j = 0; j <= layer.inputs(); ++j) {

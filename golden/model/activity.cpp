@@ -43,19 +43,26 @@ std::vector<PeLayerActivity> predict_layer_activity(const MemoryImage& image, si
       const uint64_t start = ptr[d.ptr_base + j], end = ptr[d.ptr_base + j + 1];
       if (end == start) continue;  // dropped at the pointer read
       ++a.columns;
-      a.entries += end - start;
       a.spmat_words += words_touched(start, end, kEntriesPerWord);
+      require((end - 1) / kEntriesPerWord < words.size(), "PE {}: entry {} beyond its {} words", k,
+              end - 1, words.size());
+      const auto entry_at = [&](uint64_t e) {
+        return entry_in_word(words[e / kEntriesPerWord], e);
+      };
       uint64_t row = 0;
+      bool issued = true;  // E issues the column's first entry, then skips as e_skips_next says
       for (uint64_t e = start; e < end; ++e) {
-        require(e / kEntriesPerWord < words.size(), "PE {}: entry {} beyond its {} words", k, e,
-                words.size());
-        row = entry_row(e == start, row, entry_in_word(words[e / kEntriesPerWord], e));
+        row = entry_row(e == start, row, entry_at(e));
         require(row < a.rows, "PE {}: layer {} entry {} at local row {} of {}", k, layer + 1, e,
                 row, a.rows);
-        if (!touched[row]) {
-          touched[row] = true;
-          ++a.touched_rows;
+        if (issued) {
+          ++a.entries;
+          if (!touched[row]) {
+            touched[row] = true;
+            ++a.touched_rows;
+          }
         }
+        issued = !issued || !e_skips_next(start, end, e, entry_at);
       }
     }
     a.groups = (uint64_t{d.cols} + n - 1) / n;

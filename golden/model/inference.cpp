@@ -107,7 +107,9 @@ std::vector<int16_t> GoldenModel::product(size_t l, const std::vector<int16_t>& 
       if (input[j] == 0) continue;  // the leading-non-zero detector never broadcasts zeros
       ++work->nonzero_inputs;
       for (uint32_t k = 0; k < num_pe_; ++k) {
-        work->entries_per_pe[k] += p.pe[k].ptr[j + 1] - p.pe[k].ptr[j];
+        const std::vector<uint8_t>& entries = p.pe[k].entries;
+        work->entries_per_pe[k] += issued_entries(p.pe[k].ptr[j], p.pe[k].ptr[j + 1],
+                                                  [&](uint64_t e) { return entries[e]; });
       }
     }
   }

@@ -33,6 +33,23 @@ constexpr uint64_t entry_row(bool first, uint64_t previous, uint8_t e) {
 constexpr uint8_t entry_in_word(uint64_t word, uint64_t e) {
   return static_cast<uint8_t>(word >> (8 * (e % static_cast<uint64_t>(kEntriesPerWord))));
 }
+// Padding the hardware steps over (docs/hardware.md, section 6): the E stage, issuing entry a of
+// a column [start, end), skips entry a+1 when it is padding, lies in a's word and is not the
+// column's last, and a neither starts the column nor its word (the sparse-matrix RAM's output
+// then holds a's word from an earlier read). entry_at(e) gives entry e.
+template <class EntryAt>
+constexpr bool e_skips_next(uint64_t start, uint64_t end, uint64_t a, const EntryAt& entry_at) {
+  const uint64_t in_word = a % kEntriesPerWord;
+  return a != start && in_word != 0 && in_word != kEntriesPerWord - 1 && a + 2 < end &&
+         entry_v(entry_at(a + 1)) == 0;
+}
+// The entries of column [start, end) the E stage issues: one per busy cycle.
+template <class EntryAt>
+constexpr uint64_t issued_entries(uint64_t start, uint64_t end, const EntryAt& entry_at) {
+  uint64_t issued = 0;
+  for (uint64_t a = start; a < end; ++issued) a += e_skips_next(start, end, a, entry_at) ? 2 : 1;
+  return issued;
+}
 
 // A rows x cols matrix whose non-zeros are codebook indices 1..15, in compressed sparse column
 // form: column j holds row_idx/code[col_ptr[j] .. col_ptr[j+1]), rows strictly increasing.

@@ -14,11 +14,11 @@ namespace eie {
 struct PeLayerActivity {
   uint64_t broadcasts = 0;    // non-zero inputs: one pointer read in each bank
   uint64_t columns = 0;       // ...of them with entries in this PE: queue pushes and pops
-  uint64_t entries = 0;       // entries, padding included: lookups, products, accumulations
+  uint64_t entries = 0;       // entries E issues (e_skips_next): lookups, products, accumulations
   uint64_t spmat_words = 0;   // sparse-matrix words read: one per word a column's entries touch
   uint64_t rows = 0;          // local rows: write-backs
-  uint64_t touched_rows = 0;  // ...of them with an entry of a broadcast column (padding included):
-                              // one initial-value read each as the row's first entry arrives
+  uint64_t touched_rows = 0;  // ...of them with an issued entry of a broadcast column (padding
+                              // too): one initial-value read each as the row's first entry arrives
   uint64_t groups = 0;        // source groups the LNZD fetches: one activation read per PE
 };
 

@@ -12,8 +12,10 @@ namespace eie {
 
 // Work of one layer on one input: what the hardware's load balance depends on.
 struct LayerWork {
-  uint64_t nonzero_inputs = 0;           // activations broadcast
-  std::vector<uint64_t> entries_per_pe;  // entries (padding included) each PE processes
+  uint64_t nonzero_inputs = 0;  // activations broadcast
+  // Entries each PE's E stage issues: padding included, but not the padding it steps over
+  // (e_skips_next); its busy cycles.
+  std::vector<uint64_t> entries_per_pe;
 
   uint64_t total_entries() const;
   uint64_t max_entries() const;  // the busiest PE: a lower bound on the layer's cycles
