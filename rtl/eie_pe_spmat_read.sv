@@ -46,33 +46,43 @@ module eie_pe_spmat_read #(
   // ---------------------------------------------------------------------------------------------
   // e_last_q (the entry issued now ends its column) is computed a cycle ahead, so E frees itself
   // (col_ready_o) straight from registers: the FIFO pop and the PE's ready then start at flops.
+  // The issued address is e_base_q + e_skip_q: a skip decided in one cycle (from the RAM) lands
+  // in a one-bit register and moves the address only in the next, so no carry chain follows the
+  // RAM (synthesis, not knowing the RAM's output comes late, would otherwise share the two
+  // increments as one with the skip as its carry in).
   logic            e_valid_q, e_first_q, e_last_q, e_skip_q, col_pop;
-  logic [PtrW-1:0] e_addr_q, e_end_m2_q;  // e_end_m2_q: the column's end - 2
+  logic [PtrW-1:0] e_base_q, e_end_m2_q;  // e_end_m2_q: the column's end - 2
+  logic [PtrW-1:0] e_addr;                // the entry issued this cycle
   logic [ActW-1:0] e_act_q;
 
+  assign e_addr      = e_base_q + PtrW'(e_skip_q);
   assign col_ready_o = !e_valid_q || e_last_q;
   assign col_pop     = col_valid_i && col_ready_o;
 
   // Skip: the entry after e_addr (in its word, not its column's last) is padding and E steps
   // over it. The word of e_addr is on the RAM's output when e_addr neither starts its column nor
-  // its word (a read since would be E's own, at such an entry), so the decision starts at the RAM
-  // and a 4-bit zero test, and the two next-address candidates come from flops.
-  logic            skip;
-  logic [PtrW-1:0] e_addr_p1;
+  // its word (a read since would be E's own, at such an entry), so the decision is the RAM's
+  // output, a 4-bit zero test and flops; what it selects (the last-entry flag) comes from flops.
+  logic            skip, step_last, skip_last;
   logic [63:0]     rdata;
   logic [2:0]      next_sel;
-  assign e_addr_p1 = e_addr_q + 1'b1;
-  assign next_sel  = e_addr_p1[2:0];
-  assign skip      = e_valid_q && !e_last_q && !e_first_q && e_addr_q[2:0] != 3'd0 &&
-                     e_addr_q[2:0] != 3'd7 && e_addr_q != e_end_m2_q &&
-                     rdata[{next_sel, 3'b000} +: 4] == 4'd0;
+  // Whether the entry after e_addr (step_last) or the one after that (skip_last) ends the column,
+  // from e_base_q against the column's end, so that no comparison waits for e_addr's carry.
+  logic [PtrW-1:0] e_end_m3, e_end_m4;
+  assign e_end_m3  = e_end_m2_q - 1'b1;
+  assign e_end_m4  = e_end_m2_q - PtrW'(2);
+  assign next_sel  = e_addr[2:0] + 3'd1;
+  assign step_last = e_skip_q ? e_base_q == e_end_m3 : e_base_q == e_end_m2_q;
+  assign skip_last = e_skip_q ? e_base_q == e_end_m4 : e_base_q == e_end_m3;
+  assign skip      = e_valid_q && !e_last_q && !e_first_q && e_addr[2:0] != 3'd0 &&
+                     e_addr[2:0] != 3'd7 && !step_last && rdata[{next_sel, 3'b000} +: 4] == 4'd0;
 
   logic e_valid_d, e_last_d;
 
   always_comb begin
     e_valid_d = (e_valid_q && !e_last_q) || col_pop;
     e_last_d  = e_last_q;
-    if (e_valid_q && !e_last_q) e_last_d = skip ? e_addr_p1 == e_end_m2_q : e_addr_q == e_end_m2_q;
+    if (e_valid_q && !e_last_q) e_last_d = skip ? skip_last : step_last;
     else if (col_pop) e_last_d = col_start_i + 1'b1 == col_end_i;
   end
 
@@ -86,11 +96,11 @@ module eie_pe_spmat_read #(
   always_ff @(posedge clk_i) begin
     e_last_q <= e_last_d;
     if (e_valid_q && !e_last_q) begin
-      e_addr_q  <= skip ? e_addr_q + PtrW'(2) : e_addr_p1;
+      e_base_q  <= e_addr + 1'b1;
       e_first_q <= 1'b0;
       e_skip_q  <= skip;
     end else if (col_pop) begin
-      e_addr_q  <= col_start_i;
+      e_base_q  <= col_start_i;
       e_end_m2_q <= col_end_i - PtrW'(2);
       e_act_q   <= col_act_i;
       e_first_q <= 1'b1;
@@ -102,9 +112,9 @@ module eie_pe_spmat_read #(
   // cycle apart, so the word read for the entry before (same column, same word) is still on the
   // RAM's output, which holds until the next read. SpmatRead is over half of the paper's PE power.
   logic               e_rd_word;
-  assign e_rd_word  = e_valid_q && (e_first_q || e_addr_q[2:0] == 3'd0);
+  assign e_rd_word  = e_valid_q && (e_first_q || e_addr[2:0] == 3'd0);
   logic [SpAddrW-1:0] raddr;
-  assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr_q >> 3);
+  assign raddr      = host_re_i ? host_addr_i : SpAddrW'(e_addr >> 3);
 
   eie_ram #(.Width(64), .Depth(SpmatDepth)) u_spmat (
     .clk_i,
@@ -130,7 +140,7 @@ module eie_pe_spmat_read #(
 
   always_ff @(posedge clk_i) begin
     if (e_valid_q) begin
-      r_sel_q   <= e_addr_q[2:0];
+      r_sel_q   <= e_addr[2:0];
       r_first_q <= e_first_q;
       r_last_q  <= e_last_q;
       r_skip_q  <= e_skip_q;
@@ -150,7 +160,7 @@ module eie_pe_spmat_read #(
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_word_boundary_in_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    e_valid_q && !e_last_q && e_addr_q[2:0] == 3'd7);
+    e_valid_q && !e_last_q && e_addr[2:0] == 3'd7);
   cov_column_back_to_back: cover property (@(posedge clk_i) disable iff (!rst_ni)
     e_valid_q && e_last_q && col_pop);
   cov_single_entry_column: cover property (@(posedge clk_i) disable iff (!rst_ni)
@@ -163,14 +173,14 @@ module eie_pe_spmat_read #(
 
   always_ff @(posedge clk_i) begin
     if (rst_ni && e_valid_q) begin
-      assert ((32'(e_addr_q) >> 3) < SpmatDepth)
-        else $error("entry address %0d beyond the sparse matrix", e_addr_q);
-      a_e_last: assert (e_last_q == (e_addr_q + 1'b1 == e_end_m2_q + PtrW'(2)))
-        else $error("E: last-entry flag %0d at address %0d, column end %0d", e_last_q, e_addr_q,
+      assert ((32'(e_addr) >> 3) < SpmatDepth)
+        else $error("entry address %0d beyond the sparse matrix", e_addr);
+      a_e_last: assert (e_last_q == (e_addr + 1'b1 == e_end_m2_q + PtrW'(2)))
+        else $error("E: last-entry flag %0d at address %0d, column end %0d", e_last_q, e_addr,
                     e_end_m2_q + PtrW'(2));
       // The word a skip reads from is the one holding e_addr: the last word E read.
-      a_skip_word: assert (!skip || SpAddrW'(e_addr_q >> 3) == last_read_q)
-        else $error("E: skip at address %0d decided from word %0d", e_addr_q, last_read_q);
+      a_skip_word: assert (!skip || SpAddrW'(e_addr >> 3) == last_read_q)
+        else $error("E: skip at address %0d decided from word %0d", e_addr, last_read_q);
     end
   end
 `endif

@@ -42,8 +42,8 @@ MUTANTS = {
         "eie_pe_arith.sv", "RowW'({entry_skip_i, r_z})", "RowW'(r_z)",
         "a padding entry E stepped over does not move the row on by 16"),
     "skip_from_column_first": (
-        "eie_pe_spmat_read.sv", "!e_last_q && !e_first_q && e_addr_q[2:0]",
-        "!e_last_q && e_addr_q[2:0]",
+        "eie_pe_spmat_read.sv", "!e_last_q && !e_first_q && e_addr[2:0]",
+        "!e_last_q && e_addr[2:0]",
         "E decides a skip at a column's first entry, from the word read before"),
     "bypass_ahead_dropped": (
         "eie_pe_arith.sv", "assign s2_old = s2_hit_q ? byp_acc_q : s2_old_q;",

@@ -74,7 +74,7 @@ def rules(build):
         ("eie_ccu|eie_top|eie_pe|eie_pe_ptr_read", r"bcast_ptr(_[qio])?|p_index(_inc)?",
          lambda b: b >= ptr_bits, f"a pointer index, at most PtrDepth = {ptr}"),
         ("eie_pe|eie_pe_ptr_read|eie_pe_spmat_read",
-         r"b_start(_o)?|b_end(_o)?|fifo_start|fifo_end|col_start_i|col_end_i|e_addr_q|"
+         r"b_start(_o)?|b_end(_o)?|fifo_start|fifo_end|col_start_i|col_end_i|e_base_q|e_addr|"
          r"even_rdata|odd_rdata|host_ptr_rdata", lambda b: b >= entry_bits,
          f"a 20-bit entry pointer: at most SpmatDepth x 8 = {spmat * 8} entries in this build"),
         ("eie_pe_ptr_read", r"host_rdata_o", lambda b: b >= entry_bits,
