@@ -73,7 +73,7 @@ uint32_t column_cycles(const PeSlice& s, uint32_t j, Padding padding) {
 
 struct Outcome {
   uint64_t cycles = 0;
-  double ideal = 0;  // E's cycles on the non-zero columns (all entries, with --padding cycle) / N
+  double ideal = 0;  // E's cycles on the non-zero columns (all entries, with --padding entry) / N
   uint64_t busiest = 0;
 };
 
@@ -264,8 +264,7 @@ int run(int argc, char** argv) {
       "padding", po::value<std::string>()->default_value("skip"),
       "what a padding entry costs E: entry (a cycle), skip (as the RTL: E steps over the padding "
       "entry after one it issues, within the word the RAM holds), skip2 (up to two), lead (skip, "
-      "and a "
-      "column's leading padding free), free (nothing)")(
+      "and a column's leading padding free), free (nothing)")(
       "directed-on", po::value<std::string>()->default_value("all"),
       "columns the directed swaps optimise for: all (what a compiler knows) or run (the run's "
       "non-zero activations, an oracle)");
