@@ -137,7 +137,7 @@ def main():
     t0 = time.time()
     if not os.path.exists(os.path.join(cov, "CMakeCache.txt")):
         if run(["cmake", "-S", ROOT, "-B", cov, "-DCMAKE_BUILD_TYPE=Release", "-DEIE_COVERAGE=ON",
-                "-DEIE_GATE_SIM=OFF"],
+                "-DEIE_GATE_SIM=OFF", f"-DEIE_SIM_ONLY={BUILD[0]}"],
                os.path.join(report, "configure.log")):
             print(f"coverage: configure failed, see {report}/configure.log", file=sys.stderr)
             return 1

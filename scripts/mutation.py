@@ -218,7 +218,8 @@ def run_set(binary, seeds, jobs):
 def build(build_dir, rtl_dir, jobs, log):
     with open(log, "w") as f:
         for cmd in (["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                     f"-DEIE_RTL_DIR={rtl_dir}", "-DEIE_GATE_SIM=OFF"],
+                     f"-DEIE_RTL_DIR={rtl_dir}", "-DEIE_GATE_SIM=OFF",
+                     f"-DEIE_SIM_ONLY={BUILD[0]}"],
                     ["cmake", "--build", build_dir, "-j", str(jobs), "--target", BUILD[0]]):
             if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode != 0:
                 return False
