@@ -135,12 +135,13 @@ def main():
         os.makedirs(d)
 
     t0 = time.time()
-    if not os.path.exists(os.path.join(cov, "CMakeCache.txt")):
-        if run(["cmake", "-S", ROOT, "-B", cov, "-DCMAKE_BUILD_TYPE=Release", "-DEIE_COVERAGE=ON",
-                "-DEIE_GATE_SIM=OFF", f"-DEIE_SIM_ONLY={BUILD[0]}"],
-               os.path.join(report, "configure.log")):
-            print(f"coverage: configure failed, see {report}/configure.log", file=sys.stderr)
-            return 1
+    # Configured every time (seconds: it verilates the coverage model alone), so a folder made
+    # by an older checkout takes today's settings.
+    if run(["cmake", "-S", ROOT, "-B", cov, "-DCMAKE_BUILD_TYPE=Release", "-DEIE_COVERAGE=ON",
+            "-DEIE_GATE_SIM=OFF", f"-DEIE_SIM_ONLY={BUILD[0]}"],
+           os.path.join(report, "configure.log")):
+        print(f"coverage: configure failed, see {report}/configure.log", file=sys.stderr)
+        return 1
     if run(["cmake", "--build", cov, "-j", str(a.jobs), "--target", BUILD[0]],
            os.path.join(report, "build.log")):
         print(f"coverage: build failed, see {report}/build.log", file=sys.stderr)
