@@ -48,9 +48,10 @@ LOGIC = {
     "act_rw": ("eie_pe_act_rw", "entries"),
     "pe_other": ("eie_pe", "pe_cycles"),
     "ccu": ("eie_ccu", "cycles"),
+    "hold": ("eie_bcast_hold", "cycles"),
     "top": ("eie_top", "cycles"),
 }
-PER_CHIP = {"ccu", "top"}
+PER_CHIP = {"ccu", "hold", "top"}
 # Blocks as in the EIE paper's Table II (per PE) plus the chip-level control, with the logic
 # blocks and memories (eie_sim's "memories" roles) each holds.
 BLOCKS = {
@@ -60,7 +61,7 @@ BLOCKS = {
     "ActRW": (["act_rw"], ["pe.acc", "pe.act", "pe.bias"]),
     "Act queue": (["fifo"], []),
     "PE control": (["pe_other"], []),
-    "CCU and LNZD": (["ccu", "top"], ["ccu.desc", "ccu.codebook"]),
+    "CCU, LNZD, hold": (["ccu", "hold", "top"], ["ccu.desc", "ccu.codebook"]),
 }
 # Flops a block must clock every cycle even with clock gating (valid bits, pointers, counters);
 # the rest load only with an enable the RTL already has, which is what a gated clock would use.

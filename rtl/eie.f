@@ -10,5 +10,6 @@ rtl/eie_mul_csa.sv
 rtl/eie_pe_arith.sv
 rtl/eie_pe_act_rw.sv
 rtl/eie_pe.sv
+rtl/eie_bcast_hold.sv
 rtl/eie_ccu.sv
 rtl/eie_top.sv

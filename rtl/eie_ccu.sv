@@ -20,13 +20,15 @@ module eie_ccu #(
   parameter int unsigned BiasDepth = 256,
   parameter int unsigned MaxLayers = 8,
   parameter int unsigned FifoDepth = 8,
+  parameter int unsigned HoldSlots = 4,
   localparam int unsigned ActW      = eie_pkg::ActWidth,
   localparam int unsigned DimW      = eie_pkg::DimWidth,
   localparam int unsigned ActAddrW  = eie_pkg::clog2_min1(ActDepth),
   localparam int unsigned BiasAddrW = eie_pkg::clog2_min1(BiasDepth),
   localparam int unsigned LayerW    = eie_pkg::clog2_min1(MaxLayers),
   localparam int unsigned PeW       = eie_pkg::clog2_min1(NumPe),
-  localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1)
+  localparam int unsigned FifoCntW  = $clog2(FifoDepth + 1),
+  localparam int unsigned HoldCntW  = eie_pkg::clog2_min1(HoldSlots + 1)
 ) (
   input  wire logic                  clk_i,
   input  wire logic                  rst_ni,
@@ -42,6 +44,7 @@ module eie_ccu #(
   output      logic                  io_mode_o,
   output      logic [DimW-1:0]       num_active_o,  // control register 2: PEs in use
   output      logic [FifoCntW-1:0]   fifo_limit_o,  // control register 3: usable FIFO depth
+  output      logic [HoldCntW-1:0]   hold_limit_o,  // control register 4: usable hold slots
 
   // Compute layer's configuration to the PEs; layer_start_o: its first cycle.
   output      logic [BiasAddrW-1:0]  bias_base_o,
@@ -72,7 +75,7 @@ module eie_ccu #(
   output      logic [ActW-1:0]       bcast_act_o,
   output      logic [DimW-1:0]       bcast_col_o,
   output      logic [DimW-1:0]       bcast_ptr_o,
-  input  wire logic                  fifos_ready_i,  // every PE's registered ready
+  input  wire logic                  bcast_ready_i,  // every PE takes it, or a slot holds it
   input  wire logic                  pes_idle_i,     // every PE has drained
   output      logic                  count_o,
 
@@ -97,6 +100,7 @@ module eie_ccu #(
   eie_pkg::ccu_state_e state_q, state_d;
   logic [DimW-1:0]     num_active_q;  // control register 2
   logic [FifoCntW-1:0] fifo_limit_q;  // control register 3
+  logic [HoldCntW-1:0] hold_limit_q;  // control register 4
 
   // ---------------------------------------------------------------------------------------------
   // Layer table and codebooks. A layer's descriptor is read ahead: the first layer's from the
@@ -249,7 +253,7 @@ module eie_ccu #(
   end
 
   logic out_valid_q;
-  assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;
+  assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : bcast_ready_i;
   assign fire       = streaming && g_valid_q && lnzd_valid && sink_ready;
   assign mask_after = fire ? (g_mask_q & ~onehot) : g_mask_q;
   // The group empties when nothing is left in it, or its last non-zero goes now (the LNZD's
@@ -345,12 +349,16 @@ module eie_ccu #(
     if (!rst_ni) begin
       num_active_q <= DimW'(NumPe);
       fifo_limit_q <= FifoCntW'(FifoDepth);
+      hold_limit_q <= HoldCntW'(HoldSlots);
     end else if (ctrl_we && host_addr_i == eie_pkg::CtrlActivePe) begin
       num_active_q <= (host_wdata_i == '0 || host_wdata_i > 64'(NumPe)) ? DimW'(NumPe)
                                                                          : DimW'(host_wdata_i);
     end else if (ctrl_we && host_addr_i == eie_pkg::CtrlFifoLimit) begin
       fifo_limit_q <= (host_wdata_i == '0 || host_wdata_i > 64'(FifoDepth))
                       ? FifoCntW'(FifoDepth) : FifoCntW'(host_wdata_i);
+    end else if (ctrl_we && host_addr_i == eie_pkg::CtrlHoldLimit) begin
+      hold_limit_q <= (host_wdata_i > 64'(HoldSlots)) ? HoldCntW'(HoldSlots)
+                                                       : HoldCntW'(host_wdata_i);
     end
   end
   assign num_active_o = num_active_q;
@@ -364,6 +372,7 @@ module eie_ccu #(
     end
   end
   assign fifo_limit_o = fifo_limit_q;
+  assign hold_limit_o = hold_limit_q;
 
   always_comb begin
     state_d = state_q;
@@ -513,14 +522,16 @@ module eie_ccu #(
     end
   end
 
-  // Control register 0 reads the build: NumPe [15:0], FifoDepth [31:16], MaxLayers [47:32].
+  // Control register 0 reads the build: NumPe [15:0], FifoDepth [31:16], MaxLayers [47:32],
+  // HoldSlots [63:48].
   logic [63:0] ctrl_rdata;
   always_comb begin
     unique case (rd_ctrl_addr_q)
-      eie_pkg::CtrlRun:       ctrl_rdata = {16'd0, 16'(MaxLayers), 16'(FifoDepth), 16'(NumPe)};
+      eie_pkg::CtrlRun:       ctrl_rdata = {16'(HoldSlots), 16'(MaxLayers), 16'(FifoDepth), 16'(NumPe)};
       eie_pkg::CtrlCycles:    ctrl_rdata = 64'(cycles_q);
       eie_pkg::CtrlActivePe:  ctrl_rdata = 64'(num_active_q);
       eie_pkg::CtrlFifoLimit: ctrl_rdata = 64'(fifo_limit_q);
+      eie_pkg::CtrlHoldLimit: ctrl_rdata = 64'(hold_limit_q);
       default:                ctrl_rdata = '0;
     endcase
   end
@@ -600,7 +611,7 @@ module eie_ccu #(
     ev[CcuEvBcast]      = bcast_fire_o;
     ev[CcuEvOut]        = fire && to_output;
     ev[CcuEvBcastStall] = state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid &&
-                          !fifos_ready_i;
+                          !bcast_ready_i;
     ev[CcuEvHost]       = host_we_i || host_re_i;
     ev[CcuEvWbRow]      = wb_more_q;
     ev[CcuEvFetchWait]  = fetch_wait;
@@ -615,7 +626,7 @@ module eie_ccu #(
 `ifndef SYNTHESIS
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_broadcast_stall: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid && !fifos_ready_i);
+    state_q == eie_pkg::CcuCompute && g_valid_q && lnzd_valid && !bcast_ready_i);
   cov_zero_group_skipped: cover property (@(posedge clk_i) disable iff (!rst_ni)
     g_load && new_mask == '0 && !to_output);
   cov_output_backpressure: cover property (@(posedge clk_i) disable iff (!rst_ni)
@@ -633,8 +644,8 @@ module eie_ccu #(
 
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      a_fire_needs_ready: assert (!(bcast_fire_o && !fifos_ready_i))
-        else $error("CCU: broadcast into a full FIFO");
+      a_fire_needs_ready: assert (!(bcast_fire_o && !bcast_ready_i))
+        else $error("CCU: broadcast accepted that no PE or hold slot can take");
       if ($past(out_valid_q) && !$past(out_ready_i) && $past(rst_ni)) begin
         assert (out_valid_q && out_index_q == $past(out_index_q) && out_data_q == $past(out_data_q))
           else $error("CCU: result stream changed before it was accepted");

@@ -501,8 +501,26 @@ module eie_pe #(
     endcase
   end
 
+  // The columns a PE receives in a layer (live or from a hold slot) come in broadcast order,
+  // which the saturating accumulation needs: their pointer indices ptr_base + col increase.
+  logic            seen_col_q;
+  logic [DimW-1:0] last_ptr_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) seen_col_q <= 1'b0;
+    else if (layer_start_i) seen_col_q <= 1'b0;
+    else if (bcast) seen_col_q <= 1'b1;
+  end
+  always_ff @(posedge clk_i) begin
+    if (bcast) last_ptr_q <= bcast_ptr_i;
+  end
+
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
+      if (bcast && !layer_start_i) begin
+        a_cols_in_order: assert (!seen_col_q || bcast_ptr_i > last_ptr_q)
+          else $error("PE %0d: column with pointer index %0d after %0d: out of broadcast order",
+                      pe_idx_i, bcast_ptr_i, last_ptr_q);
+      end
       assert (!b_push || fifo_push_ready)
         else $error("PE %0d: a non-empty column found the FIFO full", pe_idx_i);
       a_fire_when_ready: assert (!(bcast_fire_i && !fifo_ready_o))

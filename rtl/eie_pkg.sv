@@ -48,6 +48,7 @@ package eie_pkg;
   parameter logic [23:0] CtrlCycles    = 24'd1;  // read: the last run's cycles
   parameter logic [23:0] CtrlActivePe  = 24'd2;  // PEs in use (0 or > NumPe: all)
   parameter logic [23:0] CtrlFifoLimit = 24'd3;  // FIFO entries in use (0 or > FifoDepth: all)
+  parameter logic [23:0] CtrlHoldLimit = 24'd4;  // broadcast hold slots in use (> HoldSlots: all)
 
   // Per-PE counters (TgtStats addresses).
   parameter logic [1:0] StatBusy     = 2'd0;  // cycles an entry was issued

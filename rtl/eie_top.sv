@@ -7,6 +7,7 @@
 module eie_top #(
   parameter int unsigned NumPe      = 64,
   parameter int unsigned FifoDepth  = 8,
+  parameter int unsigned HoldSlots  = 4,     // broadcast hold slots (eie_bcast_hold); 0: none
   parameter int unsigned SpmatDepth = 1024,  // 64-bit sparse-matrix words per PE
   parameter int unsigned PtrDepth   = 1024,  // pointers per PE (even + odd banks)
   parameter int unsigned ActDepth   = 64,    // activations per bank per PE; accumulators per PE
@@ -19,6 +20,7 @@ module eie_top #(
   localparam int unsigned ActAddrW = eie_pkg::clog2_min1(ActDepth),
   localparam int unsigned LayerW   = eie_pkg::clog2_min1(MaxLayers),
   localparam int unsigned FifoCntW = $clog2(FifoDepth + 1),                     // FIFO limit
+  localparam int unsigned HoldCntW = eie_pkg::clog2_min1(HoldSlots + 1),        // hold limit
   localparam int unsigned LevelW   = $clog2(FifoDepth + eie_pkg::FifoSkid + 1)  // FIFO level
 ) (
   input  wire logic                      clk_i,
@@ -150,13 +152,16 @@ module eie_top #(
   logic [63:0]           ccu_rdata;
   logic [DimW-1:0]       num_active;
   logic [FifoCntW-1:0]   fifo_limit;
+  logic [HoldCntW-1:0]   hold_limit;
+  logic                  bcast_ready, hold_busy;
 
   eie_ccu #(
     .NumPe    (NumPe),
     .ActDepth (ActDepth),
     .BiasDepth(BiasDepth),
     .MaxLayers(MaxLayers),
-    .FifoDepth(FifoDepth)
+    .FifoDepth(FifoDepth),
+    .HoldSlots(HoldSlots)
   ) u_ccu (
     .clk_i,
     .rst_ni,
@@ -170,6 +175,7 @@ module eie_top #(
     .io_mode_o    (io_mode),
     .num_active_o (num_active),
     .fifo_limit_o (fifo_limit),
+    .hold_limit_o (hold_limit),
     .bias_base_o  (bias_base),
     .has_bias_o   (has_bias),
     .w_frac_o     (w_frac),
@@ -192,8 +198,8 @@ module eie_top #(
     .bcast_act_o  (bcast_act),
     .bcast_col_o  (bcast_col),
     .bcast_ptr_o  (bcast_ptr),
-    .fifos_ready_i(&fifo_ready),
-    .pes_idle_i   (&pe_idle),
+    .bcast_ready_i(bcast_ready),
+    .pes_idle_i   (&pe_idle && !hold_busy),
     .count_o      (count),
     .out_valid_o,
     .out_ready_i,
@@ -209,6 +215,42 @@ module eie_top #(
   assign bcast_valid_o = bcast_valid;
   assign bcast_col_o   = bcast_col;
   assign bcast_act_o   = bcast_act;
+
+  // ---------------------------------------------------------------------------------------------
+  // Broadcast hold slots: each PE's column comes from the broadcast register or, for a PE that
+  // could not take it then, from a slot later.
+  // ---------------------------------------------------------------------------------------------
+  logic [NumPe-1:0]      pe_fire, pe_valid;
+  logic [NumPe*ActW-1:0] pe_act;
+  logic [NumPe*DimW-1:0] pe_ptr;
+
+  if (HoldSlots > 0) begin : g_hold
+    eie_bcast_hold #(.NumPe(NumPe), .HoldSlots(HoldSlots)) u_hold (
+      .clk_i,
+      .rst_ni,
+      .limit_i      (hold_limit),
+      .bcast_fire_i (bcast_fire),
+      .bcast_valid_i(bcast_valid),
+      .bcast_act_i  (bcast_act),
+      .bcast_ptr_i  (bcast_ptr),
+      .bcast_ready_o(bcast_ready),
+      .busy_o       (hold_busy),
+      .pe_ready_i   (fifo_ready),
+      .pe_fire_o    (pe_fire),
+      .pe_valid_o   (pe_valid),
+      .pe_act_o     (pe_act),
+      .pe_ptr_o     (pe_ptr)
+    );
+  end else begin : g_no_hold  // the paper's array: every PE takes every broadcast at once
+    assign bcast_ready = &fifo_ready;
+    assign hold_busy   = 1'b0;
+    assign pe_fire     = {NumPe{bcast_fire}};
+    assign pe_valid    = {NumPe{bcast_valid}};
+    assign pe_act      = {NumPe{bcast_act}};
+    assign pe_ptr      = {NumPe{bcast_ptr}};
+    logic unused_hold_limit;  // always 0 without slots
+    assign unused_hold_limit = ^hold_limit;
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Processing elements.
@@ -250,10 +292,10 @@ module eie_top #(
       .src_re_i     (src_re),
       .src_addr_i   (src_addr),
       .src_data_o   (src_data[k*ActW +: ActW]),
-      .bcast_fire_i (bcast_fire),
-      .bcast_valid_i(bcast_valid),
-      .bcast_act_i  (bcast_act),
-      .bcast_ptr_i  (bcast_ptr),
+      .bcast_fire_i (pe_fire[k]),
+      .bcast_valid_i(pe_valid[k]),
+      .bcast_act_i  (pe_act[k*ActW +: ActW]),
+      .bcast_ptr_i  (pe_ptr[k*DimW +: DimW]),
       .fifo_ready_o (fifo_ready[k]),
       .idle_o       (pe_idle[k]),
       .count_i      (count),

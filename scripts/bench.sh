@@ -3,7 +3,8 @@
 # and a skewed (log-normal row density) seeded synthetic layer, each also with compile-time row
 # balancing, on the 64-PE benchmark build with FIFO depth 8, every output checked against the
 # golden model; layers preloaded through the back door (tb/sim/backdoor.h: the same cycles, without
-# the host-port load; the regressions cover the front door). Then the table beside the paper's
+# the host-port load; the regressions cover the front door), with the build's hold slots and
+# without (the paper's broadcast). Then the table beside the paper's
 # EIE times (scripts/bench_table.js): text on stdout, JSON and Markdown in BUILD_DIR/bench/; then
 # the energy of each layer (BUILD_DIR/bench/energy/, docs/energy.md).
 # Usage: [UPDATE_DOCS=1] scripts/bench.sh [BUILD_DIR]   (UPDATE_DOCS=1: docs/benchmarks.md's tables too)
@@ -22,6 +23,9 @@ for layer in "${layers[@]}"; do
     [[ "$variant" == *+balanced ]] && flags+=(--balance --order-inputs)
     "$sim" --scenario benchmark --layer "$layer" "${flags[@]}" --fifo 8 --idle 0 \
       --backpressure 0 --seed 1 --quiet --backdoor --json "$out/$layer.$variant.json"
+    # The paper's broadcast, which stalls while any PE's FIFO is full: no hold slots.
+    "$sim" --scenario benchmark --layer "$layer" "${flags[@]}" --fifo 8 --hold 0 --idle 0 \
+      --backpressure 0 --seed 1 --quiet --backdoor --json "$out/$layer.$variant.hold0.json"
   done
 done
 # Simulation speed: ten inferences of Alex-6, so that compute cycles dominate the run.
@@ -38,7 +42,8 @@ node scripts/bench_table.js "$out" "${layers[@]}" --timing synth/reports/timing/
 # The clock table needs static timing (`make timing`); without it the other three are updated
 # and the clock table is left as it is, with a note.
 if [ "${UPDATE_DOCS:-0}" = 1 ]; then
-  tables=(bench:main="$out/bench.md" bench:breakdown="$out/breakdown.md" bench:floor="$out/floor.md")
+  tables=(bench:main="$out/bench.md" bench:breakdown="$out/breakdown.md" bench:floor="$out/floor.md"
+          bench:hold="$out/hold.md")
   if [ -f "$out/clock.md" ]; then
     tables+=(bench:clock="$out/clock.md")
   else

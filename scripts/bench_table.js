@@ -3,7 +3,8 @@
 // 800 MHz, the interleaving bound (the busiest PE's issued entries: padding included, except the
 // padding E steps over, docs/hardware.md section 6), the ideal (all issued entries / 64),
 // load-balance efficiency (ideal / cycles), and the paper's EIE times.
-// Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, DIR/cpu.json, and
+// With DIR/LAYER.VARIANT.hold0.json (the same run without hold slots), a table of what the
+// slots save. Also reads DIR/speed.json (bench.sh's simulation-speed run) when present, DIR/cpu.json, and
 // the static-timing summary (`make timing`, synth/reports/timing/summary.json) for the time per
 // layer at the 64-PE netlist's measured fmax, at 0.18 um and scaled to 45 nm (docs/timing.md).
 // Usage: node scripts/bench_table.js DIR LAYER... [--timing SUMMARY.json]
@@ -51,9 +52,13 @@ for (const layer of layers) {
     // Where the layer's cycles go: before its first broadcast (the fixed per-layer cost), the
     // broadcast phase (first to last broadcast, FIFO stalls included) and the drain after it.
     const lead = j.runs[0].layer_lead_cycles ? j.runs[0].layer_lead_cycles[0] : null;
+    const hold0File = path.join(dir, `${layer}.${variant}.hold0.json`);
+    const hold0 = fs.existsSync(hold0File) ? JSON.parse(fs.readFileSync(hold0File, 'utf8')) : null;
     const drain = j.runs[0].layer_drain_cycles ? j.runs[0].layer_drain_cycles[0] : null;
     rows.push({
       layer, variant, cycles, us: cycles / 800, bound: busiest, ideal, broadcast_floor: floor,
+      hold_slots: j.config.hold_limit === undefined ? null : j.config.hold_limit,
+      cycles_no_hold: hold0 ? hold0.runs[0].layer_cycles[0] : null,
       fixed_cycles: lead, drain_cycles: drain,
       broadcast_phase_cycles: lead === null ? null : cycles - lead - drain,
       authors_model_cycles: variant === 'uniform' ? authors[layer] : null,
@@ -114,6 +119,18 @@ if (rows.every((r) => r.fixed_cycles !== null && r.broadcast_floor !== null)) {
   process.stdout.write('\nWhere the cycles go: fixed (before the first broadcast), broadcast phase, ' +
                        'drain; bound = max(busiest PE, broadcast floor)\n' + breakdown.text);
   fs.writeFileSync(path.join(dir, 'breakdown.md'), breakdown.md);
+}
+// What the broadcast hold slots save: the same runs with none (the paper's broadcast).
+if (rows.every((r) => r.cycles_no_hold !== null)) {
+  const holdTable = table(
+    ['layer', 'variant', 'no slots: cycles', 'efficiency', `${rows[0].hold_slots} slots: cycles`,
+     'efficiency', 'saved'],
+    rows.map((r) => [r.layer, r.variant, f(r.cycles_no_hold), f(r.ideal / r.cycles_no_hold, 3),
+                     f(r.cycles), f(r.efficiency, 3),
+                     f(100 * (1 - r.cycles / r.cycles_no_hold), 1) + '%']), 2);
+  process.stdout.write('\nBroadcast hold slots: the same runs with none (the paper\'s broadcast, ' +
+                       'which stalls while any FIFO is full)\n' + holdTable.text);
+  fs.writeFileSync(path.join(dir, 'hold.md'), holdTable.md);
 }
 // bench.sh's speed run (absent in result folders from before it existed).
 const speedFile = path.join(dir, 'speed.json');

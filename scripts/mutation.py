@@ -134,7 +134,7 @@ MUTANTS = {
         "a group is dropped after its first non-zero"),
     "broadcast_ignores_full_fifos": (
         "eie_ccu.sv",
-        "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : fifos_ready_i;",
+        "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : bcast_ready_i;",
         "assign sink_ready = to_output ? (!out_valid_q || out_ready_i) : 1'b1;",
         "the broadcast does not stall for a PE whose queue is full"),
     "switch_before_descriptor_word1": (
@@ -174,6 +174,27 @@ MUTANTS = {
     "broadcast_valid_out_of_reset": (
         "eie_ccu.sv", "if (!rst_ni) bcast_valid_q <= 1'b0;", "if (!rst_ni) bcast_valid_q <= 1'b1;",
         "a broadcast leaves the CCU's register straight out of reset"),
+    "held_broadcast_youngest_first": (
+        "eie_bcast_hold.sv",
+        "for (int unsigned i = HoldSlots; i > 0; i--) begin  // the oldest wins: scan youngest first",
+        "for (int unsigned i = 1; i <= HoldSlots; i++) begin",
+        "a PE takes its youngest held broadcast first: its columns arrive out of order"),
+    "live_broadcast_passes_held": (
+        "eie_bcast_hold.sv", "assign accept        = pe_ready_i & ~pending_q;",
+        "assign accept        = pe_ready_i;",
+        "a PE takes a live broadcast while an older one is still held for it"),
+    "hold_slot_freed_while_waited_for": (
+        "eie_bcast_hold.sv",
+        "assign retire        = used_q != '0 && wait_q[head_q*NumPe +: NumPe] == '0;",
+        "assign retire        = used_q != '0;",
+        "a hold slot frees before every PE it waits for has taken its broadcast"),
+    "held_take_ignores_ready": (
+        "eie_bcast_hold.sv", "assign take          = pe_ready_i & pending_q;",
+        "assign take          = pending_q;",
+        "a PE takes a held broadcast while its FIFO has no room"),
+    "held_data_a_cycle_early": (
+        "eie_bcast_hold.sv", "    if (alloc_q) begin", "    if (alloc) begin",
+        "a hold slot copies the broadcast register a cycle early (the broadcast before)"),
 }
 
 BUILD = ("eie_sim_pe6", soak.BUILDS["eie_sim_pe6"])

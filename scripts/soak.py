@@ -29,12 +29,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The eie_sim builds (tb/CMakeLists.txt) and their memories, so generated networks fit them.
 BUILDS = {
-    "eie_sim": dict(pe=64, fifo=8, spmat=1024, ptr=2048, act=256, bias=512, layers=8, weight=5),
-    "eie_sim_pe6": dict(pe=6, fifo=2, spmat=512, ptr=1024, act=128, bias=256, layers=4, weight=3),
-    "eie_sim_pe1": dict(pe=1, fifo=1, spmat=2048, ptr=1024, act=512, bias=512, layers=4, weight=2),
+    "eie_sim": dict(pe=64, fifo=8, spmat=1024, ptr=2048, act=256, bias=512, layers=8, hold=4,
+                    weight=5),
+    "eie_sim_pe6": dict(pe=6, fifo=2, spmat=512, ptr=1024, act=128, bias=256, layers=4, hold=2,
+                        weight=3),
+    "eie_sim_pe1": dict(pe=1, fifo=1, spmat=2048, ptr=1024, act=512, bias=512, layers=4, hold=0,
+                        weight=2),
 }
 # The coverage build (scripts/coverage.py), never drawn by the soak itself.
-COVERAGE_BUILD = dict(pe=8, fifo=4, spmat=1024, ptr=2048, act=256, bias=512, layers=8)
+COVERAGE_BUILD = dict(pe=8, fifo=4, spmat=1024, ptr=2048, act=256, bias=512, layers=8, hold=2)
 # Scenarios with fixed shapes (the rest take --sizes).
 FIXED_SCENARIOS = ["paper", "padding", "rounding", "sat-order"]
 
@@ -58,6 +61,14 @@ def fits(b, pes, sizes, wd):
     return (ptrs + 2 <= b["ptr"] and biases <= b["bias"] // 2 and
             max(math.ceil(w / pes) for w in sizes) <= b["act"] and
             entries * 1.3 + 8 * len(sizes) <= 8 * b["spmat"] and len(sizes) - 1 <= b["layers"])
+
+
+def with_hold(rng, b, args):
+    """Half the seeds run with fewer hold slots than built (0: the paper's broadcast); drawn
+    last, so every earlier choice of a seed stays as it was."""
+    if b["hold"] > 0 and rng.random() < 0.5:
+        args += ["--hold", str(rng.randint(0, b["hold"] - 1))]
+    return args
 
 
 def config_for(seed, build=None):
@@ -91,7 +102,7 @@ def config_for(seed, build=None):
         args += ["--scenario", scenario]
         if scenario in ("paper", "padding"):
             args += ["--act-density", "1"]
-        return name, args
+        return name, with_hold(rng, b, args)
     scenario = "random" if r < 0.8 else rng.choice(["empty-cols", "imbalance"])
     for _ in range(100):
         layers = rng.randint(1, min(4 if rng.random() < 0.9 else 8, b["layers"]))
@@ -118,7 +129,7 @@ def config_for(seed, build=None):
         args.append("--backdoor")
     if "--balance" in args and rng.random() < 0.5:
         args.append("--order-inputs")
-    return name, args
+    return name, with_hold(rng, b, args)
 
 
 def run_seed(build_dir, seed, timeout):

@@ -28,16 +28,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "synth"))
 from eie_synth import sv_parameters  # noqa: E402
 from update_doc_tables import replace_marked, write_atomic  # noqa: E402
 
-PARAMS = ["NumPe", "FifoDepth", "SpmatDepth", "PtrDepth", "ActDepth", "BiasDepth", "MaxLayers"]
+PARAMS = ["NumPe", "FifoDepth", "SpmatDepth", "PtrDepth", "ActDepth", "BiasDepth", "MaxLayers",
+          "HoldSlots"]
 CMAKE_KEYS = ["NUM_PE", "FIFO_DEPTH", "SPMAT_DEPTH", "PTR_DEPTH", "ACT_DEPTH", "BIAS_DEPTH",
-              "MAX_LAYERS"]
+              "MAX_LAYERS", "HOLD_SLOTS"]
 # What each build is for: prose, so it lives here; a build without a line, or a line without a
 # build, fails.
 ROLES = {
     "eie_sim": "the main build: the paper's 64 PEs and FIFO depth 8, memories for LeNet-300-100; "
                "the regressions, `make sim`, `make demo`",
-    "eie_sim_pe6": "a PE count that is not a power of two, a shallow FIFO",
-    "eie_sim_pe1": "the degenerate corner: one PE, a one-entry FIFO",
+    "eie_sim_pe6": "a PE count that is not a power of two, a shallow FIFO, two hold slots",
+    "eie_sim_pe1": "the degenerate corner: one PE, a one-entry FIFO, no hold slots (the paper's "
+                   "broadcast)",
     "eie_sim_bench": "`make bench`, `make sweep`: memories for a whole benchmark layer on one PE, "
                      "FIFO storage for the paper's Fig. 8 range",
     "eie_sim_pe256": "`make sweep` only (not in `make build`): PE counts beyond 64",
@@ -46,7 +48,8 @@ ROLES = {
                     "docs/timing.md)",
     "synth/eie_synth.py default": "`make synth` and `make timing` without parameters",
     "fuzz_rtl": "the RTL fuzzer (libFuzzer, clang, `scripts/fuzz.sh`, its own build folder): "
-                "small and quick, a PE count and a FIFO depth that are not powers of two",
+                "small and quick, a PE count, a FIFO depth and a hold-slot count that are not "
+                "powers of two",
     "eie_fuzz_rtl_replay": "the same build, replaying the RTL fuzzer's corpus "
                            "(`sim.fuzz_rtl_corpus`)",
 }
@@ -72,6 +75,9 @@ def cmake_builds(root):
     # A parameter set named once (set(EIE_..._CONFIG NUM_PE ...)) and used as ${EIE_..._CONFIG}.
     for var, value in re.findall(r"set\((EIE_\w+_CONFIG)\s([^)]*)\)", text):
         text = text.replace("${" + var + "}", value)
+    # Keys a call may leave out: eie_add_sim sets their default (if(NOT DEFINED A_KEY) set(...)).
+    defaults = {k: int(v) for k, v in
+                re.findall(r"if\(NOT DEFINED A_(\w+)\)\s*set\(A_\1\s+(\d+)\)", text)}
     builds = []
     for m in re.finditer(r"eie_add_sim\((\w+)\s([^)]*)\)|set\(gate_params\s([^)]*)\)", text):
         name, args = (m.group(1), m.group(2)) if m.group(1) else ("eie_sim_gate", m.group(3))
@@ -81,6 +87,9 @@ def cmake_builds(root):
         values = {}
         for key, param in zip(CMAKE_KEYS, PARAMS):
             if key not in words:
+                if key in defaults:
+                    values[param] = defaults[key]
+                    continue
                 raise SourceError(f"tb/CMakeLists.txt: {name} has no {key}")
             values[param] = int(words[words.index(key) + 1])
         builds.append((name, values))

@@ -30,7 +30,7 @@ Usage: synth/eie_power.py [--sim build/tb/eie_sim_gate] [--netlist build/tb/gate
          [--period-ns 10] [--window compute|layer] [--raw-opensta] [--out synth/reports/power]
 Writes OUT/power.json and OUT/power.txt (trace, Tcl, logs beside). Exit status 1 on failure, 2 on
 bad arguments. power.json: liberty, opensta_fix, voltage_v, period_ns, window, window_cycles,
-trace_cycles, scenario, blocks {ptr_read, spmat_read, arith, act_rw, fifo, pe_other, ccu, top:
+trace_cycles, scenario, blocks {ptr_read, spmat_read, arith, act_rw, fifo, pe_other, ccu, hold, top:
 {cells, flops, internal_mw, switching_mw, leakage_mw, total_mw, clock_only_mw,
 energy_pj_per_cycle, clock_only_pj_per_cycle, leakage_pj_per_cycle, clock_net_pf, clock_net_mw,
 clock_net_pj_per_cycle}}, total {the same},
@@ -55,7 +55,7 @@ from eie_timing import (SRAM_MODEL, expand_concat_assigns, ram_shape_names, run,
 PE = r"^g_pe\[\d+\]\.u_pe\."
 BLOCKS = [("ptr_read", PE + r"u_ptr_read\."), ("spmat_read", PE + r"u_spmat_read\."),
           ("arith", PE + r"u_arith\."), ("act_rw", PE + r"u_act_rw\."), ("fifo", PE + r"u_fifo\."),
-          ("pe_other", PE), ("ccu", r"^u_ccu\."), ("top", r"")]
+          ("pe_other", PE), ("ccu", r"^u_ccu\."), ("hold", r"^g_hold\.u_hold\."), ("top", r"")]
 WINDOWS = {"compute": {2, 3}, "layer": {1, 2, 3}}
 # OpenSTA 2.0.17 charges an internal-power table's rise AND fall energy on every transition of a
 # clock pin (duty 1.0, 2 transitions a cycle) and of an output pin (`when` duty 1.0 on a one-input

@@ -49,7 +49,7 @@ ACT_W, DIM_W, PTR_W, FIFO_SKID = (_PKG[k]
 # RTL parameter defaults (rtl/eie_top.sv) and the configurations used here.
 RTL_DEFAULTS = sv_parameters("rtl/eie_top.sv")
 SMALL = dict(NumPe=4, FifoDepth=8, SpmatDepth=64, PtrDepth=64, ActDepth=16, BiasDepth=32,
-             MaxLayers=4)
+             MaxLayers=4, HoldSlots=4)
 # The paper's per-PE memories (EIE Table II: 128 KB sparse matrix, 32 KB pointers, 2 KB
 # activations): 16K 64-bit words, 16K pointers (20 bits here, 16 in the paper), 2 x 512
 # activations, with 512 accumulators and biases.
@@ -87,6 +87,8 @@ def derived(p):
     d["LayerW"] = addr_w(p["MaxLayers"])
     d["PeW"] = addr_w(p["NumPe"])
     d["FifoCntW"] = clog2(p["FifoDepth"] + 1)
+    d["HoldCntW"] = addr_w(p["HoldSlots"] + 1)
+    d["SlotW"] = addr_w(p["HoldSlots"])
     # Host address bits a PE's request register keeps (eie_pe HostAddrW).
     d["HostAddrW"] = max(addr_w(p["SpmatDepth"]), addr_w(p["PtrDepth"]), d["ActAddrW"] + 1,
                          d["BiasAddrW"])
@@ -98,7 +100,7 @@ def expected_flops(p):
     d = derived(p)
     fifo_width = ACT_W + 2 * PTR_W  # (a_j, start, end)
     fifo_slots = p["FifoDepth"] + FIFO_SKID
-    return {
+    flops = {
         # Storage of FifoDepth + eie_pkg::FifoSkid entries, read and write pointers, the count.
         "eie_fifo": (fifo_slots * fifo_width + 2 * clog2(fifo_slots) + clog2(fifo_slots + 1)),
         # b_valid, b_odd, b_act.
@@ -138,13 +140,21 @@ def expected_flops(p):
         "eie_ccu": (59 + 12 * DIM_W + 2 * (DIM_W - d["PeW"]) + 3 * (DIM_W + 1) + 54
                     + 2 * d["BiasAddrW"]
                     + p["NumPe"] * ACT_W + 2 * ACT_W + d["FifoCntW"] + 2 * p["NumPe"]
-                    + 2 * d["ActAddrW"] + 1 + 3 * d["LayerW"]),
+                    + 2 * d["ActAddrW"] + 1 + 3 * d["LayerW"] + d["HoldCntW"]),
         # Host response valid, PE-target flag and responding PE, each in two stages, the CCU's
         # read data, write-back row and layer; the request register (valid, write, target, PE, address,
         # data) and its decode (CCU target, start, PE select).
         "eie_top": (2 * (2 + d["PeW"]) + 64 + d["ActAddrW"] + d["LayerW"] + 1 + 1 + 4 + d["PeW"]
                     + DIM_W + 64 + 2 + p["NumPe"]),
     }
+    if p["HoldSlots"] > 0:
+        # Per slot: a wait bit per PE, the activation and pointer index; head, tail and the slot
+        # being filled, the count, free and fill flags; per PE: pending, take and live flags and
+        # the slot it takes from.
+        flops["eie_bcast_hold"] = (p["HoldSlots"] * (p["NumPe"] + ACT_W + DIM_W)
+                                   + 3 * d["SlotW"] + d["HoldCntW"] + 2
+                                   + p["NumPe"] * (3 + d["SlotW"]))
+    return flops
 
 
 def srams(p):
@@ -305,6 +315,9 @@ def synth_area(name, params, out_root, f2_per_bit):
              sram_um2=sram_by_block.get("eie_ccu", 0) * um2_per_bit),
         dict(block="Top glue", logic_um2=mods["eie_top"]["area"], sram_um2=0.0),
     ]
+    if "eie_bcast_hold" in mods:
+        array_rows.insert(3, dict(block=f"Broadcast hold ({p['HoldSlots']} slots)",
+                                  logic_um2=mods["eie_bcast_hold"]["area"], sram_um2=0.0))
     for r in array_rows:
         r["total_um2"] = r["logic_um2"] + r["sram_um2"]
     logic = sum(r["logic_um2"] for r in array_rows)

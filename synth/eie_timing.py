@@ -60,6 +60,7 @@ STAGES = [
     ("S2: accumulator write, touched bit", PE + r"u_act_rw\.(g_acc_bank\[\d\]\.u_acc\.|touched)"),
     ("write-back, activation RAMs", PE + r"u_act_rw\."),
     ("PE control, counters, host read", PE),
+    ("broadcast hold slots", r"^g_hold\.u_hold\."),
     ("CCU: LNZD, broadcast groups", r"^u_ccu\.(g_(mask|base|valid|vals)_q|f_|fd_)"),
     ("CCU: control, layer table, codebook", r"^u_ccu\."),
     ("top: host port, outputs", r"^[^.]+$"),  # eie_top's own registers and output ports

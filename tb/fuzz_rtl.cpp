@@ -36,12 +36,12 @@ std::string describe(const FuzzCase& c) {
   std::string widths = std::to_string(c.net.inputs());
   for (const Layer& layer : c.net.layers) widths += "-" + std::to_string(layer.outputs());
   return fmt::format(
-      "{} of {} PEs, FIFO {} of {}, layers {}, {} input(s), idle {}, back-pressure {}, "
-      "power-up seed {}, host seed {}{}{}{}{}",
-      c.active_pe, EIE_NUM_PE, c.fifo_limit, EIE_FIFO_DEPTH, widths, c.inputs.size(), c.idle,
-      c.backpressure, c.rand_reset, c.seed, c.backdoor ? ", back door" : "",
-      c.readback ? ", read-back" : "", c.dirty_codebook0 ? ", dirty codebook 0" : "",
-      c.balance ? ", balanced" : "");
+      "{} of {} PEs, FIFO {} of {}, hold slots {} of {}, layers {}, {} input(s), idle {}, "
+      "back-pressure {}, power-up seed {}, host seed {}{}{}{}{}",
+      c.active_pe, EIE_NUM_PE, c.fifo_limit, EIE_FIFO_DEPTH, c.hold_limit, EIE_HOLD_SLOTS, widths,
+      c.inputs.size(), c.idle, c.backpressure, c.rand_reset, c.seed,
+      c.backdoor ? ", back door" : "", c.readback ? ", read-back" : "",
+      c.dirty_codebook0 ? ", dirty codebook 0" : "", c.balance ? ", balanced" : "");
 }
 
 // What a passing case checked.
@@ -55,6 +55,7 @@ CaseResult run_case(const FuzzCase& c, const std::string& trace_path) {
   opt.config = built_config();
   opt.config.active_pe = c.active_pe;
   opt.fifo_limit = c.fifo_limit;
+  opt.hold_limit = c.hold_limit;
   opt.seed = c.seed;
   opt.idle = c.idle;
   opt.backpressure = c.backpressure;

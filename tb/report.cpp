@@ -180,6 +180,7 @@ nlohmann::json json_report(const SimFacts& facts, const SimTotals& totals, const
   j["variant"] = facts.variant;
   j["config"] = {{"num_pe", c.num_pe},           {"active_pe", c.pes()},
                  {"fifo_depth", c.fifo_depth},   {"fifo_limit", facts.fifo_limit},
+                 {"hold_slots", c.hold_slots},   {"hold_limit", facts.hold_limit},
                  {"spmat_depth", c.spmat_depth}, {"ptr_depth", c.ptr_depth},
                  {"act_depth", c.act_depth},     {"bias_depth", c.bias_depth}};
   j["seed"] = facts.seed;

@@ -65,6 +65,7 @@ struct SimFacts {
   std::string variant;  // the build's name
   HwConfig config;      // as built, with the active PE count
   uint32_t fifo_limit = 0;
+  uint32_t hold_limit = 0;
   uint64_t seed = 0;
   std::string benchmark_layer;  // a generated benchmark layer: the JSON quotes the paper
   uint32_t inferences = 0;

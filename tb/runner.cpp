@@ -38,7 +38,7 @@ Bench::Bench(const SimOptions& opt, const Network& net_in, const MemoryImage& im
 
 double load(Bench& b, const SimOptions& opt) {
   const HwConfig& built = opt.config;
-  b.driver.configure(built.active_pe, opt.fifo_limit);
+  b.driver.configure(built.active_pe, opt.fifo_limit, opt.hold_limit);
   double backdoor_seconds = 0;
   if (opt.backdoor) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -49,13 +49,15 @@ double load(Bench& b, const SimOptions& opt) {
   }
   if (opt.readback) {
     b.driver.check_image(b.image);
-    b.driver.expect(
-        kTgtCtrl, 0, hw::kCtrlRun,
-        uint64_t{built.max_layers} << 32 | uint64_t{built.fifo_depth} << 16 | built.num_pe,
-        "build parameters (control register 0)");
+    b.driver.expect(kTgtCtrl, 0, hw::kCtrlRun,
+                    uint64_t{built.hold_slots} << 48 | uint64_t{built.max_layers} << 32 |
+                        uint64_t{built.fifo_depth} << 16 | built.num_pe,
+                    "build parameters (control register 0)");
     b.driver.expect(kTgtCtrl, 0, hw::kCtrlActivePe, b.n, "active PEs (control register 2)");
     b.driver.expect(kTgtCtrl, 0, hw::kCtrlFifoLimit, opt.effective_fifo_limit(),
                     "FIFO limit (control register 3)");
+    b.driver.expect(kTgtCtrl, 0, hw::kCtrlHoldLimit, opt.hold_limit,
+                    "hold slots in use (control register 4)");
   }
   if (opt.dirty_codebook0) {
     for (uint32_t l = 0; l < b.image.layers.size(); ++l) {

@@ -78,8 +78,14 @@ ActivityExpectation parse_activity_expectation(const std::string& text) {
     }
     e.layer = static_cast<uint32_t>(std::stoul(digits));
   }
-  if (parts[1] != "pe" && parts[1] != "ccu") throw bad("the unit must be pe or ccu");
-  e.ccu = parts[1] == "ccu";
+  if (parts[1] != "pe" && parts[1] != "ccu" && parts[1] != "hold") {
+    throw bad("the unit must be pe, ccu or hold");
+  }
+  if (parts[1] == "hold" && EIE_HOLD_SLOTS == 0) {
+    throw bad(fmt::format("{} has no hold slots", EIE_VARIANT));
+  }
+  using Unit = ActivityExpectation::Unit;
+  e.unit = parts[1] == "ccu" ? Unit::kCcu : parts[1] == "hold" ? Unit::kHold : Unit::kPe;
   const auto find = [&](const auto& names) {
     const auto it = std::find(names.begin(), names.end(), parts[2]);
     if (it == names.end()) {
@@ -87,7 +93,9 @@ ActivityExpectation parse_activity_expectation(const std::string& text) {
     }
     return static_cast<size_t>(it - names.begin());
   };
-  e.event = e.ccu ? find(kCcuEvents) : find(kPeEvents);
+  e.event = e.unit == Unit::kCcu    ? find(kCcuEvents)
+            : e.unit == Unit::kHold ? find(kHoldEvents)
+                                    : find(kPeEvents);
   return e;
 }
 
@@ -119,6 +127,7 @@ HwConfig built_config() {
   HwConfig c;
   c.num_pe = EIE_NUM_PE;
   c.fifo_depth = EIE_FIFO_DEPTH;
+  c.hold_slots = EIE_HOLD_SLOTS;
   c.spmat_depth = EIE_SPMAT_DEPTH;
   c.ptr_depth = EIE_PTR_DEPTH;
   c.act_depth = EIE_ACT_DEPTH;
@@ -134,6 +143,9 @@ SimOptions parse_sim_options(const po::variables_map& vm) {
   o.config = built_config();
   o.config.active_pe = int_option_as<uint32_t>(vm, "pe", 0, o.config.num_pe);
   o.fifo_limit = int_option_as<uint32_t>(vm, "fifo", 0, o.config.fifo_depth);
+  o.hold_limit = vm["hold"].defaulted()
+                     ? o.config.hold_slots
+                     : int_option_as<uint32_t>(vm, "hold", 0, o.config.hold_slots);
   o.seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
   o.stimulus.inferences = int_option_as<uint32_t>(vm, "inferences", 1, kMaxInferences);
   o.stimulus.limit_digits = int_option_as<uint32_t>(vm, "limit", 1, kMaxInferences);
@@ -219,6 +231,8 @@ po::options_description sim_option_descriptions() {
       "inferences,n", po::value<int64_t>()->default_value(1), "input vectors to run")(
       "pe", po::value<int64_t>()->default_value(0), "active PEs at run time (0 = all built)")(
       "fifo", po::value<int64_t>()->default_value(0), "activation FIFO limit (0 = FifoDepth)")(
+      "hold", po::value<int64_t>()->default_value(-1),
+      "broadcast hold slots in use, 0..HoldSlots (default: all)")(
       "idle", po::value<double>()->default_value(0.1), "probability of an idle host cycle")(
       "backpressure", po::value<double>()->default_value(0.3),
       "probability the host refuses a result in a cycle")("trace", po::value<std::string>(),
@@ -242,7 +256,8 @@ po::options_description sim_option_descriptions() {
       "expect-cycles", po::value<int64_t>(), "fail unless the first run takes exactly N cycles")(
       "expect-activity", po::value<std::vector<std::string>>(),
       "fail unless this activity counter counts something over the simulation: "
-      "WINDOW.UNIT.EVENT, WINDOW layer1, layer2, ... or output, UNIT pe or ccu, EVENT a name of "
+      "WINDOW.UNIT.EVENT, WINDOW layer1, layer2, ... or output, UNIT pe, ccu or hold, EVENT a name "
+      "of "
       "the JSON report's activity (repeatable; e.g. layer2.ccu.fetch_forwards)")(
       "quiet,q", "print only the verdict line");
   return opts;

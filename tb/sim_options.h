@@ -22,13 +22,14 @@ HwConfig built_config();
 struct ActivityExpectation {
   std::string text;    // as given
   uint32_t layer = 0;  // the window: layer 1, 2, ..., or 0 for the result stream
-  bool ccu = false;    // the CCU's counter, or the PEs' summed
-  size_t event = 0;    // index into kCcuEvents / kPeEvents
+  enum class Unit { kPe, kCcu, kHold } unit = Unit::kPe;  // the PEs' counter summed, or one
+  size_t event = 0;                                       // index into kCcuEvents / kPeEvents
 };
 
 struct SimOptions {
   HwConfig config;                        // the build, with the run's active PE count (--pe)
   uint32_t fifo_limit = 0;                // --fifo; 0: the FIFO depth
+  uint32_t hold_limit = 0;                // --hold: broadcast hold slots in use (0: none)
   uint64_t seed = 1;                      // stimulus, host idle cycles and back-pressure
   StimulusRequest stimulus;               // what to run (tb/stimulus/stimulus.h)
   double idle = 0;                        // probability of an idle host cycle

@@ -45,8 +45,10 @@ void check_expected_activity(const std::vector<ActivityExpectation>& expected,
   for (const ActivityExpectation& e : expected) {
     const Activity& a = e.layer ? totals.layers[e.layer - 1].measured : totals.output_activity;
     uint64_t count = 0;
-    if (e.ccu) {
+    if (e.unit == ActivityExpectation::Unit::kCcu) {
       count = a.ccu[e.event];
+    } else if (e.unit == ActivityExpectation::Unit::kHold) {
+      count = a.hold[e.event];
     } else {
       for (const auto& pe : a.pe) count += pe[e.event];
     }
@@ -91,9 +93,11 @@ int run(const po::variables_map& vm) {
   const uint32_t n = built.pes();
   const GoldenModel golden(s.net, n);
   if (!opt.quiet) {
-    fmt::print(info, "eie_sim [{}]: {} layers, {} PEs active of {}, FIFO {} of {}, seed {}\n",
+    fmt::print(info,
+               "eie_sim [{}]: {} layers, {} PEs active of {}, FIFO {} of {}, hold slots {} of {}, "
+               "seed {}\n",
                EIE_VARIANT, s.net.layers.size(), n, built.num_pe, opt.effective_fifo_limit(),
-               built.fifo_depth, opt.seed);
+               built.fifo_depth, opt.hold_limit, built.hold_slots, opt.seed);
   }
 
   cli::set_stage("simulating");
@@ -103,6 +107,7 @@ int run(const po::variables_map& vm) {
   facts.variant = EIE_VARIANT;
   facts.config = built;
   facts.fifo_limit = opt.fifo_limit;
+  facts.hold_limit = opt.hold_limit;
   facts.seed = opt.seed;
   facts.benchmark_layer = opt.benchmark_layer;
   facts.inferences = inferences;

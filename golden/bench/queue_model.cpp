@@ -7,7 +7,8 @@
 // Per cycle: every PE's E stage consumes one entry of its current column and takes the next
 // column from its FIFO when done; last cycle's broadcasts enter the FIFOs (empty columns are
 // dropped, as the RTL does); then up to --width non-zero activations are broadcast, each only
-// while every PE's FIFO holds fewer than --fifo columns. A column costs its E stage one cycle per
+// while every PE's FIFO holds fewer than --fifo columns, or a --hold slot keeps it for the PEs
+// whose FIFO is full (those take it later, in order). A column costs its E stage one cycle per
 // entry it issues, as in the RTL (padding entries it steps over cost none); --padding compares
 // other rules for padding.
 #include <fmt/format.h>
@@ -86,20 +87,36 @@ struct Stall {
 
 // The queue itself: work(k, c) is PE k's entries in the c-th broadcast column. Returns the
 // cycles; fills *stalls when given.
+// The array's queueing parameters. hold: shared slots that keep a broadcast column for the PEs
+// that cannot take it yet (a full FIFO, or older columns still waiting there), so the broadcast
+// stalls only when every slot is in use; each PE still receives its columns in order
+// (rtl/eie_bcast_hold.sv).
+struct Array {
+  uint32_t fifo = 8;
+  uint32_t width = 1;
+  bool accept_empty = false;
+  uint32_t hold = 0;
+};
+
 template <class Work>
-uint64_t run_queue(uint32_t n, size_t columns, const Work& work, uint32_t fifo, uint32_t width,
-                   bool accept_empty, std::vector<Stall>* stalls) {
+uint64_t run_queue(uint32_t n, size_t columns, const Work& work, const Array& a,
+                   std::vector<Stall>* stalls) {
   std::vector<std::deque<uint32_t>> queue(n);
   std::vector<std::vector<uint32_t>> arriving(n);
+  std::vector<std::deque<size_t>> waiting(n);  // columns held for PE k in hold slots
+  std::vector<uint32_t> holders;               // per used slot: PEs it still holds its column for
+  std::vector<size_t> slot_column;
   std::vector<uint32_t> left(n, 0);  // entries left in the E stage's column
   size_t next = 0;
   uint64_t cycles = 0;
+  const auto room = [&](uint32_t k) { return queue[k].size() + arriving[k].size() < a.fifo; };
   while (true) {
     bool busy = next < columns;
     for (uint32_t k = 0; k < n && !busy; ++k) {
-      busy = left[k] != 0 || !queue[k].empty() || !arriving[k].empty();
+      busy = left[k] != 0 || !queue[k].empty() || !arriving[k].empty() || !waiting[k].empty();
     }
     if (!busy) break;
+    std::vector<uint32_t> pushes(n, 0);
     for (uint32_t k = 0; k < n; ++k) {
       if (left[k] != 0) --left[k];
       if (left[k] == 0 && !queue[k].empty()) {
@@ -108,20 +125,50 @@ uint64_t run_queue(uint32_t n, size_t columns, const Work& work, uint32_t fifo, 
       }
       for (uint32_t w : arriving[k]) queue[k].push_back(w);
       arriving[k].clear();
-    }
-    for (uint32_t b = 0; b < width && next < columns; ++b) {
-      uint32_t blocker = n;
-      for (uint32_t k = 0; k < n && blocker == n; ++k) {
-        const bool ready =
-            queue[k].size() + arriving[k].size() < fifo || (accept_empty && work(k, next) == 0);
-        if (!ready) blocker = k;
+      while (!waiting[k].empty() && room(k) && pushes[k] < a.width) {
+        const size_t c = waiting[k].front();
+        waiting[k].pop_front();
+        if (work(k, c) != 0) arriving[k].push_back(work(k, c));
+        ++pushes[k];
+        for (size_t s = 0; s < slot_column.size(); ++s) {
+          if (slot_column[s] == c) --holders[s];
+        }
       }
-      if (blocker != n) {
+    }
+    // Slots free in broadcast order (a ring: the oldest frees first).
+    while (!holders.empty() && holders.front() == 0) {
+      holders.erase(holders.begin());
+      slot_column.erase(slot_column.begin());
+    }
+    for (uint32_t b = 0; b < a.width && next < columns; ++b) {
+      // A PE takes the column now, drops it (it holds no entries there and says so in time:
+      // accept_empty), or needs a slot to hold it until its FIFO has room.
+      const auto must_hold = [&](uint32_t k) {
+        if (work(k, next) == 0 && a.accept_empty) return false;
+        return !waiting[k].empty() || !room(k) || pushes[k] >= a.width;
+      };
+      uint32_t blocker = n;
+      uint32_t held = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        if (!must_hold(k)) continue;
+        ++held;
+        if (blocker == n) blocker = k;
+      }
+      if (held != 0 && slot_column.size() >= a.hold) {
         if (stalls != nullptr) stalls->push_back({blocker, static_cast<uint32_t>(next)});
         break;
       }
+      if (held != 0) {
+        slot_column.push_back(next);
+        holders.push_back(held);
+      }
       for (uint32_t k = 0; k < n; ++k) {
-        if (work(k, next) != 0) arriving[k].push_back(work(k, next));
+        if (must_hold(k)) {
+          waiting[k].push_back(next);
+        } else if (work(k, next) != 0) {
+          arriving[k].push_back(work(k, next));
+          ++pushes[k];
+        }
       }
       ++next;
     }
@@ -130,8 +177,8 @@ uint64_t run_queue(uint32_t n, size_t columns, const Work& work, uint32_t fifo, 
   return cycles;
 }
 
-Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_t fifo,
-                 uint32_t width, bool accept_empty, Padding padding) {
+Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, const Array& array,
+                 Padding padding) {
   const uint32_t n = p.num_pe;
   std::vector<uint32_t> cols;
   for (uint32_t j = 0; j < p.cols; ++j) {
@@ -152,8 +199,7 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
   }
   o.ideal = static_cast<double>(total) / n;
   o.cycles = run_queue(
-      n, cols.size(), [&](uint32_t k, size_t c) { return work(k, cols[c]); }, fifo, width,
-      accept_empty, nullptr);
+      n, cols.size(), [&](uint32_t k, size_t c) { return work(k, cols[c]); }, array, nullptr);
   return o;
 }
 
@@ -167,8 +213,8 @@ Outcome simulate(const PackedLayer& p, const std::vector<bool>& nonzero, uint32_
 // densest rows first within each PE (densest_first_layout).
 std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
                                      const std::vector<uint32_t>& new_row,
-                                     const std::vector<uint32_t>& columns, uint32_t fifo,
-                                     uint32_t width, bool accept_empty, uint32_t tries) {
+                                     const std::vector<uint32_t>& columns, const Array& array,
+                                     uint32_t tries) {
   std::vector<uint32_t> pe_of(m.rows);
   for (uint32_t r = 0; r < m.rows; ++r) pe_of[r] = new_row[r] % n;
   std::vector<std::vector<uint32_t>> row_cols(m.rows);
@@ -202,8 +248,7 @@ std::vector<uint32_t> directed_swaps(const CodeMatrix& m, uint32_t n,
   const int64_t max_load = *std::max_element(load.begin(), load.end());
   const auto queue = [&](std::vector<Stall>* stalls) {
     return run_queue(
-        n, columns.size(), [&](uint32_t k, size_t c) { return count[k][c]; }, fifo, width,
-        accept_empty, stalls);
+        n, columns.size(), [&](uint32_t k, size_t c) { return count[k][c]; }, array, stalls);
   };
   std::vector<Stall> stalls;
   uint64_t cycles = queue(&stalls);
@@ -257,6 +302,9 @@ int run(int argc, char** argv) {
       "tries", po::value<int64_t>()->default_value(40), "row balancing: swap tries per row")(
       "seed", po::value<int64_t>()->default_value(1), "seed of the layers and activations")(
       "accept-empty", "a PE with a full FIFO still accepts a column it holds no entries for")(
+      "hold", po::value<int64_t>()->default_value(0),
+      "broadcast hold slots: shared slots that keep a broadcast for the PEs that cannot take it "
+      "yet (0: none, the paper's broadcast)")(
       "directed", po::value<int64_t>()->default_value(0),
       "tries of queue-directed row swaps after balancing (0: none; an experiment, see the source)")(
       "order-inputs",
@@ -280,12 +328,12 @@ int run(int argc, char** argv) {
     return 0;
   }
   const auto pes = int_option_as<uint32_t>(vm, "pe", 1, kMaxPe);
-  const auto fifo = int_option_as<uint32_t>(vm, "fifo", 1, 1 << 16);
-  const auto width = int_option_as<uint32_t>(vm, "width", 1, pes);
   const auto window = int_option_as<uint32_t>(vm, "window", 1, kMaxDimension);
   const auto tries = int_option_as<uint32_t>(vm, "tries", 0, 1000000);
   const auto seed = int_option_as<uint64_t>(vm, "seed", 0, INT64_MAX);
-  const bool accept_empty = vm.count("accept-empty") != 0;
+  const Array array{int_option_as<uint32_t>(vm, "fifo", 1, 1 << 16),
+                    int_option_as<uint32_t>(vm, "width", 1, pes), vm.count("accept-empty") != 0,
+                    int_option_as<uint32_t>(vm, "hold", 0, 1 << 16)};
   const auto directed = int_option_as<uint32_t>(vm, "directed", 0, 1000000);
   const std::string directed_on = vm["directed-on"].as<std::string>();
   const bool order_inputs = vm.count("order-inputs") != 0;
@@ -306,10 +354,12 @@ int run(int argc, char** argv) {
     throw cli::UsageError(fmt::format("--directed-on is '{}'; it takes all or run", directed_on));
   }
   fmt::print(
-      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}, padding: {}; balanced: window {}, "
+      "model, {} PEs, FIFO {}, {} broadcast(s) per cycle{}, {} hold slot(s), padding: {}; "
+      "balanced: window {}, "
       "{} tries per row; efficiency = ideal / cycles (no fixed per-layer cost; the ideal is E's "
       "cycles / N)\n",
-      pes, fifo, width, accept_empty ? ", empty columns accepted into full FIFOs" : "",
+      pes, array.fifo, array.width,
+      array.accept_empty ? ", empty columns accepted into full FIFOs" : "", array.hold,
       padding_name, window, tries);
   fmt::print("{:<8} {:<8} {:>18} {:>18} {:>18}{}{}\n", "layer", "variant", "interleaved",
              "balanced totals", "balanced windows",
@@ -324,7 +374,7 @@ int run(int argc, char** argv) {
       for (uint32_t j = 0; j < b.inputs; ++j) nonzero[j] = nz(rng);
       std::string cells;
       const auto cell = [&](const CodeMatrix& x) {
-        const Outcome o = simulate(pack(x, pes), nonzero, fifo, width, accept_empty, padding);
+        const Outcome o = simulate(pack(x, pes), nonzero, array, padding);
         return fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       };
       cells += cell(m);
@@ -336,16 +386,14 @@ int run(int argc, char** argv) {
         for (uint32_t j = 0; j < m.cols; ++j) {
           if (directed_on == "all" || nonzero[j]) columns.push_back(j);
         }
-        cells += cell(permute_rows(
-            m, directed_swaps(m, pes, balanced, columns, fifo, width, accept_empty, directed)));
+        cells += cell(permute_rows(m, directed_swaps(m, pes, balanced, columns, array, directed)));
       }
       if (order_inputs) {  // the activations move with their columns
         const CodeMatrix rows = permute_rows(m, balanced);
         const std::vector<uint32_t> q = order_columns(rows, pes);
         std::vector<bool> moved(m.cols);
         for (uint32_t j = 0; j < m.cols; ++j) moved[q[j]] = nonzero[j];
-        const Outcome o =
-            simulate(pack(permute_cols(rows, q), pes), moved, fifo, width, accept_empty, padding);
+        const Outcome o = simulate(pack(permute_cols(rows, q), pes), moved, array, padding);
         cells += fmt::format(" {:>9} ({:.3f})", o.cycles, o.ideal / static_cast<double>(o.cycles));
       }
       fmt::print("{:<8} {:<8}{}\n", b.name, skewed ? "skewed" : "uniform", cells);

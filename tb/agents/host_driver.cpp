@@ -67,9 +67,10 @@ uint64_t HostDriver::read(Target target, uint32_t pe, uint32_t addr) {
   return sim_.dut().host_rsp_rdata_o;
 }
 
-void HostDriver::configure(uint32_t active_pe, uint32_t fifo_limit) {
+void HostDriver::configure(uint32_t active_pe, uint32_t fifo_limit, uint32_t hold_limit) {
   write(kTgtCtrl, 0, hw::kCtrlActivePe, active_pe);
   write(kTgtCtrl, 0, hw::kCtrlFifoLimit, fifo_limit);
+  write(kTgtCtrl, 0, hw::kCtrlHoldLimit, hold_limit);
 }
 
 void HostDriver::load(const MemoryImage& image) {

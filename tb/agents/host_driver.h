@@ -34,7 +34,7 @@ class HostDriver {
   void write(Target target, uint32_t pe, uint32_t addr, uint64_t data);
   uint64_t read(Target target, uint32_t pe, uint32_t addr);
 
-  void configure(uint32_t active_pe, uint32_t fifo_limit);
+  void configure(uint32_t active_pe, uint32_t fifo_limit, uint32_t hold_limit);
   void load(const MemoryImage& image);
   // Input activation i goes to bank 0 of PE i % n at local index i / n.
   void write_input(const std::vector<int16_t>& x, uint32_t n);

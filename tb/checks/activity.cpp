@@ -46,6 +46,7 @@ Activity& Activity::operator+=(const Activity& other) {
     for (size_t e = 0; e < kPeEvents.size(); ++e) pe[k][e] += other.pe[k][e];
   }
   for (size_t e = 0; e < kCcuEvents.size(); ++e) ccu[e] += other.ccu[e];
+  for (size_t e = 0; e < kHoldEvents.size(); ++e) hold[e] += other.hold[e];
   ram.resize(std::max(ram.size(), other.ram.size()));
   for (size_t i = 0; i < other.ram.size(); ++i) {
     ram[i][0] += other.ram[i][0];
@@ -60,6 +61,7 @@ Activity operator-(const Activity& a, const Activity& b) {
     for (size_t e = 0; e < kPeEvents.size(); ++e) d.pe[k][e] -= b.pe.at(k)[e];
   }
   for (size_t e = 0; e < kCcuEvents.size(); ++e) d.ccu[e] -= b.ccu[e];
+  for (size_t e = 0; e < kHoldEvents.size(); ++e) d.hold[e] -= b.hold[e];
   for (size_t i = 0; i < d.ram.size(); ++i) {
     d.ram[i][0] -= b.ram.at(i)[0];
     d.ram[i][1] -= b.ram.at(i)[1];
@@ -73,6 +75,7 @@ ActivityProbe::ActivityProbe(uint32_t num_pe, const std::string& instance)
     : num_pe_(num_pe), instance_(instance) {
   if (available()) {
     find_scope(instance_ + ".eie_top.u_ccu", kCcuEvents.size());
+    if (EIE_HOLD_SLOTS > 0) find_scope(instance_ + ".eie_top.g_hold.u_hold", kHoldEvents.size());
     for (uint32_t k = 0; k < num_pe; ++k) {
       find_scope(fmt::format("{}.eie_top.g_pe[{}].u_pe", instance_, k), kPeEvents.size());
     }
@@ -104,6 +107,12 @@ Activity ActivityProbe::read() const {
   svSetScope(find_scope(instance_ + ".eie_top.u_ccu", kCcuEvents.size()));
   for (size_t e = 0; e < kCcuEvents.size(); ++e) {
     a.ccu[e] = eie_activity_count(static_cast<uint32_t>(e));
+  }
+  if (EIE_HOLD_SLOTS > 0) {
+    svSetScope(find_scope(instance_ + ".eie_top.g_hold.u_hold", kHoldEvents.size()));
+    for (size_t e = 0; e < kHoldEvents.size(); ++e) {
+      a.hold[e] = eie_activity_count(static_cast<uint32_t>(e));
+    }
   }
   for (uint32_t k = 0; k < num_pe_; ++k) {
     svSetScope(find_scope(fmt::format("{}.eie_top.g_pe[{}].u_pe", instance_, k), kPeEvents.size()));
@@ -207,6 +216,7 @@ nlohmann::json ActivityProbe::summary(const Activity& d) const {
     j["pe"][kPeEvents[e]] = total;
   }
   for (size_t e = 0; e < kCcuEvents.size(); ++e) j["ccu"][kCcuEvents[e]] = d.ccu[e];
+  for (size_t e = 0; e < kHoldEvents.size(); ++e) j["hold"][kHoldEvents[e]] = d.hold[e];
   std::map<std::string, MemoryAccesses> roles;
   for (size_t i = 0; i < ram_names_.size(); ++i) {
     MemoryAccesses& m = roles[(ram_pe_[i] < 0 ? "ccu." : "pe.") + ram_roles_[i]];

@@ -15,8 +15,8 @@
 
 namespace eie::tb {
 
-// Event names in the order of the RTL's enums (eie_pe pe_event_e, eie_ccu ccu_event_e); the
-// probe checks the counts against the RTL's.
+// Event names in the order of the RTL's enums (eie_pe pe_event_e, eie_ccu ccu_event_e,
+// eie_bcast_hold hold_event_e); the probe checks the counts against the RTL's.
 constexpr std::array<const char*, 14> kPeEvents = {
     "active_cycles", "broadcasts",  "fifo_pushes",   "fifo_pops",    "entries",
     "zero_entries",  "products",    "accumulations", "bypass_s1",    "bypass_s2",
@@ -25,6 +25,7 @@ constexpr std::array<const char*, 13> kCcuEvents = {
     "group_loads",    "broadcasts",   "results",        "broadcast_stalls", "host_requests",
     "wb_rows",        "fetch_waits",  "fetch_forwards", "cycles_idle",      "cycles_load",
     "cycles_compute", "cycles_drain", "cycles_output"};
+constexpr std::array<const char*, 3> kHoldEvents = {"holds", "take_cycles", "busy_cycles"};
 enum PeEvent : size_t {
   kPeActive,
   kPeBcast,
@@ -63,7 +64,8 @@ struct MemoryAccesses {
 struct Activity {
   std::vector<std::array<uint64_t, kPeEvents.size()>> pe;  // [built PE][event]
   std::array<uint64_t, kCcuEvents.size()> ccu{};
-  std::vector<std::array<uint64_t, 2>> ram;  // reads, writes per instance, ram_names() order
+  std::array<uint64_t, kHoldEvents.size()> hold{};  // zero in a build without hold slots
+  std::vector<std::array<uint64_t, 2>> ram;         // reads, writes per instance, ram_names() order
 
   Activity& operator+=(const Activity& other);
 };
@@ -99,7 +101,8 @@ class ActivityProbe {
   // activity differs from the golden model's prediction for the n active PEs.
   void check_window(const Activity& delta, const ActivityWindow& want, uint32_t n) const;
 
-  // Totals over PEs and instances: {"pe": {event: n}, "ccu": {...}, "memories": {role: {...}}}.
+  // Totals over PEs and instances: {"pe": {event: n}, "ccu": {...}, "hold": {...},
+  // "memories": {role: {...}}}.
   nlohmann::json summary(const Activity& delta) const;
 
  private:

@@ -121,7 +121,10 @@ std::optional<FuzzCase> decode_fuzz_case(const uint8_t* data, size_t size, const
   ByteReader in(data, size);
   FuzzCase c;
   c.active_pe = 1 + in.byte(kDefaultActivePe) % built.num_pe;
-  c.fifo_limit = 1 + in.byte(kDefaultFifoLimit) % built.fifo_depth;
+  // One byte: the FIFO limit, and from its upper part the hold slots in use (the default: all).
+  const uint8_t limits = in.byte(kDefaultFifoLimit);
+  c.fifo_limit = 1 + limits % built.fifo_depth;
+  c.hold_limit = built.hold_slots - limits / built.fifo_depth % (built.hold_slots + 1);
   const uint8_t flags = in.byte();
   c.idle = kIdleLevels[flags & 3];
   c.backpressure = kBackpressureLevels[(flags >> 2) & 3];

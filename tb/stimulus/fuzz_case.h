@@ -36,6 +36,7 @@ struct FuzzCase {
   std::vector<std::vector<int16_t>> inputs;
   uint32_t active_pe = 1;  // of the build's NumPe
   uint32_t fifo_limit = 1;
+  uint32_t hold_limit = 0;  // broadcast hold slots in use
   double idle = 0, backpressure = 0;
   uint32_t rand_reset = 0;  // 0: registers and memories start at zero
   uint64_t seed = 0;        // the host's idle cycles and back-pressure

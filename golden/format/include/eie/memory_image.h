@@ -19,6 +19,7 @@ struct HwConfig {
   uint32_t num_pe = 64;         // PEs built (NumPe)
   uint32_t active_pe = 0;       // PEs used at run time; 0 = all
   uint32_t fifo_depth = 8;      // FifoDepth
+  uint32_t hold_slots = 4;      // HoldSlots: broadcast hold slots (timing only, not the image)
   uint32_t spmat_depth = 1024;  // 64-bit words per PE
   uint32_t ptr_depth = 1024;    // pointers per PE, both banks
   uint32_t act_depth = 64;      // activations per bank per PE (and accumulators)
