@@ -2,9 +2,10 @@
 // cannot take it when it goes out (their FIFO is full, or older held broadcasts still wait for
 // them), so one PE that falls behind stalls the LNZD only once every slot is in use. Each PE still
 // receives its columns in broadcast order, which the saturating accumulation needs
-// (docs/arithmetic.md); the others go on. One slot is an activation, a pointer index and a bit
-// per PE, so a slot costs about a fortieth of one more FIFO entry in every PE
-// (docs/hardware.md, "Broadcast hold slots").
+// (docs/arithmetic.md); the others go on. A slot is an activation, a pointer index and a bit per
+// PE; with each PE's selection of its oldest slot, four slots at 64 PEs take about the area of
+// one more FIFO entry in every PE and gain more than four would (docs/hardware.md section 5,
+// docs/benchmarks.md "Broadcast hold slots").
 //
 // Timing: every PE's ready and every slot's state are flops. A broadcast the CCU accepts in cycle
 // t goes, a cycle later, into the ready PEs' pointer stage with the broadcast register, and for

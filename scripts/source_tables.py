@@ -144,14 +144,16 @@ def option(args, name):
 def configs_table(root):
     builds = dict(cmake_builds(root))
     tests = regressions(root)
-    rows = ["| build | tests | of them must fail | active PEs | FIFO limits |",
-            "|---|---|---|---|---|"]
+    rows = ["| build | tests | of them must fail | active PEs | FIFO limits | hold slots |",
+            "|---|---|---|---|---|---|"]
     for binary in sorted({t[1] for t in tests}, key=lambda b: list(builds).index(b)):
         mine = [t for t in tests if t[1] == binary]
         runs = [t for t in mine if "--expect-error" not in t[3]]
         built = builds[binary]
-        pes, fifos = set(), set()
+        pes, fifos, holds = set(), set(), set()
         for _, _, _, args in runs:
+            hold = option(args, "--hold")
+            holds.add(int(hold) if hold is not None else built["HoldSlots"])
             pe = int(option(args, "--pe") or 0)
             pes.add(pe if 0 < pe <= built["NumPe"] else built["NumPe"])
             sweep = option(args, "--fifo-sweep")
@@ -161,7 +163,8 @@ def configs_table(root):
                 fifo = int(option(args, "--fifo") or 0)
                 fifos.add(fifo if fifo else built["FifoDepth"])
         rows.append(f"| `{binary}` | {len(mine)} | {len(mine) - len(runs)} | "
-                    f"{', '.join(map(str, sorted(pes)))} | {', '.join(map(str, sorted(fifos)))} |")
+                    f"{', '.join(map(str, sorted(pes)))} | {', '.join(map(str, sorted(fifos)))} | "
+                    f"{', '.join(map(str, sorted(holds)))} |")
     labels = {}
     for _, _, tl, _ in tests:
         for label in tl:

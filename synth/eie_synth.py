@@ -408,11 +408,15 @@ def pe_table_md(r):
     a, rows = r["array"], {row["block"]: row for row in r["array"]["rows"]}
     pes = next(row for row in a["rows"] if row["block"].startswith("PEs"))
     ccu, top = rows["Central control"], rows["Top glue"]
+    hold = next((row for row in a["rows"] if row["block"].startswith("Broadcast hold")), None)
+    hold_text = (f"broadcast hold slots ({r['params']['HoldSlots']}) "
+                 f"{fmt_area(hold['logic_um2'])} um^2, " if hold else "")
     md += ["", f"The array: {r['params']['NumPe']} PEs {pes['total_um2'] / 1e6:.1f} mm^2 "
            f"({pes['logic_um2'] / 1e6:.2f} mm^2 of it logic), LNZD tree "
            f"{fmt_area(r['lnzd']['area_um2'])} um^2 ({r['lnzd']['nodes']} nodes, "
            f"{fmt_area(r['lnzd']['per_node_um2'])} um^2 per node), central control "
-           f"{fmt_area(ccu['logic_um2'])} um^2 logic + {fmt_area(ccu['sram_um2'])} um^2 SRAM, top "
+           f"{fmt_area(ccu['logic_um2'])} um^2 logic + {fmt_area(ccu['sram_um2'])} um^2 SRAM, "
+           f"{hold_text}top "
            f"glue {fmt_area(top['logic_um2'])} um^2: **{a['total_um2'] / 1e6:.1f} mm^2 in all, "
            f"{100 * a['memory_share']:.1f}% of it memory**, {a['logic_um2'] / 1e6:.2f} mm^2 of "
            "logic."]
@@ -422,22 +426,24 @@ def pe_table_md(r):
 def summary_tables(reports, ice40):
     text = ["Area by configuration (logic from Yosys on OSU 0.18 um, SRAM from the model):", "",
             f"{'config':<12} {'NumPe':>5} {'FIFO':>4} {'PE logic':>10} {'queue':>8} "
-            f"{'LNZD':>8} {'CCU':>9} {'logic mm2':>9} {'SRAM mm2':>9} {'total mm2':>9} "
-            f"{'memory':>6}"]
+            f"{'LNZD':>8} {'CCU':>9} {'hold':>9} {'logic mm2':>9} {'SRAM mm2':>9} "
+            f"{'total mm2':>9} {'memory':>6}"]
     md = ["| config | NumPe | FifoDepth | PE logic um^2 | act queue um^2 | LNZD um^2 | CCU logic "
-          "um^2 | logic mm^2 | SRAM mm^2 | total mm^2 | memory share |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+          "um^2 | hold slots um^2 | logic mm^2 | SRAM mm^2 | total mm^2 | memory share |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in reports:
         p, a = r["params"], r["array"]
+        blocks = {row["block"].split(" (")[0]: row for row in a["rows"]}
         queue = r["pe"]["rows"][0]["logic_um2"]
-        ccu = a["rows"][2]["logic_um2"]
+        ccu = blocks["Central control"]["logic_um2"]
+        hold = blocks["Broadcast hold"]["logic_um2"] if "Broadcast hold" in blocks else 0.0
         cols = [r["name"], p["NumPe"], p["FifoDepth"], fmt_area(r["pe"]["logic_um2"]),
-                fmt_area(queue), fmt_area(r["lnzd"]["area_um2"]), fmt_area(ccu),
+                fmt_area(queue), fmt_area(r["lnzd"]["area_um2"]), fmt_area(ccu), fmt_area(hold),
                 f"{a['logic_um2'] / 1e6:.2f}", f"{a['sram_um2'] / 1e6:.2f}",
                 f"{a['total_um2'] / 1e6:.2f}", f"{100 * a['memory_share']:.1f}%"]
         text.append(f"{cols[0]:<12} {cols[1]:>5} {cols[2]:>4} {cols[3]:>10} {cols[4]:>8} "
                     f"{cols[5]:>8} {cols[6]:>9} {cols[7]:>9} {cols[8]:>9} {cols[9]:>9} "
-                    f"{cols[10]:>6}")
+                    f"{cols[10]:>9} {cols[11]:>6}")
         md.append("| " + " | ".join(str(c) for c in cols) + " |")
     # Table II comparison on the 64-PE, FIFO-8 configuration (memories inside their modules).
     ref = next((r for r in reports if r["params"]["NumPe"] == 64 and
