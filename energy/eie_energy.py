@@ -203,7 +203,8 @@ def layer_energy(act, mem_model, logic, params, mem_config, active_pe):
     cycles = sum(v for k, v in ccu.items() if k.startswith("cycles_") and k != "cycles_idle")
     actions = {"broadcasts": pe["broadcasts"], "fifo_pushes": pe["fifo_pushes"],
                "entries": pe["entries"], "pe_cycles": pe["active_cycles"], "cycles": cycles}
-    enabled = {"ptr_read": pe["broadcasts"], "fifo": pe["fifo_pushes"] / 9.0,
+    # The FIFO writes its free slot at every pointer read (eie_fifo store_i), one of 9 slots.
+    enabled = {"ptr_read": pe["broadcasts"], "fifo": pe["broadcasts"] / 9.0,
                "spmat_read": pe["entries"], "arith": pe["entries"], "act_rw": pe["entries"],
                "pe_other": pe["host_requests"]}
     out = {}

@@ -43,9 +43,9 @@ module eie_bcast_hold #(
   output      logic [NumPe*DimW-1:0] pe_ptr_o
 );
 
-  // The ring: slots head .. head + used - 1, oldest first. A slot frees, in order, once no PE
-  // waits for it. Flat buses, not arrays: every slot is read by every PE (Yosys 0.23 would map an
-  // unpacked array with 64 read ports to flops anyway).
+  // The ring: slots head .. head + used - 1, oldest first. A slot frees once no PE waits for it,
+  // which happens in order (a_older_waits_within_younger). Flat buses, not arrays: every slot is
+  // read by every PE (Yosys 0.23 would map an unpacked array with 64 read ports to flops anyway).
   logic [HoldSlots*NumPe-1:0] wait_q, wait_d;  // per slot: the PEs it still holds a broadcast for
   logic [HoldSlots*ActW-1:0]  act_q;
   logic [HoldSlots*DimW-1:0]  ptr_q;
@@ -162,15 +162,24 @@ module eie_bcast_hold #(
 `endif
 
 `ifndef SYNTHESIS
+  // A PE a slot waits for is held for every younger broadcast too, and takes the older first:
+  // an older slot's PEs are among the next one's, so slots free in broadcast order.
+  logic [HoldSlots-1:0] older_within_younger;
+  always_comb begin
+    older_within_younger = '1;
+    for (int unsigned i = 0; i + 1 < HoldSlots; i++) begin
+      older_within_younger[i] = i + 1 >= 32'(used_q) ||
+          (wait_q[slot_after(head_q, i)*NumPe +: NumPe] &
+           ~wait_q[slot_after(head_q, i + 1)*NumPe +: NumPe]) == '0;
+    end
+  end
+
   // Functional coverage (Verilator --coverage builds; docs/verification.md).
   cov_hold_broadcast: cover property (@(posedge clk_i) disable iff (!rst_ni) alloc);
   cov_hold_slots_full: cover property (@(posedge clk_i) disable iff (!rst_ni)
     used_q == limit_i && limit_i != '0 && !all_accept);
   cov_hold_take_beside_live: cover property (@(posedge clk_i) disable iff (!rst_ni)
     |take && bcast_fire_i && |accept);
-  cov_hold_younger_slot_first: cover property (@(posedge clk_i) disable iff (!rst_ni)
-    used_q > 1 && wait_q[head_q*NumPe +: NumPe] != '0 &&
-    wait_q[slot_after(head_q, 1)*NumPe +: NumPe] == '0);
 
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
@@ -184,6 +193,8 @@ module eie_bcast_hold #(
         else $error("hold: a PE takes a live and a held broadcast at once");
       a_held_pending: assert ((take & ({NumPe{bcast_fire_i}} & accept)) == '0)
         else $error("hold: a PE accepts a live broadcast while one is held for it");
+      a_older_waits_within_younger: assert (&older_within_younger)
+        else $error("hold: a slot waits for a PE that the slot after it does not");
     end
   end
 `endif

@@ -1,5 +1,9 @@
 // Activation queue of a PE: a synchronous FIFO with valid/ready on both sides. Depth >= 1; a full
 // FIFO refuses pushes (the broadcast then stalls), an empty one has no valid output.
+// store_i says a push may come this cycle, before push_valid_i decides it: the data is written
+// into the free slot then, and the push only moves the write pointer. A late push_valid_i (the
+// PE's empty-column compare after the pointer RAM) so drives a few pointer bits, not the write
+// enables of the whole entry (docs/timing.md).
 `default_nettype none
 
 module eie_fifo #(
@@ -11,6 +15,8 @@ module eie_fifo #(
   input  wire logic             clk_i,
   input  wire logic             rst_ni,
   input  wire logic [CntW-1:0]  limit_i,  // usable entries, 1..Depth (a runtime FIFO depth)
+  input  wire logic             store_i,  // a push may come: write the free slot (push_valid_i
+                                          // implies it)
   input  wire logic             push_valid_i,
   output      logic             push_ready_o,
   input  wire logic [Width-1:0] push_data_i,
@@ -50,8 +56,10 @@ module eie_fifo #(
     end
   end
 
+  // The slot at wr_q is free while push_ready_o (count_q < limit_i <= Depth): writing it without
+  // a push changes no entry.
   always_ff @(posedge clk_i) begin
-    if (push) mem_q[wr_q] <= push_data_i;
+    if (store_i && push_ready_o) mem_q[wr_q] <= push_data_i;
   end
 
 `ifdef FORMAL
@@ -82,6 +90,7 @@ module eie_fifo #(
   always_comb begin
     if (rst_ni) begin
       assume (limit_i != '0 && 32'(limit_i) <= Depth);
+      assume (!push_valid_i || store_i);  // a push is a store that commits
       // The CCU changes the limit only between runs, when every FIFO is empty.
       if (f_past_valid_q && count_q != '0) assume (limit_i == f_limit_q);
       // No overflow: the level stays within the limit; no underflow: it follows the reference.
@@ -110,6 +119,7 @@ module eie_fifo #(
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(push_valid_i && !push_ready_o)) else $error("eie_fifo: push into a full FIFO");
+      assert (!push_valid_i || store_i) else $error("eie_fifo: push without store");
       assert (32'(count_q) <= Depth) else $error("eie_fifo: overflow (%0d > %0d)", count_q, Depth);
       assert (limit_i != '0) else $error("eie_fifo: limit 0");
       assert (count_q <= limit_i) else $error("eie_fifo: %0d entries beyond the limit %0d",

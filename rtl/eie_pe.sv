@@ -223,6 +223,7 @@ module eie_pe #(
     .clk_i,
     .rst_ni,
     .limit_i     (fifo_room),
+    .store_i     (b_valid),
     .push_valid_i(b_push),
     .push_ready_o(fifo_push_ready),
     .push_data_i ({b_act, b_start, b_end}),

@@ -71,8 +71,11 @@ def rules(build):
          "and bits 54-63, which no field uses"),
         ("eie_ccu|eie_top|eie_pe", r"num_active(_[qio])?", lambda b: b >= clog2(pe + 1),
          f"the active PE count: at most NumPe = {pe} (the CCU clamps larger writes)"),
-        ("eie_ccu|eie_top|eie_pe|eie_pe_ptr_read", r"bcast_ptr(_[qio])?|p_index(_inc)?",
-         lambda b: b >= ptr_bits, f"a pointer index, at most PtrDepth = {ptr}"),
+        ("eie_ccu|eie_top|eie_pe|eie_pe_ptr_read|eie_bcast_hold",
+         r"bcast_ptr(_[qio])?|p_index(_inc)?", lambda b: b >= ptr_bits,
+         f"a pointer index, at most PtrDepth = {ptr}"),
+        ("eie_bcast_hold|eie_top", r"ptr_q|pe_ptr(_o)?", lambda b: b % DIM_W >= ptr_bits,
+         "a pointer index in a hold slot or on its way to a PE (DimWidth bits each), as above"),
         ("eie_pe|eie_pe_ptr_read|eie_pe_spmat_read",
          r"b_start(_o)?|b_end(_o)?|fifo_start|fifo_end|col_start_i|col_end_i|e_base_q|e_addr|"
          r"even_rdata|odd_rdata|host_ptr_rdata", lambda b: b >= entry_bits,
